@@ -1,0 +1,63 @@
+//! `partnerbook build`: walk, parse, validate, stop on any error, render,
+//! write.
+
+use crate::cli::{BuildArgs, Format};
+use crate::cmd::{exit, options};
+use crate::config;
+use crate::diagnostic::{self, Severity};
+use crate::render;
+use crate::site;
+use crate::term;
+use crate::write;
+
+/// Builds the site and returns the exit code.
+pub fn run(args: &BuildArgs) -> anyhow::Result<u8> {
+    let started = std::time::Instant::now();
+    let base_url = match &args.base_url {
+        Some(url) => Some(config::normalize_base_url(url).ok_or_else(|| {
+            anyhow::anyhow!("`{url}` is not an absolute http(s) URL\n  help: pass the address the site is published at, e.g. `-u https://intranet.example/partners/`")
+        })?),
+        None => None,
+    };
+    let opts = options(&args.site, base_url)?;
+    let output = write::resolve(&args.output_dir.clone().unwrap_or_else(|| opts.root.join("public")));
+    write::check_output(&opts.root, &output, args.force)?;
+
+    let loaded = site::load(&opts);
+    term::diagnostics(&loaded.diagnostics, Format::Human);
+    if loaded.has_errors() {
+        term::status(&format!(
+            "build failed: {}; {} was not touched",
+            diagnostic::count_summary(&loaded.diagnostics),
+            output.display()
+        ));
+        return Ok(if loaded.config_failed { exit::FAILURE } else { exit::REJECTED });
+    }
+    let site = &loaded.site;
+    let rendered = render::load_theme(site).and_then(|theme| render::render(site, &theme, opts.today));
+    let files = match rendered {
+        Ok(files) => files,
+        Err(diagnostics) => {
+            term::diagnostics(&diagnostics, Format::Human);
+            term::status(&format!(
+                "build failed: {}; {} was not touched",
+                diagnostic::count_summary(&diagnostics),
+                output.display()
+            ));
+            return Ok(exit::REJECTED);
+        }
+    };
+    write::write(&output, &files)?;
+    let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
+    let warnings = loaded.diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
+    println!(
+        "built {} ({}, {}) with {} in {:.2} s into {}",
+        diagnostic::plural(pages, "page"),
+        diagnostic::plural(site.partners.len(), "partner"),
+        diagnostic::plural(site.playbooks.len(), "playbook"),
+        diagnostic::plural(warnings, "warning"),
+        started.elapsed().as_secs_f64(),
+        output.display()
+    );
+    Ok(exit::OK)
+}

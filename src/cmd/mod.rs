@@ -1,0 +1,67 @@
+//! One module per command, each a small `run` over the library.
+
+pub mod build;
+pub mod check;
+
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+
+use crate::cli::SiteArgs;
+use crate::site::BuildOptions;
+use crate::walk;
+
+/// Exit codes: success, content rejected, environment or usage failure.
+pub mod exit {
+    /// Everything went well (warnings allowed).
+    pub const OK: u8 = 0;
+    /// The content was rejected.
+    pub const REJECTED: u8 = 1;
+    /// Bad command line, bad configuration, or an I/O failure.
+    pub const FAILURE: u8 = 2;
+}
+
+/// The date lints compare against: `SOURCE_DATE_EPOCH` (seconds since
+/// 1970, UTC) when set, as for reproducible builds, otherwise today.
+pub fn today() -> anyhow::Result<jiff::civil::Date> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(s) if !s.trim().is_empty() => {
+            let secs: i64 = s.trim().parse().context("SOURCE_DATE_EPOCH must be a number of seconds")?;
+            let ts = jiff::Timestamp::from_second(secs).context("SOURCE_DATE_EPOCH is out of range")?;
+            Ok(ts.to_zoned(jiff::tz::TimeZone::UTC).date())
+        }
+        _ => Ok(jiff::Zoned::now().date()),
+    }
+}
+
+/// The site root: `--root`, or the nearest folder upwards that looks like a site.
+pub fn root(args: &SiteArgs) -> anyhow::Result<PathBuf> {
+    match &args.root {
+        Some(root) => {
+            if !root.is_dir() {
+                anyhow::bail!("the site root {} is not a folder", root.display());
+            }
+            Ok(crate::write::resolve(root))
+        }
+        None => {
+            let cwd = std::env::current_dir().context("cannot read the current folder")?;
+            walk::find_root(&cwd).map(|r| crate::write::resolve(&r)).with_context(|| {
+                format!(
+                    "no partnerbook site in {} or any folder above it (looked for partnerbook.yaml or content/)\n  help: run this inside a site, or pass `--root DIR`",
+                    cwd.display()
+                )
+            })
+        }
+    }
+}
+
+/// Build options from the shared arguments.
+pub fn options(args: &SiteArgs, base_url: Option<String>) -> anyhow::Result<BuildOptions> {
+    Ok(BuildOptions {
+        root: root(args)?,
+        drafts: args.drafts,
+        deny_warnings: args.deny_warnings,
+        base_url,
+        today: today()?,
+    })
+}

@@ -1,0 +1,422 @@
+//! Reading typed fields out of a parsed YAML mapping while collecting every
+//! problem, instead of stopping at the first as `serde` derive would.
+
+use serde_yaml::{Mapping, Value};
+
+use crate::diagnostic::Code;
+use crate::yaml::{Issue, PathDisplay, Seg, Target, YamlPath};
+
+/// Collects the issues found while decoding one file.
+#[derive(Debug, Default)]
+pub struct Decoder {
+    /// Everything found so far.
+    pub issues: Vec<Issue>,
+}
+
+/// `path` with `key` appended.
+pub fn child(path: &[Seg], key: &str) -> YamlPath {
+    let mut p = path.to_vec();
+    p.push(Seg::Key(key.to_string()));
+    p
+}
+
+/// `path` with index `i` appended.
+pub fn index(path: &[Seg], i: usize) -> YamlPath {
+    let mut p = path.to_vec();
+    p.push(Seg::Index(i));
+    p
+}
+
+/// What a YAML value is, as a user would say it.
+pub fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "nothing",
+        Value::Bool(_) => "true/false",
+        Value::Number(_) => "a number",
+        Value::String(_) => "text",
+        Value::Sequence(_) => "a list",
+        Value::Mapping(_) => "a mapping",
+        Value::Tagged(_) => "a tagged value",
+    }
+}
+
+/// The closest of `candidates` to `name`, if it is close enough to be a
+/// likely typo.
+pub fn did_you_mean<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let lower = name.to_lowercase().replace(['-', ' '], "_");
+    candidates
+        .iter()
+        .map(|c| (strsim::damerau_levenshtein(&lower, c), *c))
+        .filter(|(d, c)| *d <= (c.len() / 3).max(1))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// Text of a scalar; numbers and booleans count as the text they were written as.
+fn scalar_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+impl Decoder {
+    /// Records an issue.
+    pub fn push(&mut self, issue: Issue) {
+        self.issues.push(issue);
+    }
+
+    /// The value at `path` must be a mapping; reports `invalid-value` otherwise.
+    /// `what` names it in the message ("a partner record", "`proposition`").
+    pub fn as_mapping<'v>(
+        &mut self,
+        value: &'v Value,
+        path: &[Seg],
+        what: &str,
+        help: &str,
+    ) -> Option<&'v Mapping> {
+        match value {
+            Value::Mapping(m) => Some(m),
+            Value::Null => None,
+            other => {
+                self.push(Issue::new(
+                    Code::InvalidValue,
+                    path.to_vec(),
+                    Target::Value,
+                    format!("{what} must be a mapping of fields, not {}", kind_of(other)),
+                    "expected `field: value` lines",
+                    help,
+                ));
+                None
+            }
+        }
+    }
+
+    /// Reports every key of `map` that is not in `known`, with a suggestion
+    /// when one is close, or when the key belongs one level down (`moved`
+    /// lists such parents and their fields).
+    pub fn unknown_keys(
+        &mut self,
+        map: &Mapping,
+        path: &[Seg],
+        known: &[&str],
+        moved: &[(&str, &[&str])],
+    ) {
+        for key in map.keys() {
+            let name = match key {
+                Value::String(s) => s.clone(),
+                other => scalar_text(other).unwrap_or_else(|| kind_of(other).to_string()),
+            };
+            if known.contains(&name.as_str()) {
+                continue;
+            }
+            let where_ = if path.is_empty() {
+                "a partner record".to_string()
+            } else {
+                format!("`{}`", PathDisplay(path))
+            };
+            let (label, help) = if let Some((parent, _)) = moved
+                .iter()
+                .find(|(_, fields)| fields.contains(&name.as_str()))
+            {
+                (
+                    format!("`{name}` belongs under `{parent}`"),
+                    format!("indent it under `{parent}:` (as `{parent}.{name}`)"),
+                )
+            } else if let Some(s) = did_you_mean(&name, known) {
+                (
+                    format!("did you mean `{s}`?"),
+                    format!("rename it to `{s}`; the fields here are: {}", known.join(", ")),
+                )
+            } else {
+                (
+                    "unknown field".to_string(),
+                    format!(
+                        "remove it, or use one of the fields here: {}",
+                        known.join(", ")
+                    ),
+                )
+            };
+            self.push(Issue::new(
+                Code::UnknownField,
+                child(path, &name),
+                Target::Key,
+                format!("unknown field `{name}` in {where_}"),
+                label,
+                help,
+            ));
+        }
+    }
+
+    /// Optional text at `map[key]`. Blank text counts as absent.
+    pub fn text(&mut self, map: &Mapping, path: &[Seg], key: &str) -> Option<String> {
+        let value = map.get(key)?;
+        self.text_value(value, &child(path, key))
+            .filter(|s| !s.trim().is_empty())
+    }
+
+    /// Text of `value` (at `path`), reporting anything that is not a scalar.
+    pub fn text_value(&mut self, value: &Value, path: &[Seg]) -> Option<String> {
+        if value.is_null() {
+            return None;
+        }
+        let text = scalar_text(value);
+        if text.is_none() {
+            self.push(Issue::new(
+                Code::InvalidValue,
+                path.to_vec(),
+                Target::Value,
+                format!(
+                    "`{}` must be text, not {}",
+                    PathDisplay(path),
+                    kind_of(value)
+                ),
+                "expected text",
+                "write the value as text on the same line, or as a `|` block below the key",
+            ));
+        }
+        text
+    }
+
+    /// Required text at `map[key]`: absent or blank is `missing-field`.
+    pub fn required_text(
+        &mut self,
+        map: &Mapping,
+        path: &[Seg],
+        key: &str,
+        help: &str,
+    ) -> Option<String> {
+        let p = child(path, key);
+        let present = map.get(key).is_some_and(|v| !v.is_null());
+        let before = self.issues.len();
+        let text = self.text(map, path, key);
+        // a value of the wrong type was reported already
+        if text.is_none() && self.issues.len() == before {
+            let (target, label) = if present {
+                (Target::Value, "this is blank")
+            } else {
+                (Target::Absent, "add it here")
+            };
+            let field = PathDisplay(&p).to_string();
+            self.push(Issue::new(
+                Code::MissingField,
+                p,
+                target,
+                format!("required field `{field}` is {}", if present { "blank" } else { "missing" }),
+                format!("{label}: `{key}`"),
+                help,
+            ));
+        }
+        text
+    }
+
+    /// A list of texts at `map[key]`; absent is empty.
+    pub fn text_list(&mut self, map: &Mapping, path: &[Seg], key: &str) -> Vec<String> {
+        let p = child(path, key);
+        match map.get(key) {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Sequence(items)) => items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, v)| self.text_value(v, &index(&p, i)))
+                .filter(|s| !s.trim().is_empty())
+                .collect(),
+            Some(other) => {
+                self.push(Issue::new(
+                    Code::InvalidValue,
+                    p.clone(),
+                    Target::Value,
+                    format!("`{}` must be a list, not {}", PathDisplay(&p), kind_of(other)),
+                    "expected a list",
+                    format!("write it as a list: `{key}: [first, second]`, or one `- item` per line"),
+                ));
+                Vec::new()
+            }
+        }
+    }
+
+    /// One of `choices` at `map[key]`; absent is `None`.
+    pub fn choice<T: Copy>(
+        &mut self,
+        map: &Mapping,
+        path: &[Seg],
+        key: &str,
+        choices: &[(&str, T)],
+    ) -> Option<T> {
+        let value = map.get(key)?;
+        self.choice_value(value, &child(path, key), choices)
+    }
+
+    /// One of `choices` for `value` at `path`.
+    pub fn choice_value<T: Copy>(
+        &mut self,
+        value: &Value,
+        path: &[Seg],
+        choices: &[(&str, T)],
+    ) -> Option<T> {
+        if value.is_null() {
+            return None;
+        }
+        let names: Vec<&str> = choices.iter().map(|(n, _)| *n).collect();
+        let text = scalar_text(value).unwrap_or_default();
+        if let Some((_, v)) = choices.iter().find(|(n, _)| *n == text) {
+            return Some(*v);
+        }
+        let label = match did_you_mean(&text, &names) {
+            Some(s) if !text.is_empty() => format!("did you mean `{s}`?"),
+            _ => "not one of the allowed values".to_string(),
+        };
+        let shown = if text.is_empty() {
+            kind_of(value).to_string()
+        } else {
+            format!("`{text}`")
+        };
+        self.push(Issue::new(
+            Code::InvalidValue,
+            path.to_vec(),
+            Target::Value,
+            format!("{shown} is not a valid `{}`", field_name(path)),
+            label,
+            format!("use one of: {}", names.join(", ")),
+        ));
+        None
+    }
+
+    /// A whole number at `map[key]` (0 or more); absent is `None`.
+    pub fn count(&mut self, map: &Mapping, path: &[Seg], key: &str) -> Option<u64> {
+        let value = map.get(key)?;
+        if value.is_null() {
+            return None;
+        }
+        let n = value.as_u64();
+        if n.is_none() {
+            let p = child(path, key);
+            self.push(Issue::new(
+                Code::InvalidValue,
+                p.clone(),
+                Target::Value,
+                format!("`{}` must be a whole number, not {}", PathDisplay(&p), kind_of(value)),
+                "expected a whole number",
+                format!("write a number of 0 or more, for example `{key}: 90`"),
+            ));
+        }
+        n
+    }
+
+    /// A whole number, possibly negative (a playbook's `weight`).
+    pub fn integer(&mut self, map: &Mapping, path: &[Seg], key: &str) -> Option<i64> {
+        let value = map.get(key)?;
+        if value.is_null() {
+            return None;
+        }
+        let n = value.as_i64();
+        if n.is_none() {
+            let p = child(path, key);
+            self.push(Issue::new(
+                Code::InvalidValue,
+                p.clone(),
+                Target::Value,
+                format!("`{}` must be a whole number, not {}", PathDisplay(&p), kind_of(value)),
+                "expected a whole number",
+                format!("write a whole number, for example `{key}: 10`"),
+            ));
+        }
+        n
+    }
+
+    /// `true` or `false` at `map[key]`; absent is `None`.
+    pub fn flag(&mut self, map: &Mapping, path: &[Seg], key: &str) -> Option<bool> {
+        let value = map.get(key)?;
+        if value.is_null() {
+            return None;
+        }
+        let b = value.as_bool();
+        if b.is_none() {
+            let p = child(path, key);
+            self.push(Issue::new(
+                Code::InvalidValue,
+                p.clone(),
+                Target::Value,
+                format!("`{}` must be true or false, not {}", PathDisplay(&p), kind_of(value)),
+                "expected true or false",
+                format!("write `{key}: true` or `{key}: false`"),
+            ));
+        }
+        b
+    }
+
+    /// A calendar date `YYYY-MM-DD` at `map[key]`.
+    pub fn date(&mut self, map: &Mapping, path: &[Seg], key: &str) -> Option<jiff::civil::Date> {
+        let value = map.get(key)?;
+        if value.is_null() {
+            return None;
+        }
+        let text = scalar_text(value).unwrap_or_default();
+        let parsed = (text.len() == 10)
+            .then(|| text.parse::<jiff::civil::Date>().ok())
+            .flatten();
+        if parsed.is_none() {
+            let p = child(path, key);
+            self.push(Issue::new(
+                Code::InvalidValue,
+                p.clone(),
+                Target::Value,
+                format!("`{}` is not a valid date", PathDisplay(&p)),
+                "expected a date like 2026-09-30",
+                "write the date as YYYY-MM-DD, a real day of the calendar",
+            ));
+        }
+        parsed
+    }
+}
+
+/// The last key of a path, for messages about a value.
+fn field_name(path: &[Seg]) -> String {
+    path.iter()
+        .rev()
+        .find_map(|s| match s {
+            Seg::Key(k) => Some(k.clone()),
+            Seg::Index(_) => None,
+        })
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions_for_typos_only() {
+        let known = ["partner_benefit", "customer_benefit", "we_do", "they_do"];
+        assert_eq!(did_you_mean("partner_benefti", &known), Some("partner_benefit"));
+        assert_eq!(did_you_mean("partner-benefit", &known), Some("partner_benefit"));
+        assert_eq!(did_you_mean("we-do", &known), Some("we_do"));
+        assert_eq!(did_you_mean("colour", &known), None);
+    }
+
+    #[test]
+    fn collects_every_problem() {
+        let value: Value =
+            serde_yaml::from_str("a: [1]\nb: maybe\nc: 2026-02-30\nd: x\n").unwrap();
+        let map = value.as_mapping().unwrap();
+        let mut d = Decoder::default();
+        assert_eq!(d.text(map, &[], "a"), None);
+        assert_eq!(d.flag(map, &[], "b"), None);
+        assert_eq!(d.date(map, &[], "c"), None);
+        assert_eq!(d.required_text(map, &[], "e", "h"), None);
+        d.unknown_keys(map, &[], &["a", "b", "c", "e"], &[]);
+        let codes: Vec<_> = d.issues.iter().map(|i| i.code).collect();
+        assert_eq!(
+            codes,
+            [
+                Code::InvalidValue,
+                Code::InvalidValue,
+                Code::InvalidValue,
+                Code::MissingField,
+                Code::UnknownField
+            ]
+        );
+    }
+}

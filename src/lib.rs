@@ -1,0 +1,41 @@
+//! partnerbook: a static-site generator for partnering playbooks.
+//!
+//! The pipeline is a chain of plain functions over plain data:
+//! [`walk`] finds the files, [`site::load`] reads, parses and validates them
+//! into a [`site::Site`] and its diagnostics, [`render`] turns the site into
+//! files in memory, and [`write`] swaps them into the output folder.
+
+pub mod cli;
+pub mod cmd;
+pub mod config;
+pub mod decode;
+pub mod diagnostic;
+pub mod frontmatter;
+pub mod markdown;
+pub mod playbook;
+pub mod record;
+pub mod render;
+pub mod site;
+pub mod source;
+pub mod term;
+pub mod validate;
+pub mod walk;
+pub mod write;
+pub mod yaml;
+
+use cli::{Cli, Command};
+
+/// Runs a parsed command line and returns the process exit code.
+pub fn run(cli: Cli) -> u8 {
+    let result = match &cli.command {
+        Command::Build(args) => cmd::build::run(args),
+        Command::Check(args) => cmd::check::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            term::error(&err);
+            cmd::exit::FAILURE
+        }
+    }
+}

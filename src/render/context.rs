@@ -1,0 +1,663 @@
+//! What templates see: plain, serialisable views of the site, built for one
+//! page at a time. Every URL in a view is already relative to the page it is
+//! rendered into, so a template writes `href="{{ partner.url }}"` and the
+//! link works at a domain root, under a sub-path and from disk.
+//!
+//! Every text that came from Markdown ends in `_html` and is safe to print
+//! with `| safe`; every other string is plain text that Tera escapes.
+
+use serde::Serialize;
+
+use crate::markdown::{self, Context as MdContext, TocEntry};
+use crate::playbook::Playbook;
+use crate::record::{Attitude, Influence, Partner, Status, Tier};
+use crate::site::Site;
+use crate::validate::review_due;
+
+use super::influence::{self, Diagram};
+
+/// Builds views for pages at one depth of the site.
+pub struct Views<'a> {
+    /// The site.
+    pub site: &'a Site,
+    /// `""`, `"../"`, ...: the way from the page back to the site root.
+    pub root: String,
+    /// The date review status is computed for.
+    pub today: jiff::civil::Date,
+}
+
+/// The site, as every page sees it.
+#[derive(Serialize)]
+pub struct SiteView<'a> {
+    /// `title` from the configuration.
+    pub title: &'a str,
+    /// `description` from the configuration.
+    pub description: Option<&'a str>,
+    /// `base_url`, when set.
+    pub base_url: Option<&'a str>,
+    /// "partnerbook 0.1.0".
+    pub generator: String,
+}
+
+/// A link: text and URL.
+#[derive(Serialize, Clone)]
+pub struct Link {
+    /// The text to show.
+    pub title: String,
+    /// The URL, relative to the page.
+    pub url: String,
+    /// A machine name (a tier's `strategic`), where there is one.
+    pub name: String,
+}
+
+/// Links every page's header and footer need.
+#[derive(Serialize)]
+pub struct Nav {
+    /// The portfolio.
+    pub home: String,
+    /// The playbook list.
+    pub playbooks: String,
+    /// The search box, on the portfolio.
+    pub search: String,
+    /// The three tier pages.
+    pub tiers: Vec<Link>,
+    /// The stylesheet.
+    pub stylesheet: String,
+    /// The search script and its index.
+    pub search_script: String,
+    /// The search index.
+    pub search_index: String,
+}
+
+/// A partner in a list.
+#[derive(Serialize)]
+pub struct PartnerSummary {
+    /// The slug.
+    pub slug: String,
+    /// The name.
+    pub name: String,
+    /// The partner page.
+    pub url: String,
+    /// The worksheet page.
+    pub worksheet_url: String,
+    /// `strategic`, `tactical` or `casual`.
+    pub tier: &'static str,
+    /// `prospect`, `active`, `paused` or `ended`.
+    pub status: &'static str,
+    /// The `type` label.
+    pub kind: Option<String>,
+    /// The region.
+    pub region: Option<String>,
+    /// The owner.
+    pub owner: Option<String>,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// The summary, inline HTML.
+    pub summary_html: Option<String>,
+    /// The partner benefit as one line of plain text.
+    pub benefit_line: String,
+}
+
+/// A tier with its partners.
+#[derive(Serialize)]
+pub struct TierView {
+    /// `strategic`, `tactical` or `casual`.
+    pub name: &'static str,
+    /// "Strategic".
+    pub label: &'static str,
+    /// What the tier is for.
+    pub description: &'static str,
+    /// The tier page.
+    pub url: String,
+    /// Partners that take a place (all but ended ones).
+    pub count: usize,
+    /// `max_partners`, if any.
+    pub capacity: Option<u64>,
+    /// Whether `count` exceeds `capacity`.
+    pub over_capacity: bool,
+    /// Every partner of the tier, ended ones included.
+    pub partners: Vec<PartnerSummary>,
+    /// The tier's default rules of engagement.
+    pub rules: Vec<RuleView>,
+}
+
+/// One rule of engagement.
+#[derive(Serialize)]
+pub struct RuleView {
+    /// The topic key, `lead_sharing`.
+    pub topic: String,
+    /// The topic for people, "Lead sharing".
+    pub title: String,
+    /// The rule, HTML.
+    pub html: String,
+    /// `tier`, `partner` or `override`.
+    pub source: &'static str,
+    /// Where the rule comes from, for people.
+    pub source_label: String,
+}
+
+/// The proposition, every part as HTML.
+#[derive(Serialize)]
+pub struct PropositionView {
+    /// What we do.
+    pub we_do: String,
+    /// What they do.
+    pub they_do: String,
+    /// What we deliver together.
+    pub together: String,
+    /// What is in it for the partner.
+    pub partner_benefit: String,
+    /// What is in it for our mutual customers.
+    pub customer_benefit: Option<String>,
+    /// The business problem it solves.
+    pub pain_point: Option<String>,
+}
+
+/// A value with its machine name, label and explanation.
+#[derive(Serialize)]
+pub struct Named {
+    /// The name as written in records.
+    pub name: &'static str,
+    /// The name for people.
+    pub label: &'static str,
+    /// What it means.
+    pub description: &'static str,
+}
+
+/// Resources each side commits, as HTML.
+#[derive(Serialize)]
+pub struct CommitmentsView {
+    /// Ours.
+    pub ours: Vec<String>,
+    /// Theirs.
+    pub theirs: Vec<String>,
+}
+
+/// A person of the influence map.
+#[derive(Serialize)]
+pub struct PersonView {
+    /// Their name.
+    pub name: String,
+    /// Their title.
+    pub title: Option<String>,
+    /// `high`, `medium`, `low`, or empty when not given.
+    pub influence: &'static str,
+    /// `positive`, `neutral`, `negative`, or empty.
+    pub attitude: &'static str,
+    /// A symbol for the attitude that does not rely on colour: + = −.
+    pub attitude_symbol: &'static str,
+    /// Their personal style, HTML.
+    pub style_html: Option<String>,
+    /// Names of related people.
+    pub relationships: Vec<String>,
+}
+
+/// The influence map: the people, and a diagram of them.
+#[derive(Serialize)]
+pub struct InfluenceView {
+    /// Everyone, in the order written.
+    pub people: Vec<PersonView>,
+    /// The diagram; `None` for an empty map.
+    pub diagram: Option<Diagram>,
+}
+
+/// When the partnership was and will be reviewed.
+#[derive(Serialize)]
+pub struct ReviewView {
+    /// The last review, `YYYY-MM-DD`.
+    pub last: Option<String>,
+    /// The cadence in days.
+    pub every_days: u64,
+    /// When the next review is due.
+    pub due: Option<String>,
+    /// Whether it is past due.
+    pub overdue: bool,
+    /// A sentence for people: "Next review due on 2027-01-01".
+    pub label: String,
+}
+
+/// One item of the readiness checklist.
+#[derive(Serialize)]
+pub struct CheckItem {
+    /// What should be true.
+    pub label: &'static str,
+    /// Whether the record shows it is.
+    pub done: bool,
+    /// What to do when it is not.
+    pub hint: &'static str,
+}
+
+/// The worksheet's own fields, as HTML.
+#[derive(Serialize)]
+pub struct WorksheetView {
+    /// How the partnership fits our product strategy.
+    pub product_strategy: Option<String>,
+    /// Their market pressures and aspirations.
+    pub their_business: Option<String>,
+    /// Open questions.
+    pub open_questions: Vec<String>,
+    /// Next steps.
+    pub next_steps: Vec<String>,
+    /// The one-paragraph pitch, plain text composed from the proposition.
+    pub pitch: String,
+    /// The readiness checklist, computed from the record.
+    pub checklist: Vec<CheckItem>,
+    /// How many checklist items are done.
+    pub ready: usize,
+}
+
+/// A partner, whole.
+#[derive(Serialize)]
+pub struct PartnerView {
+    /// Name, links and labels, as in lists.
+    #[serde(flatten)]
+    pub summary: PartnerSummary,
+    /// "Strategic".
+    pub tier_label: &'static str,
+    /// The tier page.
+    pub tier_url: String,
+    /// The proposition.
+    pub proposition: PropositionView,
+    /// The scenario.
+    pub scenario: Option<Named>,
+    /// The objectives.
+    pub objectives: Vec<Named>,
+    /// Target market, HTML.
+    pub target_market: Option<String>,
+    /// Revenue goal, HTML.
+    pub revenue_goal: Option<String>,
+    /// Commitments.
+    pub commitments: CommitmentsView,
+    /// Tier defaults merged with the partner's own rules.
+    pub rules: Vec<RuleView>,
+    /// The influence map.
+    pub influence: InfluenceView,
+    /// Playbooks that name this partner or its tier.
+    pub playbooks: Vec<Link>,
+    /// Review status.
+    pub review: Option<ReviewView>,
+    /// The worksheet.
+    pub worksheet: WorksheetView,
+}
+
+/// A playbook in a list.
+#[derive(Serialize)]
+pub struct PlaybookSummary {
+    /// The title.
+    pub title: String,
+    /// The page.
+    pub url: String,
+    /// The summary, inline HTML.
+    pub summary_html: Option<String>,
+    /// Tiers it applies to.
+    pub tiers: Vec<Link>,
+    /// Partners it applies to.
+    pub partners: Vec<Link>,
+}
+
+/// A playbook, whole.
+#[derive(Serialize)]
+pub struct PlaybookView {
+    /// Title, summary, links.
+    #[serde(flatten)]
+    pub summary: PlaybookSummary,
+    /// The body, HTML.
+    pub content_html: String,
+    /// The table of contents.
+    pub toc: Vec<TocEntry>,
+}
+
+/// "lead_sharing" → "Lead sharing".
+pub fn topic_title(topic: &str) -> String {
+    let spaced = topic.replace(['_', '-'], " ");
+    let mut chars = spaced.trim().chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+impl<'a> Views<'a> {
+    fn md(&self) -> MdContext<'_> {
+        MdContext {
+            root: &self.root,
+            targets: &self.site.targets,
+            allow_html: self.site.config.allow_html,
+        }
+    }
+
+    /// Markdown to HTML, block level.
+    pub fn html(&self, md: &str) -> String {
+        markdown::render(md, &self.md()).html
+    }
+
+    /// Markdown to HTML, a single paragraph unwrapped.
+    pub fn inline(&self, md: &str) -> String {
+        markdown::render_inline(md, &self.md())
+    }
+
+    /// The URL of page folder `path` (`partners/x`), relative to this page.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.root, self.site.targets.page_url(path))
+    }
+
+    /// The URL of a file at `path` below the root, relative to this page.
+    pub fn file(&self, path: &str) -> String {
+        format!("{}{path}", self.root)
+    }
+
+    /// The site view.
+    pub fn site_view(&self) -> SiteView<'a> {
+        let c = &self.site.config;
+        SiteView {
+            title: &c.title,
+            description: c.description.as_deref(),
+            base_url: c.base_url.as_deref(),
+            generator: format!("partnerbook {}", env!("CARGO_PKG_VERSION")),
+        }
+    }
+
+    /// The navigation links.
+    pub fn nav(&self) -> Nav {
+        Nav {
+            home: self.url(""),
+            playbooks: self.url("playbooks"),
+            search: format!("{}#search", self.url("")),
+            tiers: Tier::ALL.map(|t| self.tier_link(t)).to_vec(),
+            stylesheet: self.file("style.css"),
+            search_script: self.file("search.js"),
+            search_index: self.file("search-index.js"),
+        }
+    }
+
+    fn tier_link(&self, tier: Tier) -> Link {
+        Link {
+            title: tier.label().to_string(),
+            url: self.url(&format!("tiers/{tier}")),
+            name: tier.as_str().to_string(),
+        }
+    }
+
+    /// A partner as a list entry.
+    pub fn partner_summary(&self, p: &Partner) -> PartnerSummary {
+        PartnerSummary {
+            slug: p.slug.clone(),
+            name: p.name.clone(),
+            url: self.url(&format!("partners/{}", p.slug)),
+            worksheet_url: self.url(&format!("partners/{}/worksheet", p.slug)),
+            tier: p.tier.as_str(),
+            status: p.status.as_str(),
+            kind: p.kind.clone(),
+            region: p.region.clone(),
+            owner: p.owner.clone(),
+            tags: p.tags.clone(),
+            summary_html: p.summary.as_deref().map(|s| self.inline(s)),
+            benefit_line: markdown::truncate(&markdown::plain_text(&p.proposition.partner_benefit), 160),
+        }
+    }
+
+    /// A tier with its partners and rules.
+    pub fn tier(&self, tier: Tier) -> TierView {
+        let settings = self.site.config.tier(tier);
+        let partners: Vec<&Partner> = self.site.partners_in(tier).collect();
+        let count = partners.iter().filter(|p| p.status != Status::Ended).count();
+        TierView {
+            name: tier.as_str(),
+            label: tier.label(),
+            description: tier.description(),
+            url: self.url(&format!("tiers/{tier}")),
+            count,
+            capacity: settings.max_partners,
+            over_capacity: settings.max_partners.is_some_and(|m| count as u64 > m),
+            partners: partners.iter().map(|p| self.partner_summary(p)).collect(),
+            rules: settings
+                .rules_of_engagement
+                .iter()
+                .map(|(topic, rule)| RuleView {
+                    topic: topic.clone(),
+                    title: topic_title(topic),
+                    html: self.inline(rule),
+                    source: "tier",
+                    source_label: format!("{} tier default", tier.label()),
+                })
+                .collect(),
+        }
+    }
+
+    /// The tier's defaults, then the partner's own rules: a partner rule on
+    /// a tier topic replaces it in place; new topics follow in the order
+    /// written.
+    pub fn merged_rules(&self, p: &Partner) -> Vec<RuleView> {
+        let tier = p.tier;
+        let defaults = &self.site.config.tier(tier).rules_of_engagement;
+        let own = |topic: &str| p.rules_of_engagement.iter().find(|(t, _)| t == topic);
+        let mut rules: Vec<RuleView> = defaults
+            .iter()
+            .map(|(topic, rule)| match own(topic) {
+                Some((_, mine)) => RuleView {
+                    topic: topic.clone(),
+                    title: topic_title(topic),
+                    html: self.inline(mine),
+                    source: "override",
+                    source_label: format!("{}'s own rule, replacing the {} tier default", p.name, tier),
+                },
+                None => RuleView {
+                    topic: topic.clone(),
+                    title: topic_title(topic),
+                    html: self.inline(rule),
+                    source: "tier",
+                    source_label: format!("{} tier default", tier.label()),
+                },
+            })
+            .collect();
+        for (topic, rule) in &p.rules_of_engagement {
+            if !defaults.iter().any(|(t, _)| t == topic) {
+                rules.push(RuleView {
+                    topic: topic.clone(),
+                    title: topic_title(topic),
+                    html: self.inline(rule),
+                    source: "partner",
+                    source_label: format!("{}'s own rule", p.name),
+                });
+            }
+        }
+        rules
+    }
+
+    /// Playbooks that name the partner or its tier.
+    fn playbooks_for(&self, p: &Partner) -> Vec<Link> {
+        self.site
+            .playbooks
+            .iter()
+            .filter(|pb| pb.tiers.contains(&p.tier) || pb.partners.contains(&p.slug))
+            .map(|pb| self.playbook_link(pb))
+            .collect()
+    }
+
+    fn playbook_link(&self, pb: &Playbook) -> Link {
+        Link {
+            title: pb.title.clone(),
+            url: self.url(&format!("playbooks/{}", pb.path)),
+            name: pb.path.clone(),
+        }
+    }
+
+    fn review(&self, p: &Partner) -> Option<ReviewView> {
+        let r = p.review.as_ref()?;
+        let due = review_due(r);
+        let overdue = due.is_some_and(|d| d < self.today) && p.status != Status::Ended;
+        let every_days = r.every_days.unwrap_or(crate::record::DEFAULT_REVIEW_DAYS);
+        let label = match (r.last, due) {
+            (Some(_), Some(due)) if overdue => format!("Review overdue since {due}"),
+            (Some(_), Some(due)) => format!("Next review due on {due}"),
+            _ => format!("Not reviewed yet; reviews every {every_days} days"),
+        };
+        Some(ReviewView {
+            last: r.last.map(|d| d.to_string()),
+            every_days,
+            due: due.map(|d| d.to_string()),
+            overdue,
+            label,
+        })
+    }
+
+    fn influence(&self, p: &Partner) -> InfluenceView {
+        InfluenceView {
+            people: p
+                .influence_map
+                .iter()
+                .map(|person| PersonView {
+                    name: person.name.clone(),
+                    title: person.title.clone(),
+                    influence: person.influence.map_or("", Influence::as_str),
+                    attitude: person.attitude.map_or("", Attitude::as_str),
+                    attitude_symbol: influence::symbol(person.attitude),
+                    style_html: person.style.as_deref().map(|s| self.inline(s)),
+                    relationships: person.relationships.clone(),
+                })
+                .collect(),
+            diagram: influence::layout(&p.influence_map),
+        }
+    }
+
+    /// A partner, whole, for its page and its worksheet.
+    pub fn partner(&self, p: &Partner) -> PartnerView {
+        let prop = &p.proposition;
+        let review = self.review(p);
+        let worksheet = self.worksheet(p, review.as_ref());
+        PartnerView {
+            summary: self.partner_summary(p),
+            tier_label: p.tier.label(),
+            tier_url: self.url(&format!("tiers/{}", p.tier)),
+            proposition: PropositionView {
+                we_do: self.html(&prop.we_do),
+                they_do: self.html(&prop.they_do),
+                together: self.html(&prop.together),
+                partner_benefit: self.html(&prop.partner_benefit),
+                customer_benefit: prop.customer_benefit.as_deref().map(|s| self.html(s)),
+                pain_point: prop.pain_point.as_deref().map(|s| self.html(s)),
+            },
+            scenario: p.scenario.map(|s| Named {
+                name: s.as_str(),
+                label: s.label(),
+                description: s.description(),
+            }),
+            objectives: p
+                .objectives
+                .iter()
+                .map(|o| Named {
+                    name: o.as_str(),
+                    label: o.label(),
+                    description: "",
+                })
+                .collect(),
+            target_market: p.target_market.as_deref().map(|s| self.inline(s)),
+            revenue_goal: p.revenue_goal.as_deref().map(|s| self.inline(s)),
+            commitments: CommitmentsView {
+                ours: p.commitments.ours.iter().map(|s| self.inline(s)).collect(),
+                theirs: p.commitments.theirs.iter().map(|s| self.inline(s)).collect(),
+            },
+            rules: self.merged_rules(p),
+            influence: self.influence(p),
+            playbooks: self.playbooks_for(p),
+            review,
+            worksheet,
+        }
+    }
+
+    fn worksheet(&self, p: &Partner, review: Option<&ReviewView>) -> WorksheetView {
+        let w = &p.worksheet;
+        let prop = &p.proposition;
+        let plain = |s: &str| markdown::plain_text(s);
+        let mut pitch = format!(
+            "Here is what we do: {} Here is what you do: {} Together we would like to deliver this: {} What is in it for you: {}",
+            sentence(&plain(&prop.we_do)),
+            sentence(&plain(&prop.they_do)),
+            sentence(&plain(&prop.together)),
+            sentence(&plain(&prop.partner_benefit)),
+        );
+        if let Some(c) = &prop.customer_benefit {
+            pitch.push_str(&format!(" And for our mutual customers: {}", sentence(&plain(c))));
+        }
+        let champion = p.influence_map.iter().any(|x| {
+            x.influence == Some(Influence::High) && x.attitude == Some(Attitude::Positive)
+        });
+        let checklist = vec![
+            CheckItem { label: "We know what is in it for them", done: !prop.partner_benefit.is_empty(), hint: "write `proposition.partner_benefit`" },
+            CheckItem { label: "We know what is in it for our mutual customers", done: prop.customer_benefit.is_some(), hint: "write `proposition.customer_benefit`" },
+            CheckItem { label: "It solves a named business problem", done: prop.pain_point.is_some(), hint: "write `proposition.pain_point`" },
+            CheckItem { label: "It fits our product strategy", done: w.product_strategy.is_some(), hint: "write `worksheet.product_strategy`" },
+            CheckItem { label: "We understand their business", done: w.their_business.is_some(), hint: "write `worksheet.their_business`" },
+            CheckItem { label: "It follows a proven scenario", done: p.scenario.is_some(), hint: "choose a `scenario`" },
+            CheckItem { label: "It serves a named objective", done: !p.objectives.is_empty(), hint: "name `objectives`" },
+            CheckItem { label: "It targets a specific market", done: p.target_market.is_some(), hint: "write `target_market`" },
+            CheckItem { label: "We commit resources", done: !p.commitments.ours.is_empty(), hint: "list `commitments.ours`" },
+            CheckItem { label: "They commit resources", done: !p.commitments.theirs.is_empty(), hint: "list `commitments.theirs`" },
+            CheckItem { label: "A senior champion supports us", done: champion, hint: "find someone of high influence and positive attitude for the `influence_map`" },
+            CheckItem { label: "Next steps are agreed", done: !w.next_steps.is_empty(), hint: "list `worksheet.next_steps`" },
+            CheckItem { label: "The last review is current", done: review.is_some_and(|r| r.last.is_some() && !r.overdue), hint: "review the partnership and set `review.last`" },
+        ];
+        WorksheetView {
+            product_strategy: w.product_strategy.as_deref().map(|s| self.html(s)),
+            their_business: w.their_business.as_deref().map(|s| self.html(s)),
+            open_questions: w.open_questions.iter().map(|s| self.inline(s)).collect(),
+            next_steps: w.next_steps.iter().map(|s| self.inline(s)).collect(),
+            pitch,
+            ready: checklist.iter().filter(|c| c.done).count(),
+            checklist,
+        }
+    }
+
+    /// A playbook as a list entry.
+    pub fn playbook_summary(&self, pb: &Playbook) -> PlaybookSummary {
+        let partner_links = pb
+            .partners
+            .iter()
+            .filter_map(|slug| self.site.partner(slug))
+            .map(|p| Link {
+                title: p.name.clone(),
+                url: self.url(&format!("partners/{}", p.slug)),
+                name: p.slug.clone(),
+            })
+            .collect();
+        PlaybookSummary {
+            title: pb.title.clone(),
+            url: self.url(&format!("playbooks/{}", pb.path)),
+            summary_html: pb.summary.as_deref().map(|s| self.inline(s)),
+            tiers: pb.tiers.iter().map(|t| self.tier_link(*t)).collect(),
+            partners: partner_links,
+        }
+    }
+
+    /// A playbook, whole.
+    pub fn playbook(&self, pb: &Playbook) -> PlaybookView {
+        let rendered = markdown::render(self.site.body(pb), &self.md());
+        PlaybookView {
+            summary: self.playbook_summary(pb),
+            content_html: rendered.html,
+            toc: rendered.toc,
+        }
+    }
+}
+
+/// `text` ending in a full stop, so composed sentences read as sentences.
+fn sentence(text: &str) -> String {
+    let t = text.trim();
+    if t.ends_with(['.', '!', '?', '…']) || t.is_empty() {
+        t.to_string()
+    } else {
+        format!("{t}.")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn topic_titles() {
+        assert_eq!(topic_title("lead_sharing"), "Lead sharing");
+        assert_eq!(topic_title("deal-registration"), "Deal registration");
+        assert_eq!(topic_title(""), "");
+    }
+}

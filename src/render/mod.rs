@@ -1,0 +1,363 @@
+//! Rendering: the theme's Tera templates over the views of `context`, plus
+//! the machine-readable files (partners.json, search-index.js, sitemap.xml).
+//! The result is a list of files in memory; nothing here touches the disk
+//! but reading templates and static files, so `serve` can reuse it.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, ErrorKind, Tera};
+use walkdir::WalkDir;
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::record::Tier;
+use crate::site::Site;
+use crate::source::SourceFile;
+use crate::walk;
+
+mod context;
+mod feeds;
+mod influence;
+
+pub use context::Views;
+
+/// One file of the output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    /// The path below the output folder, with `/` separators.
+    pub path: String,
+    /// The content.
+    pub bytes: Vec<u8>,
+}
+
+/// The default theme, embedded so `partnerbook` works in an empty folder.
+const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../themes/default/templates/base.html")),
+    ("index.html", include_str!("../../themes/default/templates/index.html")),
+    ("partner.html", include_str!("../../themes/default/templates/partner.html")),
+    ("worksheet.html", include_str!("../../themes/default/templates/worksheet.html")),
+    ("influence_map.html", include_str!("../../themes/default/templates/influence_map.html")),
+    ("playbooks.html", include_str!("../../themes/default/templates/playbooks.html")),
+    ("playbook.html", include_str!("../../themes/default/templates/playbook.html")),
+    ("tier.html", include_str!("../../themes/default/templates/tier.html")),
+    ("404.html", include_str!("../../themes/default/templates/404.html")),
+];
+
+/// The default theme's static files.
+const DEFAULT_STATIC: &[(&str, &[u8])] = &[
+    ("style.css", include_bytes!("../../themes/default/static/style.css")),
+    ("search.js", include_bytes!("../../themes/default/static/search.js")),
+];
+
+/// The templates, ready to render, with their sources for error messages.
+pub struct Theme {
+    tera: Tera,
+    sources: HashMap<String, SourceFile>,
+    static_files: Vec<OutputFile>,
+}
+
+/// A template file found on disk or embedded.
+struct TemplateFile {
+    name: String,
+    file: SourceFile,
+}
+
+/// Loads the theme the configuration names, then the site's own
+/// `templates/` over it (a site template replaces the theme's template of
+/// the same name; the theme's stays reachable as `theme/<name>` for
+/// `{% extends %}`), and the static files (the site's `static/` over the
+/// theme's).
+pub fn load_theme(site: &Site) -> Result<Theme, Vec<Diagnostic>> {
+    let root = &site.root;
+    let theme_dir = root.join("themes").join(&site.config.theme);
+    let mut files: Vec<TemplateFile> = Vec::new();
+    let mut static_files: Vec<OutputFile> = Vec::new();
+    let mut diagnostics = Vec::new();
+    if theme_dir.join("templates").is_dir() {
+        read_dir_files(root, &theme_dir.join("templates"), &mut diagnostics, |name, file| {
+            if name.ends_with(".html") || name.ends_with(".xml") {
+                files.push(TemplateFile { name, file });
+            }
+        });
+    } else {
+        for (name, text) in DEFAULT_TEMPLATES {
+            files.push(TemplateFile {
+                name: name.to_string(),
+                file: SourceFile {
+                    path: format!("themes/default/templates/{name}"),
+                    text: text.to_string(),
+                },
+            });
+        }
+    }
+    if theme_dir.join("static").is_dir() {
+        read_dir_bytes(root, &theme_dir.join("static"), &mut diagnostics, &mut static_files);
+    } else {
+        static_files.extend(DEFAULT_STATIC.iter().map(|(p, b)| OutputFile {
+            path: p.to_string(),
+            bytes: b.to_vec(),
+        }));
+    }
+    // the theme's own templates under theme/, then the site's over the plain names
+    let mut all: Vec<(String, SourceFile)> = files
+        .iter()
+        .map(|t| (format!("theme/{}", t.name), t.file.clone()))
+        .collect();
+    all.extend(files.into_iter().map(|t| (t.name, t.file)));
+    let site_templates = root.join("templates");
+    if site_templates.is_dir() {
+        read_dir_files(root, &site_templates, &mut diagnostics, |name, file| {
+            if name.ends_with(".html") || name.ends_with(".xml") {
+                all.retain(|(n, _)| *n != name);
+                all.push((name, file));
+            }
+        });
+    }
+    let site_static = root.join("static");
+    if site_static.is_dir() {
+        let mut own = Vec::new();
+        read_dir_bytes(root, &site_static, &mut diagnostics, &mut own);
+        for file in own {
+            static_files.retain(|f| f.path != file.path);
+            static_files.push(file);
+        }
+    }
+    if !diagnostics.is_empty() {
+        return Err(diagnostics);
+    }
+    let mut tera = Tera::new();
+    tera.autoescape_on(vec![".html", ".xml", ".svg"]);
+    let sources: HashMap<String, SourceFile> = all.iter().cloned().collect();
+    if let Err(err) = tera.add_raw_templates(all.iter().map(|(n, f)| (n.clone(), f.text.clone()))) {
+        return Err(vec![template_diagnostic(&err, &sources, None)]);
+    }
+    for required in ["index.html", "partner.html", "worksheet.html", "playbooks.html", "playbook.html", "tier.html", "404.html"] {
+        if !tera.contains_template(required) {
+            let file = SourceFile { path: format!("themes/{}/templates", site.config.theme), text: String::new() };
+            diagnostics.push(Diagnostic::new(
+                Code::Template,
+                &file,
+                0..0,
+                format!("the theme has no template `{required}`"),
+                "this folder",
+                format!("add templates/{required} to the site or the theme"),
+            ));
+        }
+    }
+    if !diagnostics.is_empty() {
+        return Err(diagnostics);
+    }
+    Ok(Theme { tera, sources, static_files })
+}
+
+/// Calls `each` with every readable UTF-8 file below `dir` (name relative to
+/// `dir`), reporting the rest.
+fn read_dir_files(root: &Path, dir: &Path, diagnostics: &mut Vec<Diagnostic>, mut each: impl FnMut(String, SourceFile)) {
+    let mut bytes = Vec::new();
+    read_dir_bytes(root, dir, diagnostics, &mut bytes);
+    for f in bytes {
+        let rel = walk::relative(root, &dir.join(&f.path));
+        match walk::utf8_source(&rel, f.bytes) {
+            Ok(file) => each(f.path, file),
+            Err(d) => diagnostics.push(*d),
+        }
+    }
+}
+
+/// Reads every file below `dir` (hidden ones skipped) as output files named
+/// relative to `dir`.
+fn read_dir_bytes(root: &Path, dir: &Path, diagnostics: &mut Vec<Diagnostic>, out: &mut Vec<OutputFile>) {
+    let walker = WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(err) => {
+                let rel = err.path().map_or_else(|| walk::relative(root, dir), |p| walk::relative(root, p));
+                diagnostics.push(walk::file_diagnostic(Code::UnreadableFile, &rel, format!("cannot read {rel}: {err}"), "fix the file's permissions, or remove the link"));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = walk::relative(root, entry.path());
+        let inside = entry.path().canonicalize().ok().zip(root.canonicalize().ok()).is_some_and(|(p, r)| p.starts_with(r));
+        if !inside {
+            diagnostics.push(walk::file_diagnostic(Code::UnreadableFile, &rel, format!("{rel} is a symbolic link to a file outside the site"), "copy the file into the site instead of linking to it"));
+            continue;
+        }
+        match std::fs::read(entry.path()) {
+            Ok(bytes) => out.push(OutputFile { path: walk::relative(dir, entry.path()), bytes }),
+            Err(e) => diagnostics.push(walk::file_diagnostic(Code::UnreadableFile, &rel, format!("cannot read {rel}: {e}"), "check the file's permissions")),
+        }
+    }
+}
+
+/// A `template` diagnostic from a Tera error, at the template and line Tera
+/// reports. `page` names the page being rendered, if any.
+fn template_diagnostic(err: &tera::Error, sources: &HashMap<String, SourceFile>, page: Option<&str>) -> Diagnostic {
+    let during = page.map_or(String::new(), |p| format!(" while rendering {p}"));
+    let unknown = SourceFile { path: "templates".to_string(), text: String::new() };
+    let (name, span, message) = match err.kind() {
+        ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
+            (report.filename().to_string(), report.span().range.clone(), report.message().to_string())
+        }
+        ErrorKind::MissingParent { current, parent } => {
+            (current.clone(), 0..0, format!("`{current}` extends `{parent}`, which does not exist"))
+        }
+        ErrorKind::CircularExtend { tpl, inheritance_chain } => {
+            (tpl.clone(), 0..0, format!("`{tpl}` extends itself through {}", inheritance_chain.join(" → ")))
+        }
+        _ => (String::new(), 0..0, error_chain(err)),
+    };
+    let file = sources.get(&name).unwrap_or(&unknown);
+    let help = if file.path.starts_with("themes/default/") && !Path::new(&file.path).exists() {
+        "this is a bug in partnerbook's built-in theme: please report it".to_string()
+    } else {
+        format!("fix the template {}; Tera's syntax is described at keats.github.io/tera", file.path)
+    };
+    Diagnostic::new(Code::Template, file, span, format!("template error in {}{during}: {message}", file.path), "here", help)
+}
+
+fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut s = err.to_string();
+    let mut source = err.source();
+    while let Some(e) = source {
+        s.push_str(": ");
+        s.push_str(&e.to_string());
+        source = e.source();
+    }
+    s
+}
+
+/// One page to render.
+enum Page<'a> {
+    Portfolio,
+    Partner(&'a crate::record::Partner),
+    Worksheet(&'a crate::record::Partner),
+    Playbooks,
+    Playbook(&'a crate::playbook::Playbook),
+    Tier(Tier),
+    NotFound,
+}
+
+/// What every page's template sees about the page itself.
+#[derive(Serialize)]
+struct PageInfo {
+    /// portfolio, partner, worksheet, playbooks, playbook, tier, 404.
+    kind: &'static str,
+    /// The `<title>` text.
+    title: String,
+    /// The output path, `partners/x/index.html`.
+    path: String,
+}
+
+/// Renders every page and file of the site, in parallel.
+pub fn render(site: &Site, theme: &Theme, today: jiff::civil::Date) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let mut pages = vec![Page::Portfolio, Page::Playbooks, Page::NotFound];
+    pages.extend(Tier::ALL.map(Page::Tier));
+    for p in &site.partners {
+        pages.push(Page::Partner(p));
+        pages.push(Page::Worksheet(p));
+    }
+    pages.extend(site.playbooks.iter().map(Page::Playbook));
+    let rendered: Vec<Result<OutputFile, Diagnostic>> = pages
+        .par_iter()
+        .map(|page| render_page(site, theme, page, today))
+        .collect();
+    let mut files = Vec::with_capacity(rendered.len() + 8);
+    let mut errors = Vec::new();
+    for r in rendered {
+        match r {
+            Ok(f) => files.push(f),
+            Err(d) => errors.push(d),
+        }
+    }
+    if !errors.is_empty() {
+        crate::diagnostic::sort(&mut errors);
+        return Err(errors);
+    }
+    let html_pages: Vec<String> = files.iter().filter(|f| f.path != "404.html").map(|f| f.path.clone()).collect();
+    files.extend(feeds::files(site, &html_pages));
+    for f in &theme.static_files {
+        if !files.iter().any(|x| x.path == f.path) {
+            files.push(f.clone());
+        }
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+fn render_page(site: &Site, theme: &Theme, page: &Page, today: jiff::civil::Date) -> Result<OutputFile, Diagnostic> {
+    let (path, template, kind) = match page {
+        Page::Portfolio => ("index.html".to_string(), "index.html", "portfolio"),
+        Page::Partner(p) => (format!("partners/{}/index.html", p.slug), "partner.html", "partner"),
+        Page::Worksheet(p) => (format!("partners/{}/worksheet/index.html", p.slug), "worksheet.html", "worksheet"),
+        Page::Playbooks => ("playbooks/index.html".to_string(), "playbooks.html", "playbooks"),
+        Page::Playbook(pb) => (format!("playbooks/{}/index.html", pb.path), "playbook.html", "playbook"),
+        Page::Tier(t) => (format!("tiers/{t}/index.html"), "tier.html", "tier"),
+        Page::NotFound => ("404.html".to_string(), "404.html", "404"),
+    };
+    let root = match page {
+        // a 404 page is served at any depth: with a base URL its links can
+        // be absolute paths; without one they work at the top level
+        Page::NotFound => site
+            .config
+            .base_url
+            .as_deref()
+            .and_then(|u| u.split_once("://").map(|(_, rest)| rest))
+            .and_then(|rest| rest.find('/').map(|i| rest[i..].to_string()))
+            .unwrap_or_default(),
+        _ => "../".repeat(path.matches('/').count()),
+    };
+    let views = Views { site, root: root.clone(), today };
+    let mut cx = Context::new();
+    cx.insert("site", &views.site_view());
+    cx.insert("nav", &views.nav());
+    cx.insert("root", &root);
+    let title = match page {
+        Page::Portfolio => "Partner portfolio".to_string(),
+        Page::Partner(p) => {
+            cx.insert("partner", &views.partner(p));
+            p.name.clone()
+        }
+        Page::Worksheet(p) => {
+            cx.insert("partner", &views.partner(p));
+            format!("{}: partnering proposition worksheet", p.name)
+        }
+        Page::Playbooks => {
+            let list: Vec<_> = site.playbooks.iter().map(|pb| views.playbook_summary(pb)).collect();
+            cx.insert("playbooks", &list);
+            "Playbooks".to_string()
+        }
+        Page::Playbook(pb) => {
+            cx.insert("playbook", &views.playbook(pb));
+            pb.title.clone()
+        }
+        Page::Tier(t) => {
+            cx.insert("tier", &views.tier(*t));
+            let list: Vec<_> = site.playbooks.iter().filter(|pb| pb.tiers.contains(t)).map(|pb| views.playbook_summary(pb)).collect();
+            cx.insert("playbooks", &list);
+            format!("{} partners", t.label())
+        }
+        Page::NotFound => "Page not found".to_string(),
+    };
+    if let Page::Portfolio = page {
+        let tiers: Vec<_> = Tier::ALL.iter().map(|t| views.tier(*t)).collect();
+        cx.insert("tiers", &tiers);
+        let list: Vec<_> = site.playbooks.iter().map(|pb| views.playbook_summary(pb)).collect();
+        cx.insert("playbooks", &list);
+        cx.insert("partner_count", &site.partners.len());
+    }
+    cx.insert("page", &PageInfo { kind, title, path: path.clone() });
+    match theme.tera.render(template, &cx) {
+        Ok(html) => Ok(OutputFile { path, bytes: html.into_bytes() }),
+        Err(err) => Err(template_diagnostic(&err, &theme.sources, Some(&path))),
+    }
+}

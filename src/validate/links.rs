@@ -1,0 +1,56 @@
+//! `broken-link`: an `@/` link, or a playbook's `partners` entry, that
+//! names no published page.
+
+use super::Finding;
+use crate::decode::did_you_mean;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::markdown;
+use crate::playbook;
+use crate::site::Site;
+use crate::yaml::{Issue, Target};
+
+const HELP: &str = "link to an existing page: `@/partners/<slug>` (a file in content/partners/ without .yaml) or `@/playbooks/<path>` (a file in content/playbooks/ without .md)";
+
+fn message(dest: &str) -> String {
+    format!("the link `{dest}` leads nowhere")
+}
+
+/// Checks every Markdown field of every partner and every playbook.
+pub fn check(site: &Site) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for partner in &site.partners {
+        for (path, text) in partner.markdown_fields() {
+            for (dest, _) in markdown::internal_links(text) {
+                if site.targets.resolve(&dest).is_none() {
+                    let issue = Issue::new(Code::BrokenLink, path.clone(), Target::Needle(dest.clone()), message(&dest), "no such page", HELP);
+                    out.push(Finding::record(site, partner.source, issue));
+                }
+            }
+        }
+    }
+    let slugs: Vec<&str> = site.partners.iter().map(|p| p.slug.as_str()).collect();
+    for pb in &site.playbooks {
+        let file = &site.sources[pb.source];
+        for (i, slug) in pb.partners.iter().enumerate() {
+            if !site.targets.partners.contains(slug) {
+                let issue = playbook::unknown_partner(i, slug, did_you_mean(slug, &slugs));
+                out.push(Finding::Yaml { source: pb.source, yaml: pb.yaml.clone(), issue });
+            }
+        }
+        if let Some(summary) = &pb.summary {
+            for (dest, _) in markdown::internal_links(summary) {
+                if site.targets.resolve(&dest).is_none() {
+                    let issue = Issue::new(Code::BrokenLink, vec![crate::yaml::Seg::Key("summary".into())], Target::Needle(dest.clone()), message(&dest), "no such page", HELP);
+                    out.push(Finding::Yaml { source: pb.source, yaml: pb.yaml.clone(), issue });
+                }
+            }
+        }
+        for (dest, span) in markdown::internal_links(site.body(pb)) {
+            if site.targets.resolve(&dest).is_none() {
+                let at = pb.body.start + span.start..pb.body.start + span.end;
+                out.push(Finding::Placed(Diagnostic::new(Code::BrokenLink, file, at, message(&dest), "no such page", HELP)));
+            }
+        }
+    }
+    out
+}

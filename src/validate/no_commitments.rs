@@ -1,0 +1,30 @@
+//! `no-commitments`: a strategic or tactical partnership that nobody puts
+//! resources into.
+
+use super::Finding;
+use crate::diagnostic::Code;
+use crate::record::Tier;
+use crate::site::Site;
+use crate::yaml::{Issue, Seg, Target};
+
+/// Fires for strategic and tactical partners with no commitment on either side.
+pub fn check(site: &Site, _today: jiff::civil::Date) -> Vec<Finding> {
+    site.partners
+        .iter()
+        .filter(|p| p.tier != Tier::Casual && p.commitments.ours.is_empty() && p.commitments.theirs.is_empty())
+        .map(|p| {
+            let file = &site.sources[p.source].text;
+            // point at `commitments:` when it is written but empty
+            let target = if file.contains("commitments:") { Target::Key } else { Target::Absent };
+            let issue = Issue::new(
+                Code::NoCommitments,
+                vec![Seg::Key("commitments".into())],
+                target,
+                format!("{} is a {} partner but neither side commits any resources", p.name, p.tier),
+                "no resources committed",
+                "list the people, time or budget each side dedicates: `commitments: { ours: [Partner engineer at 50%], theirs: [Offering manager] }`",
+            );
+            Finding::record(site, p.source, issue)
+        })
+        .collect()
+}

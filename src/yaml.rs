@@ -1,0 +1,530 @@
+//! All YAML handling: parsing text into a `serde_yaml::Value`, and finding
+//! where in the text a field or value sits.
+//!
+//! `serde_yaml` only reports positions for syntax errors. Everything else
+//! (an unknown field, a placeholder benefit) is found on the parsed value and
+//! described by a [`YamlPath`]; only when a file has such a problem is its
+//! text parsed a second time, by `saphyr-parser`, which reports spans, to
+//! build a [`SpanIndex`] from paths to byte ranges. Files without problems
+//! never pay for it.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::ops::Range;
+
+use saphyr_parser::{Event, Parser, Span};
+pub use serde_yaml::{Mapping, Value};
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::{self, SourceFile};
+
+/// One step into a YAML document.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Seg {
+    /// A mapping key.
+    Key(String),
+    /// A sequence index, from 0.
+    Index(usize),
+}
+
+/// Where a value sits in a document: the keys and indexes from the root.
+pub type YamlPath = Vec<Seg>;
+
+/// Formats a path the way users write it: `proposition.partner_benefit`,
+/// `influence_map[2].name`.
+pub struct PathDisplay<'a>(pub &'a [Seg]);
+
+impl fmt::Display for PathDisplay<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, seg) in self.0.iter().enumerate() {
+            match seg {
+                Seg::Key(k) if i == 0 => write!(f, "{k}")?,
+                Seg::Key(k) => write!(f, ".{k}")?,
+                Seg::Index(n) => write!(f, "[{n}]")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What part of the node at a path a problem is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// The key (for an unknown field).
+    Key,
+    /// The value.
+    Value,
+    /// The field is absent: point at the mapping that should hold it.
+    Absent,
+    /// A piece of text inside the value (a phrase, a link), found
+    /// case-insensitively; the whole value if it cannot be found.
+    Needle(String),
+}
+
+/// A problem found on a parsed YAML value, not yet placed in the text.
+#[derive(Debug, Clone)]
+pub struct Issue {
+    /// The diagnostic code.
+    pub code: Code,
+    /// Where the problem is.
+    pub path: YamlPath,
+    /// Which part of that node.
+    pub target: Target,
+    /// The one-line message.
+    pub message: String,
+    /// The text under the marker.
+    pub label: String,
+    /// How to fix it.
+    pub help: String,
+}
+
+impl Issue {
+    /// A new issue.
+    pub fn new(
+        code: Code,
+        path: YamlPath,
+        target: Target,
+        message: impl Into<String>,
+        label: impl Into<String>,
+        help: impl Into<String>,
+    ) -> Issue {
+        Issue {
+            code,
+            path,
+            target,
+            message: message.into(),
+            label: label.into(),
+            help: help.into(),
+        }
+    }
+}
+
+/// Parses YAML `text` that starts at byte `offset` of `file` (front matter
+/// starts after its `---` line). A syntax error becomes an `invalid-yaml`
+/// diagnostic at the position the parser reports.
+pub fn parse(file: &SourceFile, text: &str, offset: usize) -> Result<Value, Box<Diagnostic>> {
+    match serde_yaml::from_str::<Value>(text) {
+        Ok(value) => Ok(value),
+        Err(err) => {
+            let at = err.location().map_or(0, |loc| {
+                source::offset_of(text, loc.line(), loc.column())
+            });
+            let message = strip_positions(&err.to_string());
+            let help = if message.contains("duplicate entry") {
+                "each field may appear once: remove or merge the repeated one"
+            } else if message.contains("recursion limit") || message.contains("repetition limit") {
+                "the file nests or repeats too deeply to be a partnerbook file; simplify it"
+            } else {
+                "fix the YAML syntax here: check indentation, colons and quotes (a value with `: ` or starting with `*`, `&`, `!`, `@` or a quote needs quoting)"
+            };
+            Err(Box::new(Diagnostic::new(
+                Code::InvalidYaml,
+                file,
+                offset + at..offset + at,
+                format!("{} is not valid YAML: {message}", file.path),
+                "the YAML parser stopped here",
+                help,
+            )))
+        }
+    }
+}
+
+/// `message` without the parser's " at line N column M" notes: the
+/// diagnostic shows the position itself.
+fn strip_positions(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(i) = rest.find(" at line ") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + " at line ".len()..];
+        let digits = |s: &str| s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+        let n = digits(after);
+        match after[n..].strip_prefix(" column ") {
+            Some(col) if n > 0 => rest = &col[digits(col)..],
+            _ => {
+                out.push_str(" at line ");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Where one node of a document sits.
+#[derive(Debug, Clone)]
+struct NodeSpan {
+    key: Option<Range<usize>>,
+    value: Range<usize>,
+}
+
+/// A map from paths to byte ranges, built from a span-reporting parser.
+#[derive(Debug, Default)]
+pub struct SpanIndex {
+    nodes: HashMap<YamlPath, NodeSpan>,
+}
+
+enum Frame {
+    Map {
+        path: YamlPath,
+        start: usize,
+        key: Option<(String, Range<usize>)>,
+    },
+    Seq {
+        path: YamlPath,
+        start: usize,
+        next: usize,
+    },
+}
+
+impl SpanIndex {
+    /// Indexes every node of the first document of `text`. A text the span
+    /// parser cannot read gives an index that knows only what it read
+    /// before failing; lookups then fall back to the nearest known parent.
+    pub fn build(text: &str) -> SpanIndex {
+        let chars = CharOffsets::new(text);
+        let mut index = SpanIndex::default();
+        let mut stack: Vec<Frame> = Vec::new();
+        let mut parser = Parser::new_from_str(text);
+        let mut root_done = false;
+        while let Some(Ok((event, span))) = parser.next_event() {
+            let range = chars.range(span);
+            match event {
+                Event::MappingStart(..) | Event::SequenceStart(..) => {
+                    let Some((path, key)) = index.child(&mut stack, &range, root_done) else {
+                        break;
+                    };
+                    let start = range.start;
+                    index.nodes.insert(
+                        path.clone(),
+                        NodeSpan {
+                            key,
+                            value: range.clone(),
+                        },
+                    );
+                    stack.push(if matches!(event, Event::MappingStart(..)) {
+                        Frame::Map {
+                            path,
+                            start,
+                            key: None,
+                        }
+                    } else {
+                        Frame::Seq {
+                            path,
+                            start,
+                            next: 0,
+                        }
+                    });
+                }
+                Event::MappingEnd | Event::SequenceEnd => {
+                    if let Some(Frame::Map { path, start, .. } | Frame::Seq { path, start, .. }) =
+                        stack.pop()
+                    {
+                        if let Some(node) = index.nodes.get_mut(&path) {
+                            node.value = start..range.end.max(start);
+                        }
+                    }
+                    if stack.is_empty() {
+                        root_done = true;
+                    }
+                }
+                Event::Scalar(ref value, ..) => {
+                    if let Some(Frame::Map { key: key @ None, .. }) = stack.last_mut() {
+                        *key = Some((value.to_string(), range));
+                        continue;
+                    }
+                    if index.child(&mut stack, &range, root_done).is_none() {
+                        break;
+                    }
+                    if stack.is_empty() {
+                        root_done = true;
+                    }
+                }
+                Event::Alias(_) => {
+                    if let Some(Frame::Map { key: key @ None, .. }) = stack.last_mut() {
+                        *key = Some((String::new(), range));
+                        continue;
+                    }
+                    if index.child(&mut stack, &range, root_done).is_none() {
+                        break;
+                    }
+                }
+                Event::DocumentEnd if root_done => break,
+                _ => {}
+            }
+        }
+        index
+    }
+
+    /// Records a value node under the current frame and returns its path and
+    /// key span; `None` once the first document is complete.
+    fn child(
+        &mut self,
+        stack: &mut [Frame],
+        range: &Range<usize>,
+        root_done: bool,
+    ) -> Option<(YamlPath, Option<Range<usize>>)> {
+        let (path, key) = match stack.last_mut() {
+            None if root_done => return None,
+            None => (Vec::new(), None),
+            Some(Frame::Map { path, key, .. }) => {
+                let (name, key_range) = key.take().unwrap_or_default();
+                let mut p = path.clone();
+                p.push(Seg::Key(name));
+                (p, Some(key_range))
+            }
+            Some(Frame::Seq { path, next, .. }) => {
+                let mut p = path.clone();
+                p.push(Seg::Index(*next));
+                *next += 1;
+                (p, None)
+            }
+        };
+        self.nodes.insert(
+            path.clone(),
+            NodeSpan {
+                key: key.clone(),
+                value: range.clone(),
+            },
+        );
+        Some((path, key))
+    }
+
+    /// The nearest indexed node at or above `path`, and how many segments
+    /// were dropped to find it.
+    fn nearest(&self, path: &[Seg]) -> Option<(&NodeSpan, usize)> {
+        (0..=path.len())
+            .rev()
+            .find_map(|n| self.nodes.get(&path[..n]).map(|node| (node, path.len() - n)))
+    }
+
+    /// The byte range (in `text`, the indexed text) that `target` of the node
+    /// at `path` occupies.
+    pub fn locate(&self, text: &str, path: &[Seg], target: &Target) -> Range<usize> {
+        let Some((node, dropped)) = self.nearest(path) else {
+            return first_line(text);
+        };
+        let key_or_value = |node: &NodeSpan| node.key.clone().unwrap_or(node.value.clone());
+        match target {
+            Target::Absent => match self.nearest(&path[..path.len().saturating_sub(1)]) {
+                Some((parent, _)) if parent.key.is_some() => key_or_value(parent),
+                _ => first_line(text),
+            },
+            // the node itself is missing: its nearest parent is where it goes
+            _ if dropped > 0 => key_or_value(node),
+            Target::Key => key_or_value(node),
+            Target::Value => node.value.clone(),
+            Target::Needle(needle) => {
+                let value = node.value.clone();
+                find_ignore_case(&text[value.clone()], needle)
+                    .map_or(value.clone(), |i| value.start + i..value.start + i + needle.len())
+            }
+        }
+    }
+}
+
+/// The first line of `text` that holds something other than a comment or
+/// a document marker.
+fn first_line(text: &str) -> Range<usize> {
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim();
+        if !trimmed.is_empty() && !trimmed.starts_with('#') && trimmed != "---" {
+            let indent = line.len() - line.trim_start().len();
+            return start + indent..start + line.trim_end().len();
+        }
+        start += line.len();
+    }
+    0..0
+}
+
+/// The byte offset of `needle` in `haystack`, ignoring ASCII case.
+pub fn find_ignore_case(haystack: &str, needle: &str) -> Option<usize> {
+    if needle.is_empty() {
+        return None;
+    }
+    let h = haystack.as_bytes();
+    let n = needle.as_bytes();
+    (0..=h.len().checked_sub(n.len())?).find(|&i| {
+        h[i..i + n.len()].eq_ignore_ascii_case(n) && haystack.is_char_boundary(i)
+    })
+}
+
+/// Turns the parser's character positions into byte offsets.
+struct CharOffsets {
+    /// Byte offset of every character; empty when the text is ASCII, where
+    /// the two are the same.
+    bytes: Vec<usize>,
+    len: usize,
+}
+
+impl CharOffsets {
+    fn new(text: &str) -> CharOffsets {
+        let bytes = if text.is_ascii() {
+            Vec::new()
+        } else {
+            text.char_indices().map(|(i, _)| i).collect()
+        };
+        CharOffsets {
+            bytes,
+            len: text.len(),
+        }
+    }
+
+    fn byte(&self, char_index: usize) -> usize {
+        if self.bytes.is_empty() {
+            char_index.min(self.len)
+        } else {
+            self.bytes.get(char_index).copied().unwrap_or(self.len)
+        }
+    }
+
+    fn range(&self, span: Span) -> Range<usize> {
+        let start = self.byte(span.start.index());
+        start..self.byte(span.end.index()).max(start)
+    }
+}
+
+/// Turns the issues found in one YAML text into diagnostics. `text` starts at
+/// byte `offset` of `file`. The span index is built here, once, and only
+/// for files that have issues.
+pub fn diagnostics(
+    file: &SourceFile,
+    text: &str,
+    offset: usize,
+    issues: Vec<Issue>,
+) -> Vec<Diagnostic> {
+    if issues.is_empty() {
+        return Vec::new();
+    }
+    let index = SpanIndex::build(text);
+    issues
+        .into_iter()
+        .map(|issue| {
+            let span = index.locate(text, &issue.path, &issue.target);
+            Diagnostic::new(
+                issue.code,
+                file,
+                offset + span.start..offset + span.end,
+                issue.message,
+                issue.label,
+                issue.help,
+            )
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(k: &str) -> Seg {
+        Seg::Key(k.into())
+    }
+
+    const DOC: &str = "\
+# a partner
+name: Northwind
+tier: strategic
+proposition:
+  we_do: Licenses
+  partner_benefit: TBD
+tags: [a, b]
+influence_map:
+  - name: Marta
+    relationships: [Tom]
+  - name: Tom
+summary: |
+  Multi
+  line
+";
+
+    fn text_at(path: &[Seg], target: Target) -> &'static str {
+        let index = SpanIndex::build(DOC);
+        &DOC[index.locate(DOC, path, &target)]
+    }
+
+    #[test]
+    fn scalar_values_and_keys() {
+        assert_eq!(text_at(&[key("name")], Target::Value), "Northwind");
+        assert_eq!(text_at(&[key("name")], Target::Key), "name");
+        assert_eq!(
+            text_at(&[key("proposition"), key("partner_benefit")], Target::Value),
+            "TBD"
+        );
+    }
+
+    #[test]
+    fn sequences_by_index() {
+        assert_eq!(text_at(&[key("tags"), Seg::Index(1)], Target::Value), "b");
+        assert_eq!(
+            text_at(
+                &[
+                    key("influence_map"),
+                    Seg::Index(0),
+                    key("relationships"),
+                    Seg::Index(0)
+                ],
+                Target::Value
+            ),
+            "Tom"
+        );
+        assert_eq!(
+            text_at(&[key("influence_map"), Seg::Index(1), key("name")], Target::Value),
+            "Tom"
+        );
+    }
+
+    #[test]
+    fn absent_field_points_at_parent_key() {
+        assert_eq!(
+            text_at(&[key("proposition"), key("they_do")], Target::Absent),
+            "proposition"
+        );
+        // absent at the root: the first line with content
+        assert_eq!(text_at(&[key("owner")], Target::Absent), "name: Northwind");
+    }
+
+    #[test]
+    fn needle_inside_value() {
+        assert_eq!(
+            text_at(&[key("summary")], Target::Needle("LINE".into())),
+            "line"
+        );
+    }
+
+    #[test]
+    fn unknown_path_falls_back_to_nearest_parent() {
+        assert_eq!(
+            text_at(&[key("proposition"), key("nope"), key("deeper")], Target::Value),
+            "proposition"
+        );
+    }
+
+    #[test]
+    fn non_ascii_text_maps_to_bytes() {
+        let doc = "name: Café Crème\nowner: Zoë\n";
+        let index = SpanIndex::build(doc);
+        assert_eq!(&doc[index.locate(doc, &[key("owner")], &Target::Value)], "Zoë");
+    }
+
+    #[test]
+    fn positions_are_stripped_from_messages() {
+        assert_eq!(
+            strip_positions("did not find expected ',' at line 2 column 1, while parsing a flow sequence at line 1 column 7"),
+            "did not find expected ',', while parsing a flow sequence"
+        );
+        assert_eq!(strip_positions("plain"), "plain");
+    }
+
+    #[test]
+    fn syntax_error_position() {
+        let file = SourceFile {
+            path: "x.yaml".into(),
+            text: "name: a\ntier: [unclosed\n".into(),
+        };
+        let d = parse(&file, &file.text, 0).unwrap_err();
+        assert_eq!(d.code, Code::InvalidYaml);
+        assert!(d.line >= 2, "{d:?}");
+    }
+}
