@@ -105,18 +105,39 @@ fn default_tier(tier: Tier) -> TierConfig {
         Tier::Strategic => (
             Some(2),
             &[
-                ("executive_sponsorship", "Each side names an executive sponsor who meets the other every quarter."),
-                ("joint_planning", "A joint business plan with a named target market and revenue goal, reviewed every quarter."),
-                ("lead_sharing", "Qualified leads in the target market go to the partner within two business days."),
-                ("deal_registration", "The first side to register an opportunity owns it; the other supports it."),
+                (
+                    "executive_sponsorship",
+                    "Each side names an executive sponsor who meets the other every quarter.",
+                ),
+                (
+                    "joint_planning",
+                    "A joint business plan with a named target market and revenue goal, reviewed every quarter.",
+                ),
+                (
+                    "lead_sharing",
+                    "Qualified leads in the target market go to the partner within two business days.",
+                ),
+                (
+                    "deal_registration",
+                    "The first side to register an opportunity owns it; the other supports it.",
+                ),
             ],
         ),
         Tier::Tactical => (
             Some(10),
             &[
-                ("joint_planning", "One focused programme at a time, with an owner on each side and an end date."),
-                ("lead_sharing", "Leads are shared when the programme's target market matches, reviewed monthly."),
-                ("deal_registration", "Register opportunities before the first joint customer meeting."),
+                (
+                    "joint_planning",
+                    "One focused programme at a time, with an owner on each side and an end date.",
+                ),
+                (
+                    "lead_sharing",
+                    "Leads are shared when the programme's target market matches, reviewed monthly.",
+                ),
+                (
+                    "deal_registration",
+                    "Register opportunities before the first joint customer meeting.",
+                ),
             ],
         ),
         Tier::Casual => (
@@ -224,7 +245,9 @@ fn decode_config(d: &mut Decoder, value: &Value, root: &Path) -> Config {
                 Target::Value,
                 format!("theme `{theme}` does not exist"),
                 "no such theme",
-                format!("use `default`, or create the folder themes/{theme}/ with templates/ inside"),
+                format!(
+                    "use `default`, or create the folder themes/{theme}/ with templates/ inside"
+                ),
             ));
         }
     }
@@ -239,7 +262,12 @@ fn decode_config(d: &mut Decoder, value: &Value, root: &Path) -> Config {
     }
     if let Some(md) = map.get("markdown") {
         let path = [Seg::Key("markdown".into())];
-        if let Some(md) = d.as_mapping(md, &path, "`markdown`", "write `markdown: { allow_html: false }`") {
+        if let Some(md) = d.as_mapping(
+            md,
+            &path,
+            "`markdown`",
+            "write `markdown: { allow_html: false }`",
+        ) {
             d.unknown_keys(md, &path, &["allow_html"], &[]);
             config.allow_html = d.flag(md, &path, "allow_html").unwrap_or(false);
         }
@@ -261,10 +289,16 @@ fn decode_tiers(d: &mut Decoder, value: &Value, config: &mut Config) {
             continue;
         };
         let tier_path = decode::child(&path, tier.as_str());
-        let Some(tier_map) = d.as_mapping(value, &tier_path, &format!("`tiers.{tier}`"), help) else {
+        let Some(tier_map) = d.as_mapping(value, &tier_path, &format!("`tiers.{tier}`"), help)
+        else {
             continue;
         };
-        d.unknown_keys(tier_map, &tier_path, &["max_partners", "rules_of_engagement"], &[]);
+        d.unknown_keys(
+            tier_map,
+            &tier_path,
+            &["max_partners", "rules_of_engagement"],
+            &[],
+        );
         let settings = &mut config.tiers[tier as usize];
         if tier_map.contains_key("max_partners") {
             settings.max_partners = d.count(tier_map, &tier_path, "max_partners");
@@ -311,7 +345,11 @@ fn decode_lints(d: &mut Decoder, value: &Value, config: &mut Config) {
     };
     let names = Code::LINTS.map(Code::as_str);
     d.unknown_keys(map, &path, &names, &[]);
-    let levels = [("deny", Level::Deny), ("warn", Level::Warn), ("allow", Level::Allow)];
+    let levels = [
+        ("deny", Level::Deny),
+        ("warn", Level::Warn),
+        ("allow", Level::Allow),
+    ];
     for (i, code) in Code::LINTS.iter().enumerate() {
         if let Some(level) = d.choice(map, &path, code.as_str(), &levels) {
             config.lints[i] = level;
@@ -326,7 +364,11 @@ pub fn normalize_base_url(url: &str) -> Option<String> {
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"))?;
     let host = rest.split('/').next().unwrap_or("");
-    if host.is_empty() || url.chars().any(|c| c.is_whitespace() || c == '"' || c == '<' || c == '>') {
+    if host.is_empty()
+        || url
+            .chars()
+            .any(|c| c.is_whitespace() || c == '"' || c == '<' || c == '>')
+    {
         return None;
     }
     Some(if url.ends_with('/') {

@@ -128,7 +128,10 @@ impl Decoder {
             } else if let Some(s) = did_you_mean(&name, known) {
                 (
                     format!("did you mean `{s}`?"),
-                    format!("rename it to `{s}`; the fields here are: {}", known.join(", ")),
+                    format!(
+                        "rename it to `{s}`; the fields here are: {}",
+                        known.join(", ")
+                    ),
                 )
             } else {
                 (
@@ -204,7 +207,10 @@ impl Decoder {
                 Code::MissingField,
                 p,
                 target,
-                format!("required field `{field}` is {}", if present { "blank" } else { "missing" }),
+                format!(
+                    "required field `{field}` is {}",
+                    if present { "blank" } else { "missing" }
+                ),
                 format!("{label}: `{key}`"),
                 help,
             ));
@@ -228,9 +234,15 @@ impl Decoder {
                     Code::InvalidValue,
                     p.clone(),
                     Target::Value,
-                    format!("`{}` must be a list, not {}", PathDisplay(&p), kind_of(other)),
+                    format!(
+                        "`{}` must be a list, not {}",
+                        PathDisplay(&p),
+                        kind_of(other)
+                    ),
                     "expected a list",
-                    format!("write it as a list: `{key}: [first, second]`, or one `- item` per line"),
+                    format!(
+                        "write it as a list: `{key}: [first, second]`, or one `- item` per line"
+                    ),
                 ));
                 Vec::new()
             }
@@ -297,7 +309,11 @@ impl Decoder {
                 Code::InvalidValue,
                 p.clone(),
                 Target::Value,
-                format!("`{}` must be a whole number, not {}", PathDisplay(&p), kind_of(value)),
+                format!(
+                    "`{}` must be a whole number, not {}",
+                    PathDisplay(&p),
+                    kind_of(value)
+                ),
                 "expected a whole number",
                 format!("write a number of 0 or more, for example `{key}: 90`"),
             ));
@@ -318,7 +334,11 @@ impl Decoder {
                 Code::InvalidValue,
                 p.clone(),
                 Target::Value,
-                format!("`{}` must be a whole number, not {}", PathDisplay(&p), kind_of(value)),
+                format!(
+                    "`{}` must be a whole number, not {}",
+                    PathDisplay(&p),
+                    kind_of(value)
+                ),
                 "expected a whole number",
                 format!("write a whole number, for example `{key}: 10`"),
             ));
@@ -339,7 +359,11 @@ impl Decoder {
                 Code::InvalidValue,
                 p.clone(),
                 Target::Value,
-                format!("`{}` must be true or false, not {}", PathDisplay(&p), kind_of(value)),
+                format!(
+                    "`{}` must be true or false, not {}",
+                    PathDisplay(&p),
+                    kind_of(value)
+                ),
                 "expected true or false",
                 format!("write `{key}: true` or `{key}: false`"),
             ));
@@ -390,16 +414,21 @@ mod tests {
     #[test]
     fn suggestions_for_typos_only() {
         let known = ["partner_benefit", "customer_benefit", "we_do", "they_do"];
-        assert_eq!(did_you_mean("partner_benefti", &known), Some("partner_benefit"));
-        assert_eq!(did_you_mean("partner-benefit", &known), Some("partner_benefit"));
+        assert_eq!(
+            did_you_mean("partner_benefti", &known),
+            Some("partner_benefit")
+        );
+        assert_eq!(
+            did_you_mean("partner-benefit", &known),
+            Some("partner_benefit")
+        );
         assert_eq!(did_you_mean("we-do", &known), Some("we_do"));
         assert_eq!(did_you_mean("colour", &known), None);
     }
 
     #[test]
     fn collects_every_problem() {
-        let value: Value =
-            serde_yaml::from_str("a: [1]\nb: maybe\nc: 2026-02-30\nd: x\n").unwrap();
+        let value: Value = serde_yaml::from_str("a: [1]\nb: maybe\nc: 2026-02-30\nd: x\n").unwrap();
         let map = value.as_mapping().unwrap();
         let mut d = Decoder::default();
         assert_eq!(d.text(map, &[], "a"), None);

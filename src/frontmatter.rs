@@ -42,9 +42,7 @@ pub fn split(text: &str) -> Result<Split, Unclosed> {
         }
         at = end;
     }
-    Err(Unclosed {
-        opening: 0..3,
-    })
+    Err(Unclosed { opening: 0..3 })
 }
 
 #[cfg(test)]
@@ -58,12 +56,18 @@ mod tests {
 
     #[test]
     fn with_front_matter() {
-        assert_eq!(parts("---\ntitle: A\n---\n# Body\n"), (Some("title: A\n"), "# Body\n"));
+        assert_eq!(
+            parts("---\ntitle: A\n---\n# Body\n"),
+            (Some("title: A\n"), "# Body\n")
+        );
     }
 
     #[test]
     fn crlf_and_trailing_spaces() {
-        assert_eq!(parts("--- \r\ntitle: A\r\n---\r\nBody"), (Some("title: A\r\n"), "Body"));
+        assert_eq!(
+            parts("--- \r\ntitle: A\r\n---\r\nBody"),
+            (Some("title: A\r\n"), "Body")
+        );
     }
 
     #[test]
@@ -79,7 +83,10 @@ mod tests {
 
     #[test]
     fn a_thematic_break_in_the_body_is_not_a_delimiter() {
-        assert_eq!(parts("---\na: 1\n---\nx\n---\ny"), (Some("a: 1\n"), "x\n---\ny"));
+        assert_eq!(
+            parts("---\na: 1\n---\nx\n---\ny"),
+            (Some("a: 1\n"), "x\n---\ny")
+        );
     }
 
     #[test]

@@ -70,7 +70,11 @@ impl Targets {
             }
             format!("tiers/{t}")
         } else if path == "playbooks" || path == "partners" || path.is_empty() {
-            if path == "partners" { String::new() } else { path.to_string() }
+            if path == "partners" {
+                String::new()
+            } else {
+                path.to_string()
+            }
         } else {
             return None;
         };
@@ -137,7 +141,9 @@ pub fn internal_links(md: &str) -> Vec<(String, Range<usize>)> {
             Event::Start(Tag::Link { dest_url, .. }) if dest_url.starts_with("@/") => {
                 let span = md[range.clone()]
                     .find(dest_url.as_ref())
-                    .map_or(range.clone(), |i| range.start + i..range.start + i + dest_url.len());
+                    .map_or(range.clone(), |i| {
+                        range.start + i..range.start + i + dest_url.len()
+                    });
                 Some((dest_url.to_string(), span))
             }
             _ => None,
@@ -169,12 +175,19 @@ pub fn anchor(text: &str) -> String {
     for c in text.chars() {
         if c.is_alphanumeric() {
             out.extend(c.to_lowercase());
-        } else if (c.is_whitespace() || c == '-' || c == '_') && !out.is_empty() && !out.ends_with('-') {
+        } else if (c.is_whitespace() || c == '-' || c == '_')
+            && !out.is_empty()
+            && !out.ends_with('-')
+        {
             out.push('-');
         }
     }
     let out = out.trim_end_matches('-');
-    if out.is_empty() { "section".to_string() } else { out.to_string() }
+    if out.is_empty() {
+        "section".to_string()
+    } else {
+        out.to_string()
+    }
 }
 
 /// Renders `md` to HTML.
@@ -184,16 +197,30 @@ pub fn render(md: &str, cx: &Context) -> Rendered {
     let mut dropped: Vec<bool> = Vec::new();
     let events = events.into_iter().filter_map(|event| match event {
         Event::Html(s) | Event::InlineHtml(s) if !cx.allow_html => Some(Event::Text(s)),
-        Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => {
             let dest = if dest_url.starts_with("@/") {
-                cx.targets.resolve(&dest_url).map(|u| format!("{}{u}", cx.root))
+                cx.targets
+                    .resolve(&dest_url)
+                    .map(|u| format!("{}{u}", cx.root))
             } else if is_safe_url(&dest_url) || link_type == LinkType::Email {
                 Some(dest_url.to_string())
             } else {
                 None
             };
             dropped.push(dest.is_none());
-            dest.map(|d| Event::Start(Tag::Link { link_type, dest_url: CowStr::from(d), title, id }))
+            dest.map(|d| {
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: CowStr::from(d),
+                    title,
+                    id,
+                })
+            })
         }
         Event::End(TagEnd::Link) => (!dropped.pop().unwrap_or(false)).then_some(event),
         Event::Start(Tag::Image { ref dest_url, .. }) => {
@@ -229,7 +256,11 @@ fn name_headings(events: &mut [Event]) -> Vec<TocEntry> {
             }
             let base = given.unwrap_or_else(|| anchor(&text));
             let n = used.entry(base.clone()).or_insert(0);
-            let unique = if *n == 0 { base.clone() } else { format!("{base}-{n}") };
+            let unique = if *n == 0 {
+                base.clone()
+            } else {
+                format!("{base}-{n}")
+            };
             *n += 1;
             if let Event::Start(Tag::Heading { id, .. }) = &mut events[i] {
                 *id = Some(CowStr::from(unique.clone()));
@@ -253,7 +284,10 @@ fn name_headings(events: &mut [Event]) -> Vec<TocEntry> {
 pub fn render_inline(md: &str, cx: &Context) -> String {
     let html = render(md, cx).html;
     let trimmed = html.trim_end();
-    if let Some(inner) = trimmed.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>")) {
+    if let Some(inner) = trimmed
+        .strip_prefix("<p>")
+        .and_then(|s| s.strip_suffix("</p>"))
+    {
         if !inner.contains("<p>") {
             return inner.to_string();
         }
@@ -310,7 +344,15 @@ mod tests {
 
     fn html(md: &str) -> String {
         let t = targets();
-        render(md, &Context { root: "../../", targets: &t, allow_html: false }).html
+        render(
+            md,
+            &Context {
+                root: "../../",
+                targets: &t,
+                allow_html: false,
+            },
+        )
+        .html
     }
 
     #[test]
@@ -319,10 +361,14 @@ mod tests {
             html("[N](@/partners/northwind)"),
             "<p><a href=\"../../partners/northwind/index.html\">N</a></p>\n"
         );
-        assert!(html("[Q](@/playbooks/engagement/quarterly-review.md#agenda)")
-            .contains("href=\"../../playbooks/engagement/quarterly-review/index.html#agenda\""));
-        assert!(html("[W](@/partners/northwind/worksheet)")
-            .contains("href=\"../../partners/northwind/worksheet/index.html\""));
+        assert!(
+            html("[Q](@/playbooks/engagement/quarterly-review.md#agenda)")
+                .contains("href=\"../../playbooks/engagement/quarterly-review/index.html#agenda\"")
+        );
+        assert!(
+            html("[W](@/partners/northwind/worksheet)")
+                .contains("href=\"../../partners/northwind/worksheet/index.html\"")
+        );
     }
 
     #[test]
@@ -332,13 +378,25 @@ mod tests {
 
     #[test]
     fn raw_html_is_escaped() {
-        assert_eq!(html("<script>alert(1)</script>"), "&lt;script&gt;alert(1)&lt;/script&gt;");
-        assert_eq!(html("a <b onclick=x>b</b>"), "<p>a &lt;b onclick=x&gt;b&lt;/b&gt;</p>\n");
+        assert_eq!(
+            html("<script>alert(1)</script>"),
+            "&lt;script&gt;alert(1)&lt;/script&gt;"
+        );
+        assert_eq!(
+            html("a <b onclick=x>b</b>"),
+            "<p>a &lt;b onclick=x&gt;b&lt;/b&gt;</p>\n"
+        );
     }
 
     #[test]
     fn unsafe_urls_are_not_live() {
-        for md in ["[x](javascript:alert(1))", "[x](JavaScript:alert(1))", "[x](java\tscript:alert(1))", "[x](data:text/html,hi)", "[x][r]\n\n[r]: vbscript:x"] {
+        for md in [
+            "[x](javascript:alert(1))",
+            "[x](JavaScript:alert(1))",
+            "[x](java\tscript:alert(1))",
+            "[x](data:text/html,hi)",
+            "[x][r]\n\n[r]: vbscript:x",
+        ] {
             let out = html(md);
             assert!(!out.contains("href"), "{md} gave {out}");
         }
@@ -351,17 +409,34 @@ mod tests {
     #[test]
     fn headings_get_unique_anchors_and_a_toc() {
         let t = targets();
-        let r = render("## Before the call\n### Know `them`\n## Before the call\n## Custom {#mine}", &Context { root: "", targets: &t, allow_html: false });
+        let r = render(
+            "## Before the call\n### Know `them`\n## Before the call\n## Custom {#mine}",
+            &Context {
+                root: "",
+                targets: &t,
+                allow_html: false,
+            },
+        );
         let ids: Vec<_> = r.toc.iter().map(|e| e.id.as_str()).collect();
-        assert_eq!(ids, ["before-the-call", "know-them", "before-the-call-1", "mine"]);
+        assert_eq!(
+            ids,
+            ["before-the-call", "know-them", "before-the-call-1", "mine"]
+        );
         assert!(r.html.contains("<h2 id=\"before-the-call\">"));
     }
 
     #[test]
     fn inline_drops_the_paragraph() {
         let t = targets();
-        let cx = Context { root: "", targets: &t, allow_html: false };
-        assert_eq!(render_inline("AT&T **wins**", &cx), "AT&amp;T <strong>wins</strong>");
+        let cx = Context {
+            root: "",
+            targets: &t,
+            allow_html: false,
+        };
+        assert_eq!(
+            render_inline("AT&T **wins**", &cx),
+            "AT&amp;T <strong>wins</strong>"
+        );
         assert!(render_inline("a\n\nb", &cx).contains("<p>a</p>"));
     }
 
@@ -375,7 +450,10 @@ mod tests {
 
     #[test]
     fn plain_text_and_truncate() {
-        assert_eq!(plain_text("**Cut** audit\ncosts by [a third](x)."), "Cut audit costs by a third.");
+        assert_eq!(
+            plain_text("**Cut** audit\ncosts by [a third](x)."),
+            "Cut audit costs by a third."
+        );
         assert_eq!(truncate("one two three", 9), "one two…");
         assert_eq!(truncate("short", 9), "short");
     }

@@ -84,7 +84,10 @@ pub fn decode(
         Some(m) => m,
         None if value.is_null() => &empty,
         None => {
-            return (None, yaml::diagnostics(file, yaml_text, yaml_range.start, d.issues));
+            return (
+                None,
+                yaml::diagnostics(file, yaml_text, yaml_range.start, d.issues),
+            );
         }
     };
     let draft = d.flag(map, &[], "draft").unwrap_or(false);
@@ -92,7 +95,12 @@ pub fn decode(
         return (None, Vec::new());
     }
     d.unknown_keys(map, &[], FIELDS, &[]);
-    let title = d.required_text(map, &[], "title", "give the playbook a title: `title: Before the first call`");
+    let title = d.required_text(
+        map,
+        &[],
+        "title",
+        "give the playbook a title: `title: Before the first call`",
+    );
     let tiers = decode_tiers(&mut d, map);
     let playbook = Playbook {
         path: path.to_string(),
@@ -137,7 +145,10 @@ fn decode_tiers(d: &mut Decoder, map: &serde_yaml::Mapping) -> Vec<Tier> {
 /// that names no published partner.
 pub fn unknown_partner(index: usize, slug: &str, suggestion: Option<&str>) -> Issue {
     let (label, help) = match suggestion {
-        Some(s) => (format!("did you mean `{s}`?"), format!("use the partner's slug, the file name without .yaml: `{s}`")),
+        Some(s) => (
+            format!("did you mean `{s}`?"),
+            format!("use the partner's slug, the file name without .yaml: `{s}`"),
+        ),
         None => (
             "no partner has this slug".to_string(),
             "use a partner's slug: its file name in content/partners/ without .yaml".to_string(),

@@ -48,9 +48,15 @@ impl Tier {
     /// What the tier means, in one sentence.
     pub fn description(self) -> &'static str {
         match self {
-            Tier::Strategic => "The one or two partnerships a market initiative depends on: executive sponsors, a joint plan and real people on both sides.",
-            Tier::Tactical => "Focused programmes with a few product or service partners, each with an owner, a target market and an end date.",
-            Tier::Casual => "Relationships the field team works deal by deal, with no standing commitments.",
+            Tier::Strategic => {
+                "The one or two partnerships a market initiative depends on: executive sponsors, a joint plan and real people on both sides."
+            }
+            Tier::Tactical => {
+                "Focused programmes with a few product or service partners, each with an owner, a target market and an end date."
+            }
+            Tier::Casual => {
+                "Relationships the field team works deal by deal, with no standing commitments."
+            }
         }
     }
 
@@ -89,7 +95,10 @@ impl Status {
 
     /// The name used in records.
     pub fn as_str(self) -> &'static str {
-        Self::CHOICES.iter().find(|(_, s)| *s == self).map_or("", |(n, _)| n)
+        Self::CHOICES
+            .iter()
+            .find(|(_, s)| *s == self)
+            .map_or("", |(n, _)| n)
     }
 }
 
@@ -114,7 +123,10 @@ impl Scenario {
 
     /// The name used in records.
     pub fn as_str(self) -> &'static str {
-        Self::CHOICES.iter().find(|(_, s)| *s == self).map_or("", |(n, _)| n)
+        Self::CHOICES
+            .iter()
+            .find(|(_, s)| *s == self)
+            .map_or("", |(n, _)| n)
     }
 
     /// The name for people.
@@ -129,9 +141,15 @@ impl Scenario {
     /// What the scenario means.
     pub fn description(self) -> &'static str {
         match self {
-            Scenario::CombinedOffering => "Our offerings win more customers sold together than apart.",
-            Scenario::ChannelReach => "Each side already owns a segment the other cannot reach, and introduces the other to it.",
-            Scenario::TrustedRelationship => "Their customers already trust them, and need what we sell.",
+            Scenario::CombinedOffering => {
+                "Our offerings win more customers sold together than apart."
+            }
+            Scenario::ChannelReach => {
+                "Each side already owns a segment the other cannot reach, and introduces the other to it."
+            }
+            Scenario::TrustedRelationship => {
+                "Their customers already trust them, and need what we sell."
+            }
         }
     }
 }
@@ -160,7 +178,10 @@ impl Objective {
 
     /// The name used in records.
     pub fn as_str(self) -> &'static str {
-        Self::CHOICES.iter().find(|(_, s)| *s == self).map_or("", |(n, _)| n)
+        Self::CHOICES
+            .iter()
+            .find(|(_, s)| *s == self)
+            .map_or("", |(n, _)| n)
     }
 
     /// The name for people.
@@ -195,7 +216,10 @@ impl Influence {
 
     /// The name used in records.
     pub fn as_str(self) -> &'static str {
-        Self::CHOICES.iter().find(|(_, s)| *s == self).map_or("", |(n, _)| n)
+        Self::CHOICES
+            .iter()
+            .find(|(_, s)| *s == self)
+            .map_or("", |(n, _)| n)
     }
 }
 
@@ -220,7 +244,10 @@ impl Attitude {
 
     /// The name used in records.
     pub fn as_str(self) -> &'static str {
-        Self::CHOICES.iter().find(|(_, s)| *s == self).map_or("", |(n, _)| n)
+        Self::CHOICES
+            .iter()
+            .find(|(_, s)| *s == self)
+            .map_or("", |(n, _)| n)
     }
 }
 
@@ -400,7 +427,10 @@ impl Partner {
                 out.push((vec![key(name)], text));
             }
         }
-        for (side, items) in [("ours", &self.commitments.ours), ("theirs", &self.commitments.theirs)] {
+        for (side, items) in [
+            ("ours", &self.commitments.ours),
+            ("theirs", &self.commitments.theirs),
+        ] {
             for (i, text) in items.iter().enumerate() {
                 out.push((vec![key("commitments"), key(side), Seg::Index(i)], text));
             }
@@ -409,19 +439,28 @@ impl Partner {
             out.push((vec![key("rules_of_engagement"), key(topic)], rule));
         }
         let w = &self.worksheet;
-        for (name, text) in [("product_strategy", &w.product_strategy), ("their_business", &w.their_business)] {
+        for (name, text) in [
+            ("product_strategy", &w.product_strategy),
+            ("their_business", &w.their_business),
+        ] {
             if let Some(text) = text {
                 out.push((vec![key("worksheet"), key(name)], text));
             }
         }
-        for (name, items) in [("open_questions", &w.open_questions), ("next_steps", &w.next_steps)] {
+        for (name, items) in [
+            ("open_questions", &w.open_questions),
+            ("next_steps", &w.next_steps),
+        ] {
             for (i, text) in items.iter().enumerate() {
                 out.push((vec![key("worksheet"), key(name), Seg::Index(i)], text));
             }
         }
         for (i, person) in self.influence_map.iter().enumerate() {
             if let Some(style) = &person.style {
-                out.push((vec![key("influence_map"), Seg::Index(i), key("style")], style));
+                out.push((
+                    vec![key("influence_map"), Seg::Index(i), key("style")],
+                    style,
+                ));
             }
         }
         out
@@ -462,17 +501,51 @@ pub const PROPOSITION_FIELDS: &[&str] = &[
 /// The fields of `commitments`.
 pub const COMMITMENT_FIELDS: &[&str] = &["ours", "theirs"];
 /// The fields of `worksheet`.
-pub const WORKSHEET_FIELDS: &[&str] = &["product_strategy", "their_business", "open_questions", "next_steps"];
+pub const WORKSHEET_FIELDS: &[&str] = &[
+    "product_strategy",
+    "their_business",
+    "open_questions",
+    "next_steps",
+];
 /// The fields of one influence-map person.
-pub const PERSON_FIELDS: &[&str] = &["name", "title", "influence", "attitude", "style", "relationships"];
+pub const PERSON_FIELDS: &[&str] = &[
+    "name",
+    "title",
+    "influence",
+    "attitude",
+    "style",
+    "relationships",
+];
 /// The fields of `review`.
 pub const REVIEW_FIELDS: &[&str] = &["last", "every_days"];
 
 /// Words that stand in for a benefit nobody has written yet.
 const PLACEHOLDERS: &[&str] = &[
-    "tbd", "tbc", "todo", "to do", "to be defined", "to be determined", "to be decided",
-    "to be confirmed", "fixme", "xxx", "n/a", "na", "none", "nothing", "null", "nil",
-    "unknown", "later", "pending", "?", "-", "...", "…", "placeholder", "lorem ipsum",
+    "tbd",
+    "tbc",
+    "todo",
+    "to do",
+    "to be defined",
+    "to be determined",
+    "to be decided",
+    "to be confirmed",
+    "fixme",
+    "xxx",
+    "n/a",
+    "na",
+    "none",
+    "nothing",
+    "null",
+    "nil",
+    "unknown",
+    "later",
+    "pending",
+    "?",
+    "-",
+    "...",
+    "…",
+    "placeholder",
+    "lorem ipsum",
 ];
 
 /// Whether `text` is only a placeholder (TBD, TODO, n/a, none, -, ?, ...) or
@@ -481,7 +554,12 @@ const PLACEHOLDERS: &[&str] = &[
 pub fn is_placeholder(text: &str) -> bool {
     let stripped: String = text
         .trim()
-        .trim_matches(|c: char| matches!(c, '*' | '_' | '`' | '~' | '"' | '\'' | '(' | ')' | '[' | ']' | '.' | '!' | ':'))
+        .trim_matches(|c: char| {
+            matches!(
+                c,
+                '*' | '_' | '`' | '~' | '"' | '\'' | '(' | ')' | '[' | ']' | '.' | '!' | ':'
+            )
+        })
         .trim()
         .to_lowercase();
     if stripped.is_empty() || PLACEHOLDERS.contains(&stripped.as_str()) {
@@ -501,7 +579,12 @@ pub fn is_placeholder(text: &str) -> bool {
 /// Decodes a partner record. Returns `None` (and no issues) for a draft
 /// when drafts are not wanted; otherwise the partner, with defaults where
 /// fields were wrong, and every issue found.
-pub fn decode(value: &Value, slug: &str, source: usize, drafts: bool) -> (Option<Partner>, Vec<Issue>) {
+pub fn decode(
+    value: &Value,
+    slug: &str,
+    source: usize,
+    drafts: bool,
+) -> (Option<Partner>, Vec<Issue>) {
     let mut d = Decoder::default();
     let help = "a partner record is a YAML mapping: `name: ...`, `tier: ...`, `proposition: ...`";
     let empty = Mapping::new();
@@ -526,14 +609,23 @@ pub fn decode(value: &Value, slug: &str, source: usize, drafts: bool) -> (Option
         ],
     );
     let name = d
-        .required_text(map, &[], "name", "give the partner's name, e.g. `name: Northwind Integration Services`")
+        .required_text(
+            map,
+            &[],
+            "name",
+            "give the partner's name, e.g. `name: Northwind Integration Services`",
+        )
         .map(|n| n.trim().to_string());
     let tier_choices = Tier::choices();
     let tier = if map.get("tier").is_none_or(Value::is_null) {
         d.push(Issue::new(
             Code::MissingField,
             vec![Seg::Key("tier".into())],
-            if map.contains_key("tier") { Target::Value } else { Target::Absent },
+            if map.contains_key("tier") {
+                Target::Value
+            } else {
+                Target::Absent
+            },
             "required field `tier` is missing",
             "add it here: `tier`",
             "say how much the partnership matters: `tier: strategic`, `tactical` or `casual`",
@@ -550,7 +642,9 @@ pub fn decode(value: &Value, slug: &str, source: usize, drafts: bool) -> (Option
         name: display_name,
         tier: tier.unwrap_or(Tier::Casual),
         kind: d.text(map, &[], "type"),
-        status: d.choice(map, &[], "status", &Status::CHOICES).unwrap_or(Status::Prospect),
+        status: d
+            .choice(map, &[], "status", &Status::CHOICES)
+            .unwrap_or(Status::Prospect),
         owner: d.text(map, &[], "owner"),
         region: d.text(map, &[], "region"),
         tags: d.text_list(map, &[], "tags"),
@@ -596,7 +690,8 @@ pub fn decode(value: &Value, slug: &str, source: usize, drafts: bool) -> (Option
         }
     }
     if let Some(value) = map.get("rules_of_engagement") {
-        partner.rules_of_engagement = rules_map(&mut d, value, &[Seg::Key("rules_of_engagement".into())]);
+        partner.rules_of_engagement =
+            rules_map(&mut d, value, &[Seg::Key("rules_of_engagement".into())]);
     }
     if let Some(value) = map.get("worksheet") {
         let path = vec![Seg::Key("worksheet".into())];
@@ -655,13 +750,25 @@ fn decode_proposition(d: &mut Decoder, map: &Mapping, name: &str) -> Proposition
     };
     d.unknown_keys(p, &path, PROPOSITION_FIELDS, &[]);
     let we_do = d.required_text(p, &path, "we_do", "say what we do: `we_do: ...`");
-    let they_do = d.required_text(p, &path, "they_do", "say what the partner does: `they_do: ...`");
-    let together = d.required_text(p, &path, "together", "say what we deliver together: `together: ...`");
+    let they_do = d.required_text(
+        p,
+        &path,
+        "they_do",
+        "say what the partner does: `they_do: ...`",
+    );
+    let together = d.required_text(
+        p,
+        &path,
+        "together",
+        "say what we deliver together: `together: ...`",
+    );
     let before = d.issues.len();
     let benefit = d.text(p, &path, "partner_benefit");
     if d.issues.len() == before {
         let (target, label) = match (&benefit, p.get("partner_benefit")) {
-            (Some(text), _) if is_placeholder(text) => (Target::Value, Some("a placeholder is not a benefit")),
+            (Some(text), _) if is_placeholder(text) => {
+                (Target::Value, Some("a placeholder is not a benefit"))
+            }
             (Some(_), _) => (Target::Value, None),
             (None, Some(v)) if !v.is_null() => (Target::Value, Some("this is empty")),
             (None, Some(_)) => (Target::Key, Some("this is empty")),
@@ -707,7 +814,12 @@ fn decode_influence_map(d: &mut Decoder, map: &Mapping) -> Vec<Person> {
             continue;
         };
         d.unknown_keys(m, &p, PERSON_FIELDS, &[]);
-        let Some(name) = d.required_text(m, &p, "name", "give the person's name: `- name: Marta Jensen`") else {
+        let Some(name) = d.required_text(
+            m,
+            &p,
+            "name",
+            "give the person's name: `- name: Marta Jensen`",
+        ) else {
             continue;
         };
         let name = name.trim().to_string();
@@ -736,7 +848,10 @@ fn decode_influence_map(d: &mut Decoder, map: &Mapping) -> Vec<Person> {
     let mut entry = 0;
     for (i, item) in items.iter().enumerate() {
         let Some(m) = item.as_mapping() else { continue };
-        if !m.get("name").is_some_and(|n| n.as_str().is_some_and(|s| !s.trim().is_empty())) {
+        if !m
+            .get("name")
+            .is_some_and(|n| n.as_str().is_some_and(|s| !s.trim().is_empty()))
+        {
             continue;
         }
         let person = &people[entry];
@@ -746,20 +861,33 @@ fn decode_influence_map(d: &mut Decoder, map: &Mapping) -> Vec<Person> {
                 continue;
             }
             let rel_path = decode::index(&child(&decode::index(&path, i), "relationships"), k);
-            let hint = decode::did_you_mean(other, &names)
-                .or_else(|| names.iter().find(|n| n.eq_ignore_ascii_case(other.trim())).copied());
+            let hint = decode::did_you_mean(other, &names).or_else(|| {
+                names
+                    .iter()
+                    .find(|n| n.eq_ignore_ascii_case(other.trim()))
+                    .copied()
+            });
             let (label, help) = match hint {
-                Some(s) => (format!("did you mean `{s}`?"), format!("use the exact name from the map: `{s}`")),
+                Some(s) => (
+                    format!("did you mean `{s}`?"),
+                    format!("use the exact name from the map: `{s}`"),
+                ),
                 None => (
                     "nobody by this name in the map".to_string(),
-                    format!("add `{other}` to `influence_map`, or name one of: {}", names.join(", ")),
+                    format!(
+                        "add `{other}` to `influence_map`, or name one of: {}",
+                        names.join(", ")
+                    ),
                 ),
             };
             d.push(Issue::new(
                 Code::UnknownPerson,
                 rel_path,
                 Target::Value,
-                format!("`{}` is related to `{other}`, who is not in the influence map", person.name),
+                format!(
+                    "`{}` is related to `{other}`, who is not in the influence map",
+                    person.name
+                ),
                 label,
                 help,
             ));
@@ -774,10 +902,30 @@ mod tests {
 
     #[test]
     fn placeholders() {
-        for p in ["TBD", "tbd.", "**TODO**", "n/a", "N/A", "none", "-", "?", "...", "", "  ", "TBD: ask Marta", "todo - later", "???", "—"] {
+        for p in [
+            "TBD",
+            "tbd.",
+            "**TODO**",
+            "n/a",
+            "N/A",
+            "none",
+            "-",
+            "?",
+            "...",
+            "",
+            "  ",
+            "TBD: ask Marta",
+            "todo - later",
+            "???",
+            "—",
+        ] {
             assert!(is_placeholder(p), "{p:?} should be a placeholder");
         }
-        for b in ["Cuts their license audit costs by a third", "None of their competitors can offer managed compliance", "Nonetheless useful"] {
+        for b in [
+            "Cuts their license audit costs by a third",
+            "None of their competitors can offer managed compliance",
+            "Nonetheless useful",
+        ] {
             assert!(!is_placeholder(b), "{b:?} is a real benefit");
         }
     }

@@ -85,7 +85,9 @@ pub struct Loaded {
 impl Loaded {
     /// Whether any diagnostic is an error.
     pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
     }
 }
 
@@ -105,8 +107,6 @@ pub fn load(opts: &BuildOptions) -> Loaded {
     let found = walk::walk(&opts.root);
     let mut diagnostics = config_diagnostics;
     diagnostics.extend(found.diagnostics);
-    diagnostics.extend(duplicates(&found.partners, "partners"));
-    diagnostics.extend(duplicates(&found.playbooks, "playbooks"));
 
     let read_partners: Vec<Read<Partner>> = found
         .partners
@@ -131,6 +131,8 @@ pub fn load(opts: &BuildOptions) -> Loaded {
     for read in read_playbooks {
         collect(read, &mut sources, &mut playbooks, &mut diagnostics);
     }
+    diagnostics.extend(duplicates(&found.partners, 0, "partners", &sources));
+    diagnostics.extend(duplicates(&found.playbooks, offset, "playbooks", &sources));
     partners.sort_by_cached_key(|p: &Partner| (p.tier, p.name.to_lowercase(), p.slug.clone()));
     playbooks.sort_by_cached_key(|p: &Playbook| (p.weight, p.title.to_lowercase(), p.path.clone()));
 
@@ -139,7 +141,11 @@ pub fn load(opts: &BuildOptions) -> Loaded {
         playbooks: playbooks.iter().map(|p| p.path.clone()).collect(),
         pretty_links: config.pretty_links,
     };
-    let by_slug = partners.iter().enumerate().map(|(i, p)| (p.slug.clone(), i)).collect();
+    let by_slug = partners
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.slug.clone(), i))
+        .collect();
     let site = Site {
         by_slug,
         root: opts.root.clone(),
@@ -159,7 +165,12 @@ pub fn load(opts: &BuildOptions) -> Loaded {
     }
 }
 
-fn collect<T>(read: Read<T>, sources: &mut Vec<SourceFile>, items: &mut Vec<T>, diagnostics: &mut Vec<Diagnostic>) {
+fn collect<T>(
+    read: Read<T>,
+    sources: &mut Vec<SourceFile>,
+    items: &mut Vec<T>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     match read {
         Read::Ok(file, item, ds) => {
             sources.push(file);
@@ -200,30 +211,41 @@ fn read_playbook(entry: &Entry, source: usize, drafts: bool) -> Read<Playbook> {
     Read::Ok(file, playbook, diagnostics)
 }
 
-/// `duplicate-slug` for every file whose slug an earlier file already has.
-fn duplicates(entries: &[Entry], kind: &str) -> Vec<Diagnostic> {
-    let mut first: HashMap<&str, &Entry> = HashMap::new();
+/// `duplicate-slug` for every file whose slug an earlier file already has,
+/// pointing at the later file's first line. `first` is the index of the
+/// first entry's file in `sources`.
+fn duplicates(
+    entries: &[Entry],
+    first: usize,
+    kind: &str,
+    sources: &[SourceFile],
+) -> Vec<Diagnostic> {
+    let mut seen: HashMap<&str, &Entry> = HashMap::new();
     let mut out = Vec::new();
-    for entry in entries {
-        if let Some(earlier) = first.get(entry.key.as_str()) {
-            out.push(walk::file_diagnostic(
-                Code::DuplicateSlug,
-                &entry.rel,
-                format!(
-                    "{} and {} both map to {kind}/{}/",
-                    earlier.rel, entry.rel, entry.key
-                ),
-                "rename one of the two files; the URL comes from the file name, lowercased, with spaces and underscores as hyphens",
-            ));
-        } else {
-            first.insert(&entry.key, entry);
-        }
+    for (i, entry) in entries.iter().enumerate() {
+        let Some(earlier) = seen.get(entry.key.as_str()) else {
+            seen.insert(&entry.key, entry);
+            continue;
+        };
+        let file = &sources[first + i];
+        out.push(Diagnostic::new(
+            Code::DuplicateSlug,
+            file,
+            yaml::first_line(&file.text),
+            format!("{} and {} both map to {kind}/{}/", earlier.rel, entry.rel, entry.key),
+            format!("a second file for {kind}/{}/", entry.key),
+            "rename one of the two files; the URL comes from the file name, lowercased, with spaces and underscores as hyphens",
+        ));
     }
     out
 }
 
 /// Applies the configured lint levels and `--deny-warnings`.
-fn apply_levels(diagnostics: Vec<Diagnostic>, config: &Config, deny_warnings: bool) -> Vec<Diagnostic> {
+fn apply_levels(
+    diagnostics: Vec<Diagnostic>,
+    config: &Config,
+    deny_warnings: bool,
+) -> Vec<Diagnostic> {
     diagnostics
         .into_iter()
         .filter_map(|d| {
@@ -236,7 +258,11 @@ fn apply_levels(diagnostics: Vec<Diagnostic>, config: &Config, deny_warnings: bo
             } else {
                 d.severity
             };
-            let severity = if deny_warnings { Severity::Error } else { severity };
+            let severity = if deny_warnings {
+                Severity::Error
+            } else {
+                severity
+            };
             Some(d.with_severity(severity))
         })
         .collect()

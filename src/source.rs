@@ -92,15 +92,33 @@ mod tests {
     #[test]
     fn last_line_without_trailing_newline() {
         let at = TEXT.find("TBD").unwrap();
-        assert_eq!(line_col(TEXT, at), LineCol { line: 4, column: 20 });
-        assert_eq!(line_col(TEXT, TEXT.len()), LineCol { line: 4, column: 23 });
+        assert_eq!(
+            line_col(TEXT, at),
+            LineCol {
+                line: 4,
+                column: 20
+            }
+        );
+        assert_eq!(
+            line_col(TEXT, TEXT.len()),
+            LineCol {
+                line: 4,
+                column: 23
+            }
+        );
     }
 
     #[test]
     fn columns_count_characters_not_bytes() {
         let text = "name: Café Crème\ntier: x";
         let at = text.find("Crème").unwrap();
-        assert_eq!(line_col(text, at), LineCol { line: 1, column: 12 });
+        assert_eq!(
+            line_col(text, at),
+            LineCol {
+                line: 1,
+                column: 12
+            }
+        );
         // inside the two-byte 'é': clamped back to its start
         let inside = text.find('é').unwrap() + 1;
         assert_eq!(line_col(text, inside).column, 10);

@@ -56,6 +56,10 @@ pub fn status(line: &str) {
 /// A failure of the environment, with its causes.
 pub fn error(err: &anyhow::Error) {
     let color = stderr_color();
-    let prefix = if color { "\x1b[1;31merror\x1b[0m" } else { "error" };
+    let prefix = if color {
+        "\x1b[1;31merror\x1b[0m"
+    } else {
+        "error"
+    };
     let _ = writeln!(std::io::stderr().lock(), "{prefix}: {err:#}");
 }

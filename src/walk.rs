@@ -83,7 +83,10 @@ fn is_ignored(name: &str) -> bool {
 pub fn walk(root: &Path) -> Found {
     let mut found = Found::default();
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    for (sub, exts) in [("partners", &["yaml", "yml"][..]), ("playbooks", &["md"][..])] {
+    for (sub, exts) in [
+        ("partners", &["yaml", "yml"][..]),
+        ("playbooks", &["md"][..]),
+    ] {
         let dir = root.join("content").join(sub);
         if !dir.is_dir() {
             continue;
@@ -103,7 +106,8 @@ pub fn walk(root: &Path) -> Found {
                     let why = if err.loop_ancestor().is_some() {
                         "a symbolic link loops back to a folder above it".to_string()
                     } else {
-                        err.io_error().map_or_else(|| err.to_string(), ToString::to_string)
+                        err.io_error()
+                            .map_or_else(|| err.to_string(), ToString::to_string)
                     };
                     found.diagnostics.push(file_diagnostic(
                         Code::UnreadableFile,
@@ -184,7 +188,8 @@ fn path_has_link(base: &Path, path: &Path) -> bool {
         rest.parent().is_some_and(|parent| {
             parent.components().any(|c| {
                 p.push(c);
-                p.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink())
+                p.symlink_metadata()
+                    .is_ok_and(|m| m.file_type().is_symlink())
             })
         })
     })
@@ -280,7 +285,10 @@ mod tests {
 
     #[test]
     fn normalising_file_names() {
-        assert_eq!(normalize_slug("Northwind Integration").as_deref(), Some("northwind-integration"));
+        assert_eq!(
+            normalize_slug("Northwind Integration").as_deref(),
+            Some("northwind-integration")
+        );
         assert_eq!(normalize_slug("acme_corp").as_deref(), Some("acme-corp"));
         assert_eq!(normalize_slug("a -- b").as_deref(), Some("a-b"));
         assert_eq!(normalize_slug("café"), None);

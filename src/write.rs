@@ -61,7 +61,10 @@ pub fn check_output(root: &Path, output: &Path, force: bool) -> anyhow::Result<(
         }
     }
     if output.exists() && !output.is_dir() {
-        bail!("refusing to write the site to {}: it is a file, not a folder", output.display());
+        bail!(
+            "refusing to write the site to {}: it is a file, not a folder",
+            output.display()
+        );
     }
     if output.is_dir() && !force && !output.join(MANIFEST).is_file() {
         let empty = std::fs::read_dir(output)
@@ -80,7 +83,9 @@ pub fn check_output(root: &Path, output: &Path, force: bool) -> anyhow::Result<(
 
 /// The hidden sibling folders used while swapping.
 fn siblings(output: &Path) -> anyhow::Result<(PathBuf, String)> {
-    let parent = output.parent().context("the output folder has no parent folder")?;
+    let parent = output
+        .parent()
+        .context("the output folder has no parent folder")?;
     let name = output
         .file_name()
         .context("the output folder has no name")?
@@ -95,15 +100,23 @@ fn recover(output: &Path) -> anyhow::Result<()> {
     let (parent, name) = siblings(output)?;
     let new_prefix = format!(".{name}.partnerbook-new-");
     let old_prefix = format!(".{name}.partnerbook-old-");
-    let Ok(entries) = std::fs::read_dir(&parent) else { return Ok(()) };
+    let Ok(entries) = std::fs::read_dir(&parent) else {
+        return Ok(());
+    };
     for entry in entries.flatten() {
         let file_name = entry.file_name().to_string_lossy().into_owned();
         let path = entry.path();
         if file_name.starts_with(&old_prefix) && !output.exists() && path.join(MANIFEST).is_file() {
-            std::fs::rename(&path, output)
-                .with_context(|| format!("cannot restore {} from {}", output.display(), path.display()))?;
+            std::fs::rename(&path, output).with_context(|| {
+                format!(
+                    "cannot restore {} from {}",
+                    output.display(),
+                    path.display()
+                )
+            })?;
         } else if file_name.starts_with(&new_prefix) || file_name.starts_with(&old_prefix) {
-            std::fs::remove_dir_all(&path).with_context(|| format!("cannot remove {}", path.display()))?;
+            std::fs::remove_dir_all(&path)
+                .with_context(|| format!("cannot remove {}", path.display()))?;
         }
     }
     Ok(())
@@ -113,7 +126,8 @@ fn recover(output: &Path) -> anyhow::Result<()> {
 /// what was there. [`check_output`] must have accepted `output`.
 pub fn write(output: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
     let (parent, name) = siblings(output)?;
-    std::fs::create_dir_all(&parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    std::fs::create_dir_all(&parent)
+        .with_context(|| format!("cannot create {}", parent.display()))?;
     recover(output)?;
     let pid = std::process::id();
     let staging = parent.join(format!(".{name}.partnerbook-new-{pid}"));
@@ -124,27 +138,36 @@ pub fn write(output: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
     }
     if output.exists() {
         let old = parent.join(format!(".{name}.partnerbook-old-{pid}"));
-        std::fs::rename(output, &old).with_context(|| format!("cannot move {} aside", output.display()))?;
+        std::fs::rename(output, &old)
+            .with_context(|| format!("cannot move {} aside", output.display()))?;
         if let Err(err) = std::fs::rename(&staging, output) {
             let _ = std::fs::rename(&old, output);
             let _ = std::fs::remove_dir_all(&staging);
-            return Err(err).with_context(|| format!("cannot move the new site into {}", output.display()));
+            return Err(err)
+                .with_context(|| format!("cannot move the new site into {}", output.display()));
         }
-        std::fs::remove_dir_all(&old).with_context(|| format!("cannot remove the previous site at {}", old.display()))?;
+        std::fs::remove_dir_all(&old)
+            .with_context(|| format!("cannot remove the previous site at {}", old.display()))?;
     } else {
-        std::fs::rename(&staging, output).with_context(|| format!("cannot move the new site into {}", output.display()))?;
+        std::fs::rename(&staging, output)
+            .with_context(|| format!("cannot move the new site into {}", output.display()))?;
     }
     Ok(())
 }
 
 fn write_tree(staging: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
-    std::fs::create_dir_all(staging).with_context(|| format!("cannot create {}", staging.display()))?;
-    let mut dirs: Vec<&str> = files.iter().filter_map(|f| f.path.rsplit_once('/').map(|(d, _)| d)).collect();
+    std::fs::create_dir_all(staging)
+        .with_context(|| format!("cannot create {}", staging.display()))?;
+    let mut dirs: Vec<&str> = files
+        .iter()
+        .filter_map(|f| f.path.rsplit_once('/').map(|(d, _)| d))
+        .collect();
     dirs.sort_unstable();
     dirs.dedup();
     for dir in dirs {
         let path = staging.join(dir);
-        std::fs::create_dir_all(&path).with_context(|| format!("cannot create {}", path.display()))?;
+        std::fs::create_dir_all(&path)
+            .with_context(|| format!("cannot create {}", path.display()))?;
     }
     files.par_iter().try_for_each(|f| {
         let path = staging.join(&f.path);
@@ -156,5 +179,6 @@ fn write_tree(staging: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
         "files": files.iter().map(|f| f.path.as_str()).collect::<Vec<_>>(),
     });
     let path = staging.join(MANIFEST);
-    std::fs::write(&path, serde_json::to_vec_pretty(&manifest)?).with_context(|| format!("cannot write {}", path.display()))
+    std::fs::write(&path, serde_json::to_vec_pretty(&manifest)?)
+        .with_context(|| format!("cannot write {}", path.display()))
 }

@@ -106,9 +106,9 @@ pub fn parse(file: &SourceFile, text: &str, offset: usize) -> Result<Value, Box<
     match serde_yaml::from_str::<Value>(text) {
         Ok(value) => Ok(value),
         Err(err) => {
-            let at = err.location().map_or(0, |loc| {
-                source::offset_of(text, loc.line(), loc.column())
-            });
+            let at = err
+                .location()
+                .map_or(0, |loc| source::offset_of(text, loc.line(), loc.column()));
             let message = strip_positions(&err.to_string());
             let help = if message.contains("duplicate entry") {
                 "each field may appear once: remove or merge the repeated one"
@@ -229,7 +229,10 @@ impl SpanIndex {
                     }
                 }
                 Event::Scalar(ref value, ..) => {
-                    if let Some(Frame::Map { key: key @ None, .. }) = stack.last_mut() {
+                    if let Some(Frame::Map {
+                        key: key @ None, ..
+                    }) = stack.last_mut()
+                    {
                         *key = Some((value.to_string(), range));
                         continue;
                     }
@@ -241,7 +244,10 @@ impl SpanIndex {
                     }
                 }
                 Event::Alias(_) => {
-                    if let Some(Frame::Map { key: key @ None, .. }) = stack.last_mut() {
+                    if let Some(Frame::Map {
+                        key: key @ None, ..
+                    }) = stack.last_mut()
+                    {
                         *key = Some((String::new(), range));
                         continue;
                     }
@@ -293,9 +299,11 @@ impl SpanIndex {
     /// The nearest indexed node at or above `path`, and how many segments
     /// were dropped to find it.
     fn nearest(&self, path: &[Seg]) -> Option<(&NodeSpan, usize)> {
-        (0..=path.len())
-            .rev()
-            .find_map(|n| self.nodes.get(&path[..n]).map(|node| (node, path.len() - n)))
+        (0..=path.len()).rev().find_map(|n| {
+            self.nodes
+                .get(&path[..n])
+                .map(|node| (node, path.len() - n))
+        })
     }
 
     /// The byte range (in `text`, the indexed text) that `target` of the node
@@ -316,8 +324,9 @@ impl SpanIndex {
             Target::Value => node.value.clone(),
             Target::Needle(needle) => {
                 let value = node.value.clone();
-                find_ignore_case(&text[value.clone()], needle)
-                    .map_or(value.clone(), |i| value.start + i..value.start + i + needle.len())
+                find_ignore_case(&text[value.clone()], needle).map_or(value.clone(), |i| {
+                    value.start + i..value.start + i + needle.len()
+                })
             }
         }
     }
@@ -325,7 +334,7 @@ impl SpanIndex {
 
 /// The first line of `text` that holds something other than a comment or
 /// a document marker.
-fn first_line(text: &str) -> Range<usize> {
+pub fn first_line(text: &str) -> Range<usize> {
     let mut start = 0;
     for line in text.split_inclusive('\n') {
         let trimmed = line.trim();
@@ -345,9 +354,8 @@ pub fn find_ignore_case(haystack: &str, needle: &str) -> Option<usize> {
     }
     let h = haystack.as_bytes();
     let n = needle.as_bytes();
-    (0..=h.len().checked_sub(n.len())?).find(|&i| {
-        h[i..i + n.len()].eq_ignore_ascii_case(n) && haystack.is_char_boundary(i)
-    })
+    (0..=h.len().checked_sub(n.len())?)
+        .find(|&i| h[i..i + n.len()].eq_ignore_ascii_case(n) && haystack.is_char_boundary(i))
 }
 
 /// Turns the parser's character positions into byte offsets.
@@ -470,7 +478,10 @@ summary: |
             "Tom"
         );
         assert_eq!(
-            text_at(&[key("influence_map"), Seg::Index(1), key("name")], Target::Value),
+            text_at(
+                &[key("influence_map"), Seg::Index(1), key("name")],
+                Target::Value
+            ),
             "Tom"
         );
     }
@@ -496,7 +507,10 @@ summary: |
     #[test]
     fn unknown_path_falls_back_to_nearest_parent() {
         assert_eq!(
-            text_at(&[key("proposition"), key("nope"), key("deeper")], Target::Value),
+            text_at(
+                &[key("proposition"), key("nope"), key("deeper")],
+                Target::Value
+            ),
             "proposition"
         );
     }
@@ -505,13 +519,18 @@ summary: |
     fn non_ascii_text_maps_to_bytes() {
         let doc = "name: Café Crème\nowner: Zoë\n";
         let index = SpanIndex::build(doc);
-        assert_eq!(&doc[index.locate(doc, &[key("owner")], &Target::Value)], "Zoë");
+        assert_eq!(
+            &doc[index.locate(doc, &[key("owner")], &Target::Value)],
+            "Zoë"
+        );
     }
 
     #[test]
     fn positions_are_stripped_from_messages() {
         assert_eq!(
-            strip_positions("did not find expected ',' at line 2 column 1, while parsing a flow sequence at line 1 column 7"),
+            strip_positions(
+                "did not find expected ',' at line 2 column 1, while parsing a flow sequence at line 1 column 7"
+            ),
             "did not find expected ',', while parsing a flow sequence"
         );
         assert_eq!(strip_positions("plain"), "plain");

@@ -20,7 +20,12 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<u8> {
         None => None,
     };
     let opts = options(&args.site, base_url)?;
-    let output = write::resolve(&args.output_dir.clone().unwrap_or_else(|| opts.root.join("public")));
+    let output = write::resolve(
+        &args
+            .output_dir
+            .clone()
+            .unwrap_or_else(|| opts.root.join("public")),
+    );
     write::check_output(&opts.root, &output, args.force)?;
 
     let loaded = site::load(&opts);
@@ -31,10 +36,15 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<u8> {
             diagnostic::count_summary(&loaded.diagnostics),
             output.display()
         ));
-        return Ok(if loaded.config_failed { exit::FAILURE } else { exit::REJECTED });
+        return Ok(if loaded.config_failed {
+            exit::FAILURE
+        } else {
+            exit::REJECTED
+        });
     }
     let site = &loaded.site;
-    let rendered = render::load_theme(site).and_then(|theme| render::render(site, &theme, opts.today));
+    let rendered =
+        render::load_theme(site).and_then(|theme| render::render(site, &theme, opts.today));
     let files = match rendered {
         Ok(files) => files,
         Err(diagnostics) => {
@@ -49,7 +59,11 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<u8> {
     };
     write::write(&output, &files)?;
     let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
-    let warnings = loaded.diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
+    let warnings = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
     println!(
         "built {} ({}, {}) with {} in {:.2} s into {}",
         diagnostic::plural(pages, "page"),

@@ -19,7 +19,9 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
         }
     }
     term::diagnostics(&diagnostics, args.format);
-    let errors = diagnostics.iter().any(|d| d.severity == diagnostic::Severity::Error);
+    let errors = diagnostics
+        .iter()
+        .any(|d| d.severity == diagnostic::Severity::Error);
     if args.format == crate::cli::Format::Human {
         term::status(&format!(
             "checked {} and {}: {} in {:.2} s",

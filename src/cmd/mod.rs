@@ -26,8 +26,12 @@ pub mod exit {
 pub fn today() -> anyhow::Result<jiff::civil::Date> {
     match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(s) if !s.trim().is_empty() => {
-            let secs: i64 = s.trim().parse().context("SOURCE_DATE_EPOCH must be a number of seconds")?;
-            let ts = jiff::Timestamp::from_second(secs).context("SOURCE_DATE_EPOCH is out of range")?;
+            let secs: i64 = s
+                .trim()
+                .parse()
+                .context("SOURCE_DATE_EPOCH must be a number of seconds")?;
+            let ts =
+                jiff::Timestamp::from_second(secs).context("SOURCE_DATE_EPOCH is out of range")?;
             Ok(ts.to_zoned(jiff::tz::TimeZone::UTC).date())
         }
         _ => Ok(jiff::Zoned::now().date()),

@@ -392,7 +392,10 @@ impl<'a> Views<'a> {
             owner: p.owner.clone(),
             tags: p.tags.clone(),
             summary_html: p.summary.as_deref().map(|s| self.inline(s)),
-            benefit_line: markdown::truncate(&markdown::plain_text(&p.proposition.partner_benefit), 160),
+            benefit_line: markdown::truncate(
+                &markdown::plain_text(&p.proposition.partner_benefit),
+                160,
+            ),
         }
     }
 
@@ -400,7 +403,10 @@ impl<'a> Views<'a> {
     pub fn tier(&self, tier: Tier) -> TierView {
         let settings = self.site.config.tier(tier);
         let partners: Vec<&Partner> = self.site.partners_in(tier).collect();
-        let count = partners.iter().filter(|p| p.status != Status::Ended).count();
+        let count = partners
+            .iter()
+            .filter(|p| p.status != Status::Ended)
+            .count();
         TierView {
             name: tier.as_str(),
             label: tier.label(),
@@ -439,7 +445,10 @@ impl<'a> Views<'a> {
                     title: topic_title(topic),
                     html: self.inline(mine),
                     source: "override",
-                    source_label: format!("{}'s own rule, replacing the {} tier default", p.name, tier),
+                    source_label: format!(
+                        "{}'s own rule, replacing the {} tier default",
+                        p.name, tier
+                    ),
                 },
                 None => RuleView {
                     topic: topic.clone(),
@@ -555,7 +564,12 @@ impl<'a> Views<'a> {
             revenue_goal: p.revenue_goal.as_deref().map(|s| self.inline(s)),
             commitments: CommitmentsView {
                 ours: p.commitments.ours.iter().map(|s| self.inline(s)).collect(),
-                theirs: p.commitments.theirs.iter().map(|s| self.inline(s)).collect(),
+                theirs: p
+                    .commitments
+                    .theirs
+                    .iter()
+                    .map(|s| self.inline(s))
+                    .collect(),
             },
             rules: self.merged_rules(p),
             influence: self.influence(p),
@@ -577,25 +591,80 @@ impl<'a> Views<'a> {
             sentence(&plain(&prop.partner_benefit)),
         );
         if let Some(c) = &prop.customer_benefit {
-            pitch.push_str(&format!(" And for our mutual customers: {}", sentence(&plain(c))));
+            pitch.push_str(&format!(
+                " And for our mutual customers: {}",
+                sentence(&plain(c))
+            ));
         }
         let champion = p.influence_map.iter().any(|x| {
             x.influence == Some(Influence::High) && x.attitude == Some(Attitude::Positive)
         });
         let checklist = vec![
-            CheckItem { label: "We know what is in it for them", done: !prop.partner_benefit.is_empty(), hint: "write `proposition.partner_benefit`" },
-            CheckItem { label: "We know what is in it for our mutual customers", done: prop.customer_benefit.is_some(), hint: "write `proposition.customer_benefit`" },
-            CheckItem { label: "It solves a named business problem", done: prop.pain_point.is_some(), hint: "write `proposition.pain_point`" },
-            CheckItem { label: "It fits our product strategy", done: w.product_strategy.is_some(), hint: "write `worksheet.product_strategy`" },
-            CheckItem { label: "We understand their business", done: w.their_business.is_some(), hint: "write `worksheet.their_business`" },
-            CheckItem { label: "It follows a proven scenario", done: p.scenario.is_some(), hint: "choose a `scenario`" },
-            CheckItem { label: "It serves a named objective", done: !p.objectives.is_empty(), hint: "name `objectives`" },
-            CheckItem { label: "It targets a specific market", done: p.target_market.is_some(), hint: "write `target_market`" },
-            CheckItem { label: "We commit resources", done: !p.commitments.ours.is_empty(), hint: "list `commitments.ours`" },
-            CheckItem { label: "They commit resources", done: !p.commitments.theirs.is_empty(), hint: "list `commitments.theirs`" },
-            CheckItem { label: "A senior champion supports us", done: champion, hint: "find someone of high influence and positive attitude for the `influence_map`" },
-            CheckItem { label: "Next steps are agreed", done: !w.next_steps.is_empty(), hint: "list `worksheet.next_steps`" },
-            CheckItem { label: "The last review is current", done: review.is_some_and(|r| r.last.is_some() && !r.overdue), hint: "review the partnership and set `review.last`" },
+            CheckItem {
+                label: "We know what is in it for them",
+                done: !prop.partner_benefit.is_empty(),
+                hint: "write `proposition.partner_benefit`",
+            },
+            CheckItem {
+                label: "We know what is in it for our mutual customers",
+                done: prop.customer_benefit.is_some(),
+                hint: "write `proposition.customer_benefit`",
+            },
+            CheckItem {
+                label: "It solves a named business problem",
+                done: prop.pain_point.is_some(),
+                hint: "write `proposition.pain_point`",
+            },
+            CheckItem {
+                label: "It fits our product strategy",
+                done: w.product_strategy.is_some(),
+                hint: "write `worksheet.product_strategy`",
+            },
+            CheckItem {
+                label: "We understand their business",
+                done: w.their_business.is_some(),
+                hint: "write `worksheet.their_business`",
+            },
+            CheckItem {
+                label: "It follows a proven scenario",
+                done: p.scenario.is_some(),
+                hint: "choose a `scenario`",
+            },
+            CheckItem {
+                label: "It serves a named objective",
+                done: !p.objectives.is_empty(),
+                hint: "name `objectives`",
+            },
+            CheckItem {
+                label: "It targets a specific market",
+                done: p.target_market.is_some(),
+                hint: "write `target_market`",
+            },
+            CheckItem {
+                label: "We commit resources",
+                done: !p.commitments.ours.is_empty(),
+                hint: "list `commitments.ours`",
+            },
+            CheckItem {
+                label: "They commit resources",
+                done: !p.commitments.theirs.is_empty(),
+                hint: "list `commitments.theirs`",
+            },
+            CheckItem {
+                label: "A senior champion supports us",
+                done: champion,
+                hint: "find someone of high influence and positive attitude for the `influence_map`",
+            },
+            CheckItem {
+                label: "Next steps are agreed",
+                done: !w.next_steps.is_empty(),
+                hint: "list `worksheet.next_steps`",
+            },
+            CheckItem {
+                label: "The last review is current",
+                done: review.is_some_and(|r| r.last.is_some() && !r.overdue),
+                hint: "review the partnership and set `review.last`",
+            },
         ];
         WorksheetView {
             product_strategy: w.product_strategy.as_deref().map(|s| self.html(s)),

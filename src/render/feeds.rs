@@ -81,7 +81,10 @@ pub fn files(site: &Site, html_pages: &[String]) -> Vec<OutputFile> {
         partners: site
             .partners
             .iter()
-            .map(|p| PartnerJson { url: page(&format!("partners/{}", p.slug)), record: p })
+            .map(|p| PartnerJson {
+                url: page(&format!("partners/{}", p.slug)),
+                record: p,
+            })
             .collect(),
     };
     let partners_json = serde_json::to_vec_pretty(&json).expect("records always serialise");
@@ -93,11 +96,16 @@ pub fn files(site: &Site, html_pages: &[String]) -> Vec<OutputFile> {
             .map(|p| {
                 let prop = &p.proposition;
                 let benefit = plain_text(&prop.partner_benefit);
-                let mut texts: Vec<String> = vec![p.name.clone(), benefit.clone(), plain_text(&prop.together)];
+                let mut texts: Vec<String> =
+                    vec![p.name.clone(), benefit.clone(), plain_text(&prop.together)];
                 texts.extend(p.tags.iter().cloned());
                 texts.extend(prop.customer_benefit.as_deref().map(plain_text));
                 texts.extend(p.summary.as_deref().map(plain_text));
-                texts.extend([p.kind.clone(), p.region.clone(), p.owner.clone()].into_iter().flatten());
+                texts.extend(
+                    [p.kind.clone(), p.region.clone(), p.owner.clone()]
+                        .into_iter()
+                        .flatten(),
+                );
                 SearchEntry {
                     t: p.name.clone(),
                     u: page(&format!("partners/{}", p.slug)),
@@ -125,11 +133,19 @@ pub fn files(site: &Site, html_pages: &[String]) -> Vec<OutputFile> {
     let search = format!("window.PARTNERBOOK_SEARCH = {};\n", safe_json(&index));
 
     let mut out = vec![
-        OutputFile { path: "partners.json".into(), bytes: partners_json },
-        OutputFile { path: "search-index.js".into(), bytes: search.into_bytes() },
+        OutputFile {
+            path: "partners.json".into(),
+            bytes: partners_json,
+        },
+        OutputFile {
+            path: "search-index.js".into(),
+            bytes: search.into_bytes(),
+        },
     ];
     if let Some(base) = &site.config.base_url {
-        let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+        let mut xml = String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        );
         for path in html_pages {
             let loc = if site.config.pretty_links {
                 path.strip_suffix("index.html").unwrap_or(path)
@@ -141,7 +157,10 @@ pub fn files(site: &Site, html_pages: &[String]) -> Vec<OutputFile> {
             xml.push_str("</loc></url>\n");
         }
         xml.push_str("</urlset>\n");
-        out.push(OutputFile { path: "sitemap.xml".into(), bytes: xml.into_bytes() });
+        out.push(OutputFile {
+            path: "sitemap.xml".into(),
+            bytes: xml.into_bytes(),
+        });
     }
     out
 }
@@ -160,11 +179,17 @@ mod tests {
 
     #[test]
     fn json_is_safe_in_scripts() {
-        assert_eq!(safe_json(&"</script><b>&"), "\"\\u003c/script\\u003e\\u003cb\\u003e\\u0026\"");
+        assert_eq!(
+            safe_json(&"</script><b>&"),
+            "\"\\u003c/script\\u003e\\u003cb\\u003e\\u0026\""
+        );
     }
 
     #[test]
     fn search_words_are_unique_and_lowercase() {
-        assert_eq!(words(["Cut audit costs", "audit AT&T co-sell"]), "at&t audit co-sell costs cut");
+        assert_eq!(
+            words(["Cut audit costs", "audit AT&T co-sell"]),
+            "at&t audit co-sell costs cut"
+        );
     }
 }

@@ -84,7 +84,11 @@ pub fn layout(people: &[Person]) -> Option<Diagram> {
     }
     let shown = &people[..people.len().min(MAX_PEOPLE)];
     let n = shown.len();
-    let ring = if n == 1 { 0.0 } else { (60.0 + 22.0 * n as f64).min(300.0) };
+    let ring = if n == 1 {
+        0.0
+    } else {
+        (60.0 + 22.0 * n as f64).min(300.0)
+    };
     let width = 2.0 * ring + 240.0;
     let height = 2.0 * ring + 150.0;
     let (cx, cy) = (width / 2.0, ring + 60.0);
@@ -99,7 +103,10 @@ pub fn layout(people: &[Person]) -> Option<Diagram> {
                 Some(Influence::Low) => 14.0,
                 None => 17.0,
             };
-            let (x, y) = (round(cx + ring * angle.cos()), round(cy + ring * angle.sin()));
+            let (x, y) = (
+                round(cx + ring * angle.cos()),
+                round(cy + ring * angle.sin()),
+            );
             Node {
                 x,
                 y,
@@ -117,11 +124,18 @@ pub fn layout(people: &[Person]) -> Option<Diagram> {
     let mut seen = std::collections::HashSet::new();
     for (i, p) in shown.iter().enumerate() {
         for other in &p.relationships {
-            let Some(j) = shown.iter().position(|q| &q.name == other) else { continue };
+            let Some(j) = shown.iter().position(|q| &q.name == other) else {
+                continue;
+            };
             if i == j || !seen.insert((i.min(j), i.max(j))) {
                 continue;
             }
-            edges.push(Edge { x1: nodes[i].x, y1: nodes[i].y, x2: nodes[j].x, y2: nodes[j].y });
+            edges.push(Edge {
+                x1: nodes[i].x,
+                y1: nodes[i].y,
+                x2: nodes[j].x,
+                y2: nodes[j].y,
+            });
         }
     }
     Some(Diagram {

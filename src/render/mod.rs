@@ -4,6 +4,7 @@
 //! but reading templates and static files, so `serve` can reuse it.
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -34,21 +35,54 @@ pub struct OutputFile {
 
 /// The default theme, embedded so `partnerbook` works in an empty folder.
 const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
-    ("base.html", include_str!("../../themes/default/templates/base.html")),
-    ("index.html", include_str!("../../themes/default/templates/index.html")),
-    ("partner.html", include_str!("../../themes/default/templates/partner.html")),
-    ("worksheet.html", include_str!("../../themes/default/templates/worksheet.html")),
-    ("influence_map.html", include_str!("../../themes/default/templates/influence_map.html")),
-    ("playbooks.html", include_str!("../../themes/default/templates/playbooks.html")),
-    ("playbook.html", include_str!("../../themes/default/templates/playbook.html")),
-    ("tier.html", include_str!("../../themes/default/templates/tier.html")),
-    ("404.html", include_str!("../../themes/default/templates/404.html")),
+    (
+        "base.html",
+        include_str!("../../themes/default/templates/base.html"),
+    ),
+    (
+        "index.html",
+        include_str!("../../themes/default/templates/index.html"),
+    ),
+    (
+        "partner.html",
+        include_str!("../../themes/default/templates/partner.html"),
+    ),
+    (
+        "worksheet.html",
+        include_str!("../../themes/default/templates/worksheet.html"),
+    ),
+    (
+        "influence_map.html",
+        include_str!("../../themes/default/templates/influence_map.html"),
+    ),
+    (
+        "playbooks.html",
+        include_str!("../../themes/default/templates/playbooks.html"),
+    ),
+    (
+        "playbook.html",
+        include_str!("../../themes/default/templates/playbook.html"),
+    ),
+    (
+        "tier.html",
+        include_str!("../../themes/default/templates/tier.html"),
+    ),
+    (
+        "404.html",
+        include_str!("../../themes/default/templates/404.html"),
+    ),
 ];
 
 /// The default theme's static files.
 const DEFAULT_STATIC: &[(&str, &[u8])] = &[
-    ("style.css", include_bytes!("../../themes/default/static/style.css")),
-    ("search.js", include_bytes!("../../themes/default/static/search.js")),
+    (
+        "style.css",
+        include_bytes!("../../themes/default/static/style.css"),
+    ),
+    (
+        "search.js",
+        include_bytes!("../../themes/default/static/search.js"),
+    ),
 ];
 
 /// The templates, ready to render, with their sources for error messages.
@@ -76,11 +110,16 @@ pub fn load_theme(site: &Site) -> Result<Theme, Vec<Diagnostic>> {
     let mut static_files: Vec<OutputFile> = Vec::new();
     let mut diagnostics = Vec::new();
     if theme_dir.join("templates").is_dir() {
-        read_dir_files(root, &theme_dir.join("templates"), &mut diagnostics, |name, file| {
-            if name.ends_with(".html") || name.ends_with(".xml") {
-                files.push(TemplateFile { name, file });
-            }
-        });
+        read_dir_files(
+            root,
+            &theme_dir.join("templates"),
+            &mut diagnostics,
+            |name, file| {
+                if name.ends_with(".html") || name.ends_with(".xml") {
+                    files.push(TemplateFile { name, file });
+                }
+            },
+        );
     } else {
         for (name, text) in DEFAULT_TEMPLATES {
             files.push(TemplateFile {
@@ -93,7 +132,12 @@ pub fn load_theme(site: &Site) -> Result<Theme, Vec<Diagnostic>> {
         }
     }
     if theme_dir.join("static").is_dir() {
-        read_dir_bytes(root, &theme_dir.join("static"), &mut diagnostics, &mut static_files);
+        read_dir_bytes(
+            root,
+            &theme_dir.join("static"),
+            &mut diagnostics,
+            &mut static_files,
+        );
     } else {
         static_files.extend(DEFAULT_STATIC.iter().map(|(p, b)| OutputFile {
             path: p.to_string(),
@@ -131,11 +175,22 @@ pub fn load_theme(site: &Site) -> Result<Theme, Vec<Diagnostic>> {
     tera.autoescape_on(vec![".html", ".xml", ".svg"]);
     let sources: HashMap<String, SourceFile> = all.iter().cloned().collect();
     if let Err(err) = tera.add_raw_templates(all.iter().map(|(n, f)| (n.clone(), f.text.clone()))) {
-        return Err(vec![template_diagnostic(&err, &sources, None)]);
+        return Err(template_diagnostics(&err, &sources, None));
     }
-    for required in ["index.html", "partner.html", "worksheet.html", "playbooks.html", "playbook.html", "tier.html", "404.html"] {
+    for required in [
+        "index.html",
+        "partner.html",
+        "worksheet.html",
+        "playbooks.html",
+        "playbook.html",
+        "tier.html",
+        "404.html",
+    ] {
         if !tera.contains_template(required) {
-            let file = SourceFile { path: format!("themes/{}/templates", site.config.theme), text: String::new() };
+            let file = SourceFile {
+                path: format!("themes/{}/templates", site.config.theme),
+                text: String::new(),
+            };
             diagnostics.push(Diagnostic::new(
                 Code::Template,
                 &file,
@@ -149,12 +204,21 @@ pub fn load_theme(site: &Site) -> Result<Theme, Vec<Diagnostic>> {
     if !diagnostics.is_empty() {
         return Err(diagnostics);
     }
-    Ok(Theme { tera, sources, static_files })
+    Ok(Theme {
+        tera,
+        sources,
+        static_files,
+    })
 }
 
 /// Calls `each` with every readable UTF-8 file below `dir` (name relative to
 /// `dir`), reporting the rest.
-fn read_dir_files(root: &Path, dir: &Path, diagnostics: &mut Vec<Diagnostic>, mut each: impl FnMut(String, SourceFile)) {
+fn read_dir_files(
+    root: &Path,
+    dir: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+    mut each: impl FnMut(String, SourceFile),
+) {
     let mut bytes = Vec::new();
     read_dir_bytes(root, dir, diagnostics, &mut bytes);
     for f in bytes {
@@ -168,7 +232,12 @@ fn read_dir_files(root: &Path, dir: &Path, diagnostics: &mut Vec<Diagnostic>, mu
 
 /// Reads every file below `dir` (hidden ones skipped) as output files named
 /// relative to `dir`.
-fn read_dir_bytes(root: &Path, dir: &Path, diagnostics: &mut Vec<Diagnostic>, out: &mut Vec<OutputFile>) {
+fn read_dir_bytes(
+    root: &Path,
+    dir: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+    out: &mut Vec<OutputFile>,
+) {
     let walker = WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name()
@@ -178,8 +247,15 @@ fn read_dir_bytes(root: &Path, dir: &Path, diagnostics: &mut Vec<Diagnostic>, ou
         let entry = match entry {
             Ok(e) => e,
             Err(err) => {
-                let rel = err.path().map_or_else(|| walk::relative(root, dir), |p| walk::relative(root, p));
-                diagnostics.push(walk::file_diagnostic(Code::UnreadableFile, &rel, format!("cannot read {rel}: {err}"), "fix the file's permissions, or remove the link"));
+                let rel = err
+                    .path()
+                    .map_or_else(|| walk::relative(root, dir), |p| walk::relative(root, p));
+                diagnostics.push(walk::file_diagnostic(
+                    Code::UnreadableFile,
+                    &rel,
+                    format!("cannot read {rel}: {err}"),
+                    "fix the file's permissions, or remove the link",
+                ));
                 continue;
             }
         };
@@ -187,42 +263,135 @@ fn read_dir_bytes(root: &Path, dir: &Path, diagnostics: &mut Vec<Diagnostic>, ou
             continue;
         }
         let rel = walk::relative(root, entry.path());
-        let inside = entry.path().canonicalize().ok().zip(root.canonicalize().ok()).is_some_and(|(p, r)| p.starts_with(r));
+        let inside = entry
+            .path()
+            .canonicalize()
+            .ok()
+            .zip(root.canonicalize().ok())
+            .is_some_and(|(p, r)| p.starts_with(r));
         if !inside {
-            diagnostics.push(walk::file_diagnostic(Code::UnreadableFile, &rel, format!("{rel} is a symbolic link to a file outside the site"), "copy the file into the site instead of linking to it"));
+            diagnostics.push(walk::file_diagnostic(
+                Code::UnreadableFile,
+                &rel,
+                format!("{rel} is a symbolic link to a file outside the site"),
+                "copy the file into the site instead of linking to it",
+            ));
             continue;
         }
         match std::fs::read(entry.path()) {
-            Ok(bytes) => out.push(OutputFile { path: walk::relative(dir, entry.path()), bytes }),
-            Err(e) => diagnostics.push(walk::file_diagnostic(Code::UnreadableFile, &rel, format!("cannot read {rel}: {e}"), "check the file's permissions")),
+            Ok(bytes) => out.push(OutputFile {
+                path: walk::relative(dir, entry.path()),
+                bytes,
+            }),
+            Err(e) => diagnostics.push(walk::file_diagnostic(
+                Code::UnreadableFile,
+                &rel,
+                format!("cannot read {rel}: {e}"),
+                "check the file's permissions",
+            )),
         }
     }
 }
 
-/// A `template` diagnostic from a Tera error, at the template and line Tera
+/// `template` diagnostics from a Tera error, at the template and line Tera
 /// reports. `page` names the page being rendered, if any.
-fn template_diagnostic(err: &tera::Error, sources: &HashMap<String, SourceFile>, page: Option<&str>) -> Diagnostic {
-    let during = page.map_or(String::new(), |p| format!(" while rendering {p}"));
-    let unknown = SourceFile { path: "templates".to_string(), text: String::new() };
-    let (name, span, message) = match err.kind() {
+fn template_diagnostics(
+    err: &tera::Error,
+    sources: &HashMap<String, SourceFile>,
+    page: Option<&str>,
+) -> Vec<Diagnostic> {
+    let found: Vec<(String, Range<usize>, String)> = match err.kind() {
         ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
-            (report.filename().to_string(), report.span().range.clone(), report.message().to_string())
+            vec![(
+                report.filename().to_string(),
+                report.span().range.clone(),
+                report.message().to_string(),
+            )]
         }
         ErrorKind::MissingParent { current, parent } => {
-            (current.clone(), 0..0, format!("`{current}` extends `{parent}`, which does not exist"))
+            vec![(
+                current.clone(),
+                0..0,
+                format!("`{current}` extends `{parent}`, which does not exist"),
+            )]
         }
-        ErrorKind::CircularExtend { tpl, inheritance_chain } => {
-            (tpl.clone(), 0..0, format!("`{tpl}` extends itself through {}", inheritance_chain.join(" → ")))
+        ErrorKind::CircularExtend {
+            tpl,
+            inheritance_chain,
+        } => {
+            vec![(
+                tpl.clone(),
+                0..0,
+                format!(
+                    "`{tpl}` extends itself through {}",
+                    inheritance_chain.join(" → ")
+                ),
+            )]
         }
-        _ => (String::new(), 0..0, error_chain(err)),
+        // checks across templates come as one message of several reports
+        ErrorKind::Msg(text) => parse_reports(text, sources),
+        _ => Vec::new(),
     };
-    let file = sources.get(&name).unwrap_or(&unknown);
-    let help = if file.path.starts_with("themes/default/") && !Path::new(&file.path).exists() {
-        "this is a bug in partnerbook's built-in theme: please report it".to_string()
+    let found = if found.is_empty() {
+        vec![(String::new(), 0..0, error_chain(err))]
     } else {
-        format!("fix the template {}; Tera's syntax is described at keats.github.io/tera", file.path)
+        found
     };
-    Diagnostic::new(Code::Template, file, span, format!("template error in {}{during}: {message}", file.path), "here", help)
+    let during = page.map_or(String::new(), |p| format!(" while rendering {p}"));
+    let unknown = SourceFile {
+        path: "templates".to_string(),
+        text: String::new(),
+    };
+    found
+        .into_iter()
+        .map(|(name, span, message)| {
+            let file = sources.get(&name).unwrap_or(&unknown);
+            let help =
+                if file.path.starts_with("themes/default/") && !Path::new(&file.path).exists() {
+                    "this is a bug in partnerbook's built-in theme: please report it".to_string()
+                } else {
+                    format!(
+                        "fix the template {}; Tera's syntax is described at keats.github.io/tera",
+                        file.path
+                    )
+                };
+            Diagnostic::new(
+                Code::Template,
+                file,
+                span,
+                format!("template error in {}{during}: {message}", file.path),
+                "here",
+                help,
+            )
+        })
+        .collect()
+}
+
+/// Reads Tera's rendered reports (`error: message` then `--> name:line:col`).
+fn parse_reports(
+    text: &str,
+    sources: &HashMap<String, SourceFile>,
+) -> Vec<(String, Range<usize>, String)> {
+    text.split("\n\n")
+        .filter_map(|report| {
+            let message = report
+                .lines()
+                .next()?
+                .trim()
+                .trim_start_matches("error:")
+                .trim()
+                .to_string();
+            let location = report.lines().find_map(|l| l.trim().strip_prefix("--> "))?;
+            let mut parts = location.rsplitn(3, ':');
+            let col: usize = parts.next()?.parse().ok()?;
+            let line: usize = parts.next()?.parse().ok()?;
+            let name = parts.next()?.to_string();
+            let at = sources
+                .get(&name)
+                .map_or(0, |f| crate::source::offset_of(&f.text, line, col));
+            Some((name, at..at, message))
+        })
+        .collect()
 }
 
 fn error_chain(err: &dyn std::error::Error) -> String {
@@ -259,7 +428,11 @@ struct PageInfo {
 }
 
 /// Renders every page and file of the site, in parallel.
-pub fn render(site: &Site, theme: &Theme, today: jiff::civil::Date) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+pub fn render(
+    site: &Site,
+    theme: &Theme,
+    today: jiff::civil::Date,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let mut pages = vec![Page::Portfolio, Page::Playbooks, Page::NotFound];
     pages.extend(Tier::ALL.map(Page::Tier));
     for p in &site.partners {
@@ -267,7 +440,7 @@ pub fn render(site: &Site, theme: &Theme, today: jiff::civil::Date) -> Result<Ve
         pages.push(Page::Worksheet(p));
     }
     pages.extend(site.playbooks.iter().map(Page::Playbook));
-    let rendered: Vec<Result<OutputFile, Diagnostic>> = pages
+    let rendered: Vec<Result<OutputFile, Vec<Diagnostic>>> = pages
         .par_iter()
         .map(|page| render_page(site, theme, page, today))
         .collect();
@@ -276,14 +449,18 @@ pub fn render(site: &Site, theme: &Theme, today: jiff::civil::Date) -> Result<Ve
     for r in rendered {
         match r {
             Ok(f) => files.push(f),
-            Err(d) => errors.push(d),
+            Err(ds) => errors.extend(ds),
         }
     }
     if !errors.is_empty() {
         crate::diagnostic::sort(&mut errors);
         return Err(errors);
     }
-    let html_pages: Vec<String> = files.iter().filter(|f| f.path != "404.html").map(|f| f.path.clone()).collect();
+    let html_pages: Vec<String> = files
+        .iter()
+        .filter(|f| f.path != "404.html")
+        .map(|f| f.path.clone())
+        .collect();
     files.extend(feeds::files(site, &html_pages));
     for f in &theme.static_files {
         if !files.iter().any(|x| x.path == f.path) {
@@ -294,13 +471,34 @@ pub fn render(site: &Site, theme: &Theme, today: jiff::civil::Date) -> Result<Ve
     Ok(files)
 }
 
-fn render_page(site: &Site, theme: &Theme, page: &Page, today: jiff::civil::Date) -> Result<OutputFile, Diagnostic> {
+fn render_page(
+    site: &Site,
+    theme: &Theme,
+    page: &Page,
+    today: jiff::civil::Date,
+) -> Result<OutputFile, Vec<Diagnostic>> {
     let (path, template, kind) = match page {
         Page::Portfolio => ("index.html".to_string(), "index.html", "portfolio"),
-        Page::Partner(p) => (format!("partners/{}/index.html", p.slug), "partner.html", "partner"),
-        Page::Worksheet(p) => (format!("partners/{}/worksheet/index.html", p.slug), "worksheet.html", "worksheet"),
-        Page::Playbooks => ("playbooks/index.html".to_string(), "playbooks.html", "playbooks"),
-        Page::Playbook(pb) => (format!("playbooks/{}/index.html", pb.path), "playbook.html", "playbook"),
+        Page::Partner(p) => (
+            format!("partners/{}/index.html", p.slug),
+            "partner.html",
+            "partner",
+        ),
+        Page::Worksheet(p) => (
+            format!("partners/{}/worksheet/index.html", p.slug),
+            "worksheet.html",
+            "worksheet",
+        ),
+        Page::Playbooks => (
+            "playbooks/index.html".to_string(),
+            "playbooks.html",
+            "playbooks",
+        ),
+        Page::Playbook(pb) => (
+            format!("playbooks/{}/index.html", pb.path),
+            "playbook.html",
+            "playbook",
+        ),
         Page::Tier(t) => (format!("tiers/{t}/index.html"), "tier.html", "tier"),
         Page::NotFound => ("404.html".to_string(), "404.html", "404"),
     };
@@ -316,7 +514,11 @@ fn render_page(site: &Site, theme: &Theme, page: &Page, today: jiff::civil::Date
             .unwrap_or_default(),
         _ => "../".repeat(path.matches('/').count()),
     };
-    let views = Views { site, root: root.clone(), today };
+    let views = Views {
+        site,
+        root: root.clone(),
+        today,
+    };
     let mut cx = Context::new();
     cx.insert("site", &views.site_view());
     cx.insert("nav", &views.nav());
@@ -332,7 +534,11 @@ fn render_page(site: &Site, theme: &Theme, page: &Page, today: jiff::civil::Date
             format!("{}: partnering proposition worksheet", p.name)
         }
         Page::Playbooks => {
-            let list: Vec<_> = site.playbooks.iter().map(|pb| views.playbook_summary(pb)).collect();
+            let list: Vec<_> = site
+                .playbooks
+                .iter()
+                .map(|pb| views.playbook_summary(pb))
+                .collect();
             cx.insert("playbooks", &list);
             "Playbooks".to_string()
         }
@@ -342,7 +548,12 @@ fn render_page(site: &Site, theme: &Theme, page: &Page, today: jiff::civil::Date
         }
         Page::Tier(t) => {
             cx.insert("tier", &views.tier(*t));
-            let list: Vec<_> = site.playbooks.iter().filter(|pb| pb.tiers.contains(t)).map(|pb| views.playbook_summary(pb)).collect();
+            let list: Vec<_> = site
+                .playbooks
+                .iter()
+                .filter(|pb| pb.tiers.contains(t))
+                .map(|pb| views.playbook_summary(pb))
+                .collect();
             cx.insert("playbooks", &list);
             format!("{} partners", t.label())
         }
@@ -351,13 +562,27 @@ fn render_page(site: &Site, theme: &Theme, page: &Page, today: jiff::civil::Date
     if let Page::Portfolio = page {
         let tiers: Vec<_> = Tier::ALL.iter().map(|t| views.tier(*t)).collect();
         cx.insert("tiers", &tiers);
-        let list: Vec<_> = site.playbooks.iter().map(|pb| views.playbook_summary(pb)).collect();
+        let list: Vec<_> = site
+            .playbooks
+            .iter()
+            .map(|pb| views.playbook_summary(pb))
+            .collect();
         cx.insert("playbooks", &list);
         cx.insert("partner_count", &site.partners.len());
     }
-    cx.insert("page", &PageInfo { kind, title, path: path.clone() });
+    cx.insert(
+        "page",
+        &PageInfo {
+            kind,
+            title,
+            path: path.clone(),
+        },
+    );
     match theme.tera.render(template, &cx) {
-        Ok(html) => Ok(OutputFile { path, bytes: html.into_bytes() }),
-        Err(err) => Err(template_diagnostic(&err, &theme.sources, Some(&path))),
+        Ok(html) => Ok(OutputFile {
+            path,
+            bytes: html.into_bytes(),
+        }),
+        Err(err) => Err(template_diagnostics(&err, &theme.sources, Some(&path))),
     }
 }

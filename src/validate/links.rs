@@ -22,7 +22,14 @@ pub fn check(site: &Site) -> Vec<Finding> {
         for (path, text) in partner.markdown_fields() {
             for (dest, _) in markdown::internal_links(text) {
                 if site.targets.resolve(&dest).is_none() {
-                    let issue = Issue::new(Code::BrokenLink, path.clone(), Target::Needle(dest.clone()), message(&dest), "no such page", HELP);
+                    let issue = Issue::new(
+                        Code::BrokenLink,
+                        path.clone(),
+                        Target::Needle(dest.clone()),
+                        message(&dest),
+                        "no such page",
+                        HELP,
+                    );
                     out.push(Finding::record(site, partner.source, issue));
                 }
             }
@@ -34,21 +41,43 @@ pub fn check(site: &Site) -> Vec<Finding> {
         for (i, slug) in pb.partners.iter().enumerate() {
             if !site.targets.partners.contains(slug) {
                 let issue = playbook::unknown_partner(i, slug, did_you_mean(slug, &slugs));
-                out.push(Finding::Yaml { source: pb.source, yaml: pb.yaml.clone(), issue });
+                out.push(Finding::Yaml {
+                    source: pb.source,
+                    yaml: pb.yaml.clone(),
+                    issue,
+                });
             }
         }
         if let Some(summary) = &pb.summary {
             for (dest, _) in markdown::internal_links(summary) {
                 if site.targets.resolve(&dest).is_none() {
-                    let issue = Issue::new(Code::BrokenLink, vec![crate::yaml::Seg::Key("summary".into())], Target::Needle(dest.clone()), message(&dest), "no such page", HELP);
-                    out.push(Finding::Yaml { source: pb.source, yaml: pb.yaml.clone(), issue });
+                    let issue = Issue::new(
+                        Code::BrokenLink,
+                        vec![crate::yaml::Seg::Key("summary".into())],
+                        Target::Needle(dest.clone()),
+                        message(&dest),
+                        "no such page",
+                        HELP,
+                    );
+                    out.push(Finding::Yaml {
+                        source: pb.source,
+                        yaml: pb.yaml.clone(),
+                        issue,
+                    });
                 }
             }
         }
         for (dest, span) in markdown::internal_links(site.body(pb)) {
             if site.targets.resolve(&dest).is_none() {
                 let at = pb.body.start + span.start..pb.body.start + span.end;
-                out.push(Finding::Placed(Diagnostic::new(Code::BrokenLink, file, at, message(&dest), "no such page", HELP)));
+                out.push(Finding::Placed(Diagnostic::new(
+                    Code::BrokenLink,
+                    file,
+                    at,
+                    message(&dest),
+                    "no such page",
+                    HELP,
+                )));
             }
         }
     }

@@ -80,7 +80,11 @@ fn place(site: &Site, findings: Vec<Finding>) -> Vec<Diagnostic> {
     for finding in findings {
         match finding {
             Finding::Placed(d) => out.push(d),
-            Finding::Yaml { source, yaml, issue } => by_file
+            Finding::Yaml {
+                source,
+                yaml,
+                issue,
+            } => by_file
                 .entry((source, yaml.start, yaml.end))
                 .or_default()
                 .push(issue),
@@ -88,7 +92,12 @@ fn place(site: &Site, findings: Vec<Finding>) -> Vec<Diagnostic> {
     }
     for ((source, start, end), issues) in by_file {
         let file = &site.sources[source];
-        out.extend(yaml::diagnostics(file, &file.text[start..end], start, issues));
+        out.extend(yaml::diagnostics(
+            file,
+            &file.text[start..end],
+            start,
+            issues,
+        ));
     }
     out
 }

@@ -10,7 +10,8 @@ use crate::yaml::{Issue, Seg, Target};
 pub fn due(review: &crate::record::Review) -> Option<jiff::civil::Date> {
     let last = review.last?;
     let every = i64::try_from(review.every_days.unwrap_or(DEFAULT_REVIEW_DAYS)).ok()?;
-    last.checked_add(jiff::Span::new().try_days(every).ok()?).ok()
+    last.checked_add(jiff::Span::new().try_days(every).ok()?)
+        .ok()
 }
 
 /// Fires for partners (not ended ones) whose review is past due on `today`.
@@ -18,7 +19,9 @@ pub fn check(site: &Site, today: jiff::civil::Date) -> Vec<Finding> {
     let mut out = Vec::new();
     for p in site.partners.iter().filter(|p| p.status != Status::Ended) {
         let Some(review) = &p.review else { continue };
-        let (Some(last), Some(due)) = (review.last, due(review)) else { continue };
+        let (Some(last), Some(due)) = (review.last, due(review)) else {
+            continue;
+        };
         if due >= today {
             continue;
         }
@@ -28,7 +31,10 @@ pub fn check(site: &Site, today: jiff::civil::Date) -> Vec<Finding> {
             Code::ReviewOverdue,
             vec![Seg::Key("review".into()), Seg::Key("last".into())],
             Target::Value,
-            format!("{} was last reviewed {days} days ago, more than its {every}-day cadence", p.name),
+            format!(
+                "{} was last reviewed {days} days ago, more than its {every}-day cadence",
+                p.name
+            ),
             format!("review was due on {due}"),
             "review the partnership with its owner, then set `review.last` to that day",
         );

@@ -7,8 +7,9 @@ use crate::site::Site;
 use crate::yaml::{Issue, Seg, Target};
 
 /// Where `phrase` occurs in `text` as whole words (ignoring case), allowing
-/// the common inflections (`leveraging`, `synergies`).
-pub fn find_phrase(text: &str, phrase: &str) -> Option<usize> {
+/// the common inflections (`leveraging`, `synergies`): the byte offset and
+/// length of the words found.
+pub fn find_phrase(text: &str, phrase: &str) -> Option<(usize, usize)> {
     let lower = text.to_lowercase();
     let phrase = phrase.trim().to_lowercase();
     if phrase.is_empty() || lower.len() != text.len() {
@@ -18,7 +19,7 @@ pub fn find_phrase(text: &str, phrase: &str) -> Option<usize> {
     find_in(&lower, &phrase, false)
 }
 
-fn find_in(text: &str, phrase: &str, ascii: bool) -> Option<usize> {
+fn find_in(text: &str, phrase: &str, ascii: bool) -> Option<(usize, usize)> {
     let stems: Vec<String> = {
         let mut s = vec![phrase.to_string()];
         if let Some(stem) = phrase.strip_suffix('y') {
@@ -32,7 +33,11 @@ fn find_in(text: &str, phrase: &str, ascii: bool) -> Option<usize> {
     let word = |c: char| c.is_alphanumeric();
     for stem in &stems {
         let mut from = 0;
-        while let Some(i) = if ascii { crate::yaml::find_ignore_case(&text[from..], stem) } else { text[from..].find(stem.as_str()) } {
+        while let Some(i) = if ascii {
+            crate::yaml::find_ignore_case(&text[from..], stem)
+        } else {
+            text[from..].find(stem.as_str())
+        } {
             let at = from + i;
             let before_ok = text[..at].chars().next_back().is_none_or(|c| !word(c));
             let rest = &text[at + stem.len()..];
@@ -41,7 +46,7 @@ fn find_in(text: &str, phrase: &str, ascii: bool) -> Option<usize> {
                 || ["s", "es", "d", "ed", "ing", "ies"].contains(&suffix.to_lowercase().as_str());
             let exact_needed = stem != phrase && suffix.is_empty() && !stem.ends_with("ies");
             if before_ok && after_ok && !exact_needed {
-                return Some(at);
+                return Some((at, stem.len() + suffix.len()));
             }
             from = at + stem.len();
         }
@@ -56,15 +61,28 @@ pub fn check(site: &Site, _today: jiff::civil::Date) -> Vec<Finding> {
     for p in &site.partners {
         let prop = &p.proposition;
         let fields = [
-            ("together", Some(&prop.together), "what you deliver together"),
-            ("partner_benefit", Some(&prop.partner_benefit), "what the partner gains"),
-            ("customer_benefit", prop.customer_benefit.as_ref(), "what customers gain"),
+            (
+                "together",
+                Some(&prop.together),
+                "what you deliver together",
+            ),
+            (
+                "partner_benefit",
+                Some(&prop.partner_benefit),
+                "what the partner gains",
+            ),
+            (
+                "customer_benefit",
+                prop.customer_benefit.as_ref(),
+                "what customers gain",
+            ),
         ];
         for (field, text, what) in fields {
             let Some(text) = text else { continue };
             for phrase in &site.config.vague_phrases {
-                let Some(at) = find_phrase(text, phrase) else { continue };
-                let len = text[at..].find(|c: char| !c.is_alphanumeric() && !phrase.contains(c)).unwrap_or(text.len() - at);
+                let Some((at, len)) = find_phrase(text, phrase) else {
+                    continue;
+                };
                 let found = &text[at..at + len];
                 let issue = Issue::new(
                     Code::VagueLanguage,
@@ -72,7 +90,9 @@ pub fn check(site: &Site, _today: jiff::civil::Date) -> Vec<Finding> {
                     Target::Needle(found.to_string()),
                     format!("the `{field}` of {} relies on \"{phrase}\"", p.name),
                     "vague phrase",
-                    format!("say concretely {what}: which customers, how much revenue, what work saved"),
+                    format!(
+                        "say concretely {what}: which customers, how much revenue, what work saved"
+                    ),
                 );
                 out.push(Finding::record(site, p.source, issue));
             }
@@ -87,15 +107,21 @@ mod tests {
 
     #[test]
     fn whole_words_and_inflections() {
-        assert_eq!(find_phrase("Real synergy here", "synergy"), Some(5));
-        assert_eq!(find_phrase("many Synergies", "synergy"), Some(5));
-        assert_eq!(find_phrase("by leveraging our base", "leverage"), Some(3));
-        assert_eq!(find_phrase("leveraged buyout", "leverage"), Some(0));
-        assert_eq!(find_phrase("a WIN-WIN deal", "win-win"), Some(2));
-        assert_eq!(find_phrase("to better serve the market", "better serve the market"), Some(3));
+        assert_eq!(find_phrase("Real synergy here", "synergy"), Some((5, 7)));
+        assert_eq!(find_phrase("many Synergies", "synergy"), Some((5, 9)));
+        assert_eq!(
+            find_phrase("by leveraging our base", "leverage"),
+            Some((3, 10))
+        );
+        assert_eq!(find_phrase("leveraged buyout", "leverage"), Some((0, 9)));
+        assert_eq!(find_phrase("a WIN-WIN deal", "win-win"), Some((2, 7)));
+        assert_eq!(
+            find_phrase("to better serve the market", "better serve the market"),
+            Some((3, 23))
+        );
         assert_eq!(find_phrase("synergyx", "synergy"), None);
         assert_eq!(find_phrase("asynergy", "synergy"), None);
         assert_eq!(find_phrase("the leverag", "leverage"), None);
-        assert_eq!(find_phrase("Zoë's synergy", "synergy"), Some(7));
+        assert_eq!(find_phrase("Zoë's synergy", "synergy"), Some((7, 7)));
     }
 }

@@ -1,0 +1,72 @@
+//! Every error code: a fixture site under tests/ui/<case>/in with one kind
+//! of problem, its exact diagnostics in tests/ui/<case>/stderr.txt, and the
+//! exit code. `SNAPSHOTS=overwrite cargo test` rewrites the expected text
+//! after an intended change; review the diff.
+
+use crate::support::{build_case, check_case};
+
+#[test]
+fn missing_partner_benefit_placeholder() {
+    check_case("missing-partner-benefit-placeholder", 1);
+}
+
+#[test]
+fn missing_partner_benefit_absent_points_at_proposition() {
+    check_case("missing-partner-benefit-absent", 1);
+}
+
+#[test]
+fn missing_partner_benefit_empty() {
+    check_case("missing-partner-benefit-empty", 1);
+}
+
+#[test]
+fn missing_field_absent_and_blank() {
+    check_case("missing-field", 1);
+}
+
+#[test]
+fn invalid_yaml_points_at_the_parser_position() {
+    check_case("invalid-yaml", 1);
+}
+
+#[test]
+fn unknown_field_suggests_the_closest() {
+    check_case("unknown-field", 1);
+}
+
+#[test]
+fn invalid_value_for_enums_types_and_dates() {
+    check_case("invalid-value", 1);
+}
+
+#[test]
+fn duplicate_slug_from_names_that_normalise_alike() {
+    check_case("duplicate-slug", 1);
+}
+
+#[test]
+fn broken_links_in_records_front_matter_and_bodies() {
+    check_case("broken-link", 1);
+}
+
+#[test]
+fn unknown_person_in_relationships() {
+    check_case("unknown-person", 1);
+}
+
+#[test]
+fn template_syntax_error_names_template_and_line() {
+    check_case("template", 1);
+}
+
+#[test]
+fn template_render_error_names_template_and_line() {
+    // only a build renders, so only a build finds errors that happen while rendering
+    build_case("template-render", 1);
+}
+
+#[test]
+fn bad_configuration_exits_with_2() {
+    check_case("bad-config", 2);
+}

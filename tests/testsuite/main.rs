@@ -1,0 +1,12 @@
+//! The integration test suite: one binary, a module per feature. Each test
+//! runs the real `partnerbook` binary on a small fixture site; see
+//! tests/README.md for how to add a case.
+
+mod support;
+
+mod cli;
+mod diagnostics;
+mod lints;
+mod output;
+mod pages;
+mod safety;

@@ -1,0 +1,164 @@
+//! Helpers shared by the test modules: running the real binary on a
+//! fixture site, with a fixed date and no colour, and reading what it wrote.
+
+use std::path::{Path, PathBuf};
+
+use snapbox::cmd::{Command, OutputAssert};
+
+/// 2026-11-22 00:00 UTC: the day every test is run "on", so lints that
+/// read the date (review-overdue) give the same answer on any day.
+pub const TODAY_EPOCH: &str = "1795305600";
+
+/// The repository root.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `tests/ui/<case>/in`: the site of a diagnostics case.
+pub fn ui_site(case: &str) -> PathBuf {
+    repo().join("tests/ui").join(case).join("in")
+}
+
+/// `tests/fixtures/<name>`: a site for output tests.
+pub fn fixture(name: &str) -> PathBuf {
+    repo().join("tests/fixtures").join(name)
+}
+
+/// The `partnerbook` binary with a fixed date and no colour.
+pub fn partnerbook() -> Command {
+    Command::new(snapbox::cmd::cargo_bin!("partnerbook"))
+        .env("SOURCE_DATE_EPOCH", TODAY_EPOCH)
+        .env("NO_COLOR", "1")
+        .env_remove("CLICOLOR_FORCE")
+}
+
+/// Runs `partnerbook check` on a diagnostics case and compares its
+/// standard error with `tests/ui/<case>/stderr.txt` (`SNAPSHOTS=overwrite`
+/// rewrites it), expecting exit code `code`.
+pub fn check_case(case: &str, code: i32) -> OutputAssert {
+    let expected = repo().join("tests/ui").join(case).join("stderr.txt");
+    partnerbook()
+        .arg("check")
+        .arg("--root")
+        .arg(ui_site(case))
+        .assert()
+        .code(code)
+        .stderr_eq(snapbox::Data::read_from(&expected, None))
+}
+
+/// Runs `partnerbook build` on a diagnostics case, writing to a temporary
+/// folder, and compares standard error with `tests/ui/<case>/stderr.txt`.
+pub fn build_case(case: &str, code: i32) -> OutputAssert {
+    let expected = repo().join("tests/ui").join(case).join("stderr.txt");
+    let out = tempfile::tempdir().expect("temporary folder");
+    partnerbook()
+        .arg("build")
+        .arg("--root")
+        .arg(ui_site(case))
+        .arg("--output-dir")
+        .arg(out.path().join("public"))
+        .assert()
+        .code(code)
+        .stderr_eq(snapbox::Data::read_from(&expected, None))
+}
+
+/// A site copied into a temporary folder, so a test can change it and
+/// build it.
+pub struct Scratch {
+    /// Keeps the folder alive.
+    pub dir: tempfile::TempDir,
+}
+
+impl Scratch {
+    /// An empty scratch folder.
+    pub fn empty() -> Scratch {
+        Scratch {
+            dir: tempfile::tempdir().expect("temporary folder"),
+        }
+    }
+
+    /// A copy of `site` in `<tmp>/site`.
+    pub fn copy_of(site: &Path) -> Scratch {
+        let s = Scratch::empty();
+        copy_dir(site, &s.site());
+        s
+    }
+
+    /// Where the site is.
+    pub fn site(&self) -> PathBuf {
+        self.dir.path().join("site")
+    }
+
+    /// Where builds write to by default: `<site>/public`.
+    pub fn public(&self) -> PathBuf {
+        self.site().join("public")
+    }
+
+    /// Writes `text` to `rel` inside the site, creating folders.
+    pub fn write(&self, rel: &str, text: impl AsRef<[u8]>) {
+        let path = self.site().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    /// Runs `partnerbook build` on the site with extra `args`.
+    pub fn build(&self, args: &[&str]) -> OutputAssert {
+        partnerbook()
+            .arg("build")
+            .arg("--root")
+            .arg(self.site())
+            .args(args)
+            .assert()
+    }
+
+    /// Reads a file of the default output.
+    pub fn out(&self, rel: &str) -> String {
+        let path = self.public().join(rel);
+        std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+    }
+}
+
+/// Copies a folder recursively.
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(from).unwrap();
+        let dest = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// Every file below `dir`, as sorted `/`-separated relative paths, with contents.
+pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// The standard output of a finished command, as text.
+pub fn stdout(assert: &OutputAssert) -> String {
+    String::from_utf8_lossy(&assert.get_output().stdout).into_owned()
+}
+
+/// The standard error of a finished command, as text.
+pub fn stderr(assert: &OutputAssert) -> String {
+    String::from_utf8_lossy(&assert.get_output().stderr).into_owned()
+}
