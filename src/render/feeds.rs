@@ -50,9 +50,13 @@ struct SearchEntry {
 /// JSON that is also safe inside any HTML or JS context: `<`, `>` and `&`
 /// escaped as `\u003c` and so on.
 fn safe_json<T: Serialize>(value: &T) -> String {
-    serde_json::to_string(value)
-        .expect("views always serialise")
-        .replace('<', "\\u003c")
+    escape_json_text(&serde_json::to_string(value).expect("views always serialise"))
+}
+
+/// Escapes the characters of serialised JSON that could end a script or
+/// start markup.
+fn escape_json_text(json: &str) -> String {
+    json.replace('<', "\\u003c")
         .replace('>', "\\u003e")
         .replace('&', "\\u0026")
         .replace('\u{2028}', "\\u2028")
@@ -87,7 +91,9 @@ pub fn files(site: &Site, html_pages: &[String]) -> Vec<OutputFile> {
             })
             .collect(),
     };
-    let partners_json = serde_json::to_vec_pretty(&json).expect("records always serialise");
+    // `<`, `>` and `&` only occur inside JSON strings, so escaping them
+    // keeps the JSON valid and makes it safe to inline anywhere
+    let partners_json = escape_json_text(&serde_json::to_string_pretty(&json).expect("records always serialise")).into_bytes();
 
     let index = SearchIndex {
         partners: site
