@@ -42,13 +42,47 @@ fn no_injected_markup_survives_in_any_file() {
             if name == "script" {
                 assert!(tag.starts_with("<script src=\""), "{path}: inline script `{tag}`");
             }
-            for attr in tag.split_whitespace().skip(1) {
+            for (attr, value) in attributes(&tag) {
                 assert!(!attr.starts_with("on"), "{path}: event handler in `{tag}`");
+                let value: String = value.chars().filter(|c| !c.is_whitespace()).collect();
                 for scheme in ["javascript:", "data:", "vbscript:"] {
-                    assert!(!attr.contains(&format!("=\"{scheme}")) && !attr.contains(&format!("='{scheme}")), "{path}: live `{scheme}` URL in `{tag}`");
+                    assert!(!value.starts_with(scheme), "{path}: live `{scheme}` URL in `{tag}`");
                 }
             }
         }
+    }
+}
+
+/// The attributes of a tag as (name, value), values unquoted.
+fn attributes(tag: &str) -> Vec<(String, String)> {
+    let body = tag.trim_start_matches('<').trim_end_matches('>').trim_end_matches('/');
+    let mut rest = body.trim_start_matches(|c: char| c.is_ascii_alphanumeric());
+    let mut out = Vec::new();
+    loop {
+        rest = rest.trim_start();
+        let end = rest.find(|c: char| c.is_whitespace() || c == '=').unwrap_or(rest.len());
+        if end == 0 {
+            return out;
+        }
+        let name = rest[..end].to_string();
+        rest = rest[end..].trim_start();
+        let mut value = String::new();
+        if let Some(after) = rest.strip_prefix('=') {
+            let after = after.trim_start();
+            let (v, r) = match after.chars().next() {
+                Some(q @ ('"' | '\'')) => {
+                    let close = after[1..].find(q).map_or(after.len(), |i| i + 1);
+                    (&after[1..close], after.get(close + 1..).unwrap_or(""))
+                }
+                _ => {
+                    let e = after.find(char::is_whitespace).unwrap_or(after.len());
+                    (&after[..e], &after[e..])
+                }
+            };
+            value = v.to_string();
+            rest = r;
+        }
+        out.push((name, value));
     }
 }
 
@@ -56,6 +90,10 @@ fn no_injected_markup_survives_in_any_file() {
 fn the_tag_scanner_sees_live_markup() {
     // guards the test above: it must notice what it looks for
     assert_eq!(tags("a &lt;b&gt; <img src=x onerror=y> <P>"), ["<img src=x onerror=y>", "<p>"]);
+    assert_eq!(
+        attributes("<a href=\"java script:x\" title='one two' onclick=y hidden>"),
+        [("href", "java script:x"), ("title", "one two"), ("onclick", "y"), ("hidden", "")].map(|(a, b)| (a.to_string(), b.to_string()))
+    );
 }
 
 #[test]
