@@ -160,7 +160,7 @@ pub fn is_safe_url(url: &str) -> bool {
         .filter(|c| !c.is_ascii_whitespace() && !c.is_control())
         .collect::<String>()
         .to_ascii_lowercase();
-    let scheme_end = cleaned.find(|c: char| matches!(c, ':' | '/' | '?' | '#'));
+    let scheme_end = cleaned.find([':', '/', '?', '#']);
     match scheme_end {
         Some(i) if cleaned.as_bytes()[i] == b':' => {
             matches!(&cleaned[..i], "http" | "https" | "mailto" | "tel")
@@ -287,10 +287,9 @@ pub fn render_inline(md: &str, cx: &Context) -> String {
     if let Some(inner) = trimmed
         .strip_prefix("<p>")
         .and_then(|s| s.strip_suffix("</p>"))
+        && !inner.contains("<p>")
     {
-        if !inner.contains("<p>") {
-            return inner.to_string();
-        }
+        return inner.to_string();
     }
     html
 }

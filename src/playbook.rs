@@ -125,10 +125,10 @@ fn decode_tiers(d: &mut Decoder, map: &serde_yaml::Mapping) -> Vec<Tier> {
         Some(Value::Sequence(items)) => {
             let mut tiers = Vec::new();
             for (i, item) in items.iter().enumerate() {
-                if let Some(t) = d.choice_value(item, &decode::index(&path, i), &choices) {
-                    if !tiers.contains(&t) {
-                        tiers.push(t);
-                    }
+                if let Some(t) = d.choice_value(item, &decode::index(&path, i), &choices)
+                    && !tiers.contains(&t)
+                {
+                    tiers.push(t);
                 }
             }
             tiers

@@ -666,10 +666,10 @@ pub fn decode(
         Some(Value::Sequence(items)) => {
             for (i, item) in items.iter().enumerate() {
                 let p = decode::index(&objectives_path, i);
-                if let Some(o) = d.choice_value(item, &p, &Objective::CHOICES) {
-                    if !partner.objectives.contains(&o) {
-                        partner.objectives.push(o);
-                    }
+                if let Some(o) = d.choice_value(item, &p, &Objective::CHOICES)
+                    && !partner.objectives.contains(&o)
+                {
+                    partner.objectives.push(o);
                 }
             }
         }
@@ -848,9 +848,8 @@ fn decode_influence_map(d: &mut Decoder, map: &Mapping) -> Vec<Person> {
     let mut entry = 0;
     for (i, item) in items.iter().enumerate() {
         let Some(m) = item.as_mapping() else { continue };
-        if !m
-            .get("name")
-            .is_some_and(|n| n.as_str().is_some_and(|s| !s.trim().is_empty()))
+        if m.get("name")
+            .is_none_or(|n| n.as_str().is_none_or(|s| s.trim().is_empty()))
         {
             continue;
         }

@@ -219,10 +219,9 @@ impl SpanIndex {
                 Event::MappingEnd | Event::SequenceEnd => {
                     if let Some(Frame::Map { path, start, .. } | Frame::Seq { path, start, .. }) =
                         stack.pop()
+                        && let Some(node) = index.nodes.get_mut(&path)
                     {
-                        if let Some(node) = index.nodes.get_mut(&path) {
-                            node.value = start..range.end.max(start);
-                        }
+                        node.value = start..range.end.max(start);
                     }
                     if stack.is_empty() {
                         root_done = true;

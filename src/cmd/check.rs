@@ -13,10 +13,10 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     let loaded = site::load(&opts);
     let mut diagnostics = loaded.diagnostics.clone();
     // template errors are content errors too: check parses the templates
-    if !loaded.has_errors() {
-        if let Err(ds) = crate::render::load_theme(&loaded.site) {
-            diagnostics.extend(ds);
-        }
+    if !loaded.has_errors()
+        && let Err(ds) = crate::render::load_theme(&loaded.site)
+    {
+        diagnostics.extend(ds);
     }
     term::diagnostics(&diagnostics, args.format);
     let errors = diagnostics

@@ -93,7 +93,9 @@ pub fn files(site: &Site, html_pages: &[String]) -> Vec<OutputFile> {
     };
     // `<`, `>` and `&` only occur inside JSON strings, so escaping them
     // keeps the JSON valid and makes it safe to inline anywhere
-    let partners_json = escape_json_text(&serde_json::to_string_pretty(&json).expect("records always serialise")).into_bytes();
+    let partners_json =
+        escape_json_text(&serde_json::to_string_pretty(&json).expect("records always serialise"))
+            .into_bytes();
 
     let index = SearchIndex {
         partners: site

@@ -13,7 +13,10 @@ fn a_failed_build_leaves_the_previous_site_exactly_as_it_was() {
     s.build(&[]).code(0);
     let before = tree(&s.public());
     assert!(!before.is_empty());
-    s.write("content/partners/northwind.yaml", "name: Northwind\ntier: casual\nproposition:\n  partner_benefit: TBD\n");
+    s.write(
+        "content/partners/northwind.yaml",
+        "name: Northwind\ntier: casual\nproposition:\n  partner_benefit: TBD\n",
+    );
     let out = s.build(&[]).code(1);
     assert!(stderr(&out).contains("was not touched"));
     assert_eq!(tree(&s.public()), before);
@@ -46,7 +49,10 @@ fn a_foreign_non_empty_folder_is_refused_unless_forced() {
     s.write("public/notes.txt", "mine");
     let out = s.build(&[]).code(2);
     assert!(stderr(&out).contains("--force"), "{}", stderr(&out));
-    assert_eq!(std::fs::read_to_string(s.public().join("notes.txt")).unwrap(), "mine");
+    assert_eq!(
+        std::fs::read_to_string(s.public().join("notes.txt")).unwrap(),
+        "mine"
+    );
     assert!(!s.public().join("index.html").exists());
 
     s.build(&["--force"]).code(0);
@@ -66,9 +72,19 @@ fn an_empty_folder_is_used() {
 fn output_over_the_site_or_its_sources_is_refused() {
     let s = minimal();
     let site = s.site();
-    for target in [site.clone(), site.join("content"), site.join("content/out"), s.dir.path().to_path_buf()] {
+    for target in [
+        site.clone(),
+        site.join("content"),
+        site.join("content/out"),
+        s.dir.path().to_path_buf(),
+    ] {
         let out = s.build(&["-o", target.to_str().unwrap()]).code(2);
-        assert!(stderr(&out).contains("refusing"), "{}: {}", target.display(), stderr(&out));
+        assert!(
+            stderr(&out).contains("refusing"),
+            "{}: {}",
+            target.display(),
+            stderr(&out)
+        );
     }
     assert!(site.join("content/partners/northwind.yaml").is_file());
 }
@@ -77,7 +93,9 @@ fn output_over_the_site_or_its_sources_is_refused() {
 fn output_that_is_a_file_is_refused() {
     let s = minimal();
     s.write("out.txt", "x");
-    let out = s.build(&["-o", s.site().join("out.txt").to_str().unwrap()]).code(2);
+    let out = s
+        .build(&["-o", s.site().join("out.txt").to_str().unwrap()])
+        .code(2);
     assert!(stderr(&out).contains("is a file"));
 }
 
@@ -85,7 +103,9 @@ fn output_that_is_a_file_is_refused() {
 fn output_dir_flag_writes_elsewhere() {
     let s = minimal();
     let elsewhere = s.dir.path().join("www/partners");
-    let out = s.build(&["--output-dir", elsewhere.to_str().unwrap()]).code(0);
+    let out = s
+        .build(&["--output-dir", elsewhere.to_str().unwrap()])
+        .code(0);
     assert!(elsewhere.join("index.html").is_file());
     assert!(!s.public().exists());
     assert!(crate::support::stdout(&out).contains("built "));
@@ -100,14 +120,25 @@ fn no_staging_folders_are_left_behind() {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert!(names.iter().all(|n| !n.contains("partnerbook-")), "{names:?}");
+    assert!(
+        names.iter().all(|n| !n.contains("partnerbook-")),
+        "{names:?}"
+    );
 }
 
 #[test]
 fn the_summary_line_counts_pages_partners_playbooks_and_warnings() {
     let s = minimal();
-    let out = partnerbook().arg("build").arg("--root").arg(s.site()).assert().code(0);
+    let out = partnerbook()
+        .arg("build")
+        .arg("--root")
+        .arg(s.site())
+        .assert()
+        .code(0);
     let line = crate::support::stdout(&out);
     // 6 fixed pages (portfolio, playbook list, 404, 3 tiers) + 2 per partner + 1 per playbook
-    assert!(line.starts_with("built 11 pages (2 partners, 1 playbook) with 0 warnings in "), "{line}");
+    assert!(
+        line.starts_with("built 11 pages (2 partners, 1 playbook) with 0 warnings in "),
+        "{line}"
+    );
 }

@@ -1,1 +1,346 @@
+//! Every page and file of the output, built from the repository's own
+//! example site and from small fixtures: what each page shows, and that
+//! every link in the site leads to a file that exists.
 
+use std::path::Path;
+
+use crate::support::{Scratch, fixture, repo, stderr, stdout, tree};
+
+/// The example site (content/ and partnerbook.yaml of the repository),
+/// built into a scratch folder.
+fn example() -> Scratch {
+    let s = Scratch::empty();
+    std::fs::create_dir_all(s.site()).unwrap();
+    crate::support::copy_dir(&repo().join("content"), &s.site().join("content"));
+    std::fs::copy(
+        repo().join("partnerbook.yaml"),
+        s.site().join("partnerbook.yaml"),
+    )
+    .unwrap();
+    let out = s.build(&[]).code(0);
+    assert!(
+        stderr(&out).is_empty(),
+        "the example site builds without warnings:\n{}",
+        stderr(&out)
+    );
+    assert!(stdout(&out).contains("with 0 warnings"), "{}", stdout(&out));
+    s
+}
+
+/// The values of `attr="..."` in `html`.
+fn attr_values<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
+    let needle = format!(" {attr}=\"");
+    html.match_indices(&needle)
+        .map(|(i, _)| {
+            let start = i + needle.len();
+            &html[start..start + html[start..].find('"').unwrap()]
+        })
+        .collect()
+}
+
+/// Checks that every relative `href` and `src` of every page leads to a
+/// file of the output, and that no asset comes from another host.
+fn assert_links_resolve(public: &Path) {
+    let mut checked = 0;
+    for (path, bytes) in tree(public) {
+        if !path.ends_with(".html") || path == "404.html" {
+            continue;
+        }
+        let html = String::from_utf8(bytes).unwrap();
+        let dir = Path::new(&path).parent().unwrap();
+        for url in attr_values(&html, "href")
+            .into_iter()
+            .chain(attr_values(&html, "src"))
+        {
+            let url = url.replace("&amp;", "&");
+            if url.starts_with('#') || url.starts_with("mailto:") || url.starts_with("tel:") {
+                continue;
+            }
+            assert!(
+                !url.starts_with("http:") && !url.starts_with("https:") && !url.starts_with("//"),
+                "{path} links to another host: {url}"
+            );
+            assert!(
+                !url.starts_with('/'),
+                "{path} has a root-absolute link, which breaks under a sub-path: {url}"
+            );
+            let file = url.split(['#', '?']).next().unwrap();
+            assert!(
+                !file.is_empty() && !file.ends_with('/'),
+                "{path}: `{url}` names a folder, which opens a listing from disk"
+            );
+            let target = public.join(dir).join(file);
+            assert!(target.is_file(), "{path}: `{url}` leads to nothing");
+            checked += 1;
+        }
+        for css in attr_values(&html, "href")
+            .iter()
+            .filter(|u| u.ends_with(".css"))
+        {
+            assert!(!css.contains("://"), "{path} loads CSS from another host");
+        }
+    }
+    assert!(checked > 100, "only {checked} links checked");
+}
+
+#[test]
+fn example_site_has_every_page_and_file() {
+    let s = example();
+    let files: Vec<String> = tree(&s.public()).into_iter().map(|(p, _)| p).collect();
+    for expected in [
+        "index.html",
+        "404.html",
+        "partners.json",
+        "search-index.js",
+        "search.js",
+        "style.css",
+        "sitemap.xml",
+        "playbooks/index.html",
+        "playbooks/first-call/index.html",
+        "playbooks/engagement/quarterly-review/index.html",
+        "tiers/strategic/index.html",
+        "tiers/tactical/index.html",
+        "tiers/casual/index.html",
+        "partners/kestrel-systems/index.html",
+        "partners/kestrel-systems/worksheet/index.html",
+        ".partnerbook-manifest.json",
+    ] {
+        assert!(
+            files.iter().any(|f| f == expected),
+            "{expected} missing from {files:?}"
+        );
+    }
+    // drafts are not published
+    assert!(
+        !files
+            .iter()
+            .any(|f| f.starts_with("partners/vantage-telecom"))
+    );
+    let partner_pages = files
+        .iter()
+        .filter(|f| f.starts_with("partners/") && f.ends_with("/worksheet/index.html"))
+        .count();
+    assert!(partner_pages >= 8, "{partner_pages} partners");
+}
+
+#[test]
+fn every_link_of_the_example_site_resolves_and_stays_local() {
+    let s = example();
+    assert_links_resolve(&s.public());
+}
+
+#[test]
+fn pretty_links_drop_index_html() {
+    let s = Scratch::copy_of(&fixture("minimal"));
+    s.write("partnerbook.yaml", "pretty_links: true\n");
+    s.build(&[]).code(0);
+    let page = s.out("playbooks/first-call/index.html");
+    assert!(
+        page.contains("href=\"../../partners/northwind/\""),
+        "{page}"
+    );
+    assert!(!page.contains("northwind/index.html"));
+}
+
+#[test]
+fn portfolio_groups_partners_by_tier_with_their_benefit() {
+    let s = Scratch::copy_of(&fixture("minimal"));
+    s.build(&[]).code(0);
+    let index = s.out("index.html");
+    assert!(index.contains("href=\"partners/northwind/index.html\""));
+    assert!(index.contains("Meets its outsourcing SLAs without building its own tool."));
+    let casual = index
+        .find("tiers/casual/index.html")
+        .expect("a link to the casual tier");
+    let strategic = index
+        .find("tiers/strategic/index.html")
+        .expect("a link to the strategic tier");
+    assert!(strategic < casual);
+    assert!(index.contains("search-index.js") && index.contains("id=\"search-input\""));
+}
+
+#[test]
+fn tier_counts_against_capacity() {
+    let s = Scratch::copy_of(&crate::support::ui_site("tier-over-capacity"));
+    let out = s.build(&[]).code(0);
+    assert!(stderr(&out).contains("warning[tier-over-capacity]"));
+    let tier = s.out("tiers/strategic/index.html");
+    assert!(
+        tier.contains("3 of 2"),
+        "the tier page shows 3 of 2 places used"
+    );
+    assert!(tier.to_lowercase().contains("over capacity"));
+    assert!(s.out("index.html").contains("3 of 2"));
+}
+
+#[test]
+fn partner_page_shows_the_proposition_rules_and_influence_map() {
+    let s = example();
+    let page = s.out("partners/kestrel-systems/index.html");
+    for heading in [
+        "What we do",
+        "What they do",
+        "partner",
+        "customers",
+        "Rules of engagement",
+        "Influence map",
+    ] {
+        assert!(page.contains(heading), "no `{heading}` on the partner page");
+    }
+    // tier defaults merged with the partner's own, each with its source
+    assert!(
+        page.contains("Strategic tier default"),
+        "tier rules are shown with their source"
+    );
+    assert!(
+        page.contains("own rule"),
+        "the partner's own rules are shown with their source"
+    );
+    // the influence map is an inline SVG plus a table
+    assert!(page.contains("<svg") && page.contains("role=\"img\""));
+    assert!(page.contains("<table"));
+    assert!(page.contains("worksheet/index.html"));
+}
+
+#[test]
+fn worksheet_has_a_computed_readiness_checklist() {
+    let s = Scratch::copy_of(&fixture("minimal"));
+    s.build(&[]).code(0);
+    let sheet = s.out("partners/northwind/worksheet/index.html");
+    assert!(sheet.contains("We know what is in it for them"));
+    // the minimal record names no target market, so that item is not done
+    let item = sheet.find("It targets a specific market").unwrap();
+    let li_start = sheet[..item].rfind("<li").unwrap();
+    let li = &sheet[li_start..item + 200.min(sheet.len() - item)];
+    assert!(li.contains("to do"), "{li}");
+    assert!(sheet.contains("Here is what we do: License compliance software."));
+}
+
+#[test]
+fn playbook_page_has_a_table_of_contents_and_resolved_links() {
+    let s = Scratch::copy_of(&fixture("minimal"));
+    s.build(&[]).code(0);
+    let page = s.out("playbooks/first-call/index.html");
+    assert!(
+        page.contains("href=\"#know-what-is-in-it-for-them\""),
+        "a TOC entry"
+    );
+    assert!(page.contains("<h2 id=\"know-what-is-in-it-for-them\">"));
+    assert!(page.contains("href=\"../../partners/northwind/index.html\""));
+    assert!(
+        s.out("playbooks/index.html")
+            .contains("href=\"../playbooks/first-call/index.html\"")
+    );
+}
+
+#[test]
+fn partners_json_holds_every_published_record() {
+    let s = example();
+    let json: serde_json::Value = serde_json::from_str(&s.out("partners.json")).unwrap();
+    let partners = json["partners"].as_array().unwrap();
+    let records = walkdir::WalkDir::new(s.site().join("content/partners"))
+        .into_iter()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "yaml")
+        })
+        .count();
+    assert_eq!(partners.len(), records - 1, "every record but the draft");
+    let kestrel = partners
+        .iter()
+        .find(|p| p["slug"] == "kestrel-systems")
+        .unwrap();
+    assert!(
+        kestrel["proposition"]["partner_benefit"]
+            .as_str()
+            .unwrap()
+            .len()
+            > 20
+    );
+    assert_eq!(kestrel["url"], "partners/kestrel-systems/index.html");
+}
+
+#[test]
+fn search_index_is_a_script_with_every_partner() {
+    let s = Scratch::copy_of(&fixture("minimal"));
+    s.build(&[]).code(0);
+    let js = s.out("search-index.js");
+    let json = js
+        .trim()
+        .strip_prefix("window.PARTNERBOOK_SEARCH = ")
+        .unwrap()
+        .strip_suffix(';')
+        .unwrap();
+    let index: serde_json::Value = serde_json::from_str(json).unwrap();
+    let names: Vec<&str> = index["partners"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["t"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Contoso", "Northwind"]);
+    assert!(
+        index["partners"][1]["w"]
+            .as_str()
+            .unwrap()
+            .contains("outsourcing"),
+        "benefit words are searchable"
+    );
+}
+
+#[test]
+fn sitemap_only_with_a_base_url() {
+    let s = Scratch::copy_of(&fixture("minimal"));
+    s.build(&[]).code(0);
+    assert!(!s.public().join("sitemap.xml").exists());
+    s.build(&["-u", "https://intranet.example/partners"])
+        .code(0);
+    let sitemap = s.out("sitemap.xml");
+    assert!(
+        sitemap
+            .contains("<loc>https://intranet.example/partners/partners/northwind/index.html</loc>")
+    );
+    assert!(sitemap.contains("<loc>https://intranet.example/partners/index.html</loc>"));
+    assert!(!sitemap.contains("404.html"));
+}
+
+#[test]
+fn not_found_page_uses_the_base_path() {
+    let s = Scratch::copy_of(&fixture("minimal"));
+    s.build(&["-u", "https://intranet.example/partners/"])
+        .code(0);
+    let page = s.out("404.html");
+    assert!(page.contains("href=\"/partners/index.html\""), "{page}");
+    assert!(
+        !page.contains("style.css"),
+        "the 404 page carries its own styles"
+    );
+}
+
+#[test]
+fn drafts_are_built_only_when_asked() {
+    let s = Scratch::copy_of(&fixture("minimal"));
+    s.write(
+        "content/partners/draft.yaml",
+        "name: Draft Co\ndraft: true\ntier: casual\nproposition:\n  partner_benefit: TBD\n",
+    );
+    s.build(&[]).code(0);
+    assert!(!s.public().join("partners/draft").exists());
+    let out = s.build(&["--drafts"]).code(1);
+    assert!(stderr(&out).contains("error[missing-partner-benefit]"));
+}
+
+#[test]
+fn site_templates_override_the_theme() {
+    let s = Scratch::copy_of(&fixture("minimal"));
+    s.write("templates/tier.html", "{% extends \"theme/tier.html\" %}{% block content %}<p>Custom tier {{ tier.label }}</p>{{ super() }}{% endblock %}");
+    s.write("static/logo.txt", "logo");
+    s.build(&[]).code(0);
+    let tier = s.out("tiers/casual/index.html");
+    assert!(tier.contains("<p>Custom tier Casual</p>"), "{tier}");
+    assert!(tier.contains("Contoso"), "the theme's block still renders");
+    assert_eq!(s.out("logo.txt"), "logo");
+}

@@ -37,16 +37,28 @@ fn no_injected_markup_survives_in_any_file() {
             continue;
         }
         for tag in tags(&text) {
-            let name: String = tag[1..].chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
-            assert!(!["iframe", "object", "embed", "img", "base", "frame"].contains(&name.as_str()), "{path}: live `{tag}`");
+            let name: String = tag[1..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect();
+            assert!(
+                !["iframe", "object", "embed", "img", "base", "frame"].contains(&name.as_str()),
+                "{path}: live `{tag}`"
+            );
             if name == "script" {
-                assert!(tag.starts_with("<script src=\""), "{path}: inline script `{tag}`");
+                assert!(
+                    tag.starts_with("<script src=\""),
+                    "{path}: inline script `{tag}`"
+                );
             }
             for (attr, value) in attributes(&tag) {
                 assert!(!attr.starts_with("on"), "{path}: event handler in `{tag}`");
                 let value: String = value.chars().filter(|c| !c.is_whitespace()).collect();
                 for scheme in ["javascript:", "data:", "vbscript:"] {
-                    assert!(!value.starts_with(scheme), "{path}: live `{scheme}` URL in `{tag}`");
+                    assert!(
+                        !value.starts_with(scheme),
+                        "{path}: live `{scheme}` URL in `{tag}`"
+                    );
                 }
             }
         }
@@ -55,12 +67,17 @@ fn no_injected_markup_survives_in_any_file() {
 
 /// The attributes of a tag as (name, value), values unquoted.
 fn attributes(tag: &str) -> Vec<(String, String)> {
-    let body = tag.trim_start_matches('<').trim_end_matches('>').trim_end_matches('/');
+    let body = tag
+        .trim_start_matches('<')
+        .trim_end_matches('>')
+        .trim_end_matches('/');
     let mut rest = body.trim_start_matches(|c: char| c.is_ascii_alphanumeric());
     let mut out = Vec::new();
     loop {
         rest = rest.trim_start();
-        let end = rest.find(|c: char| c.is_whitespace() || c == '=').unwrap_or(rest.len());
+        let end = rest
+            .find(|c: char| c.is_whitespace() || c == '=')
+            .unwrap_or(rest.len());
         if end == 0 {
             return out;
         }
@@ -89,10 +106,19 @@ fn attributes(tag: &str) -> Vec<(String, String)> {
 #[test]
 fn the_tag_scanner_sees_live_markup() {
     // guards the test above: it must notice what it looks for
-    assert_eq!(tags("a &lt;b&gt; <img src=x onerror=y> <P>"), ["<img src=x onerror=y>", "<p>"]);
+    assert_eq!(
+        tags("a &lt;b&gt; <img src=x onerror=y> <P>"),
+        ["<img src=x onerror=y>", "<p>"]
+    );
     assert_eq!(
         attributes("<a href=\"java script:x\" title='one two' onclick=y hidden>"),
-        [("href", "java script:x"), ("title", "one two"), ("onclick", "y"), ("hidden", "")].map(|(a, b)| (a.to_string(), b.to_string()))
+        [
+            ("href", "java script:x"),
+            ("title", "one two"),
+            ("onclick", "y"),
+            ("hidden", "")
+        ]
+        .map(|(a, b)| (a.to_string(), b.to_string()))
     );
 }
 
@@ -100,8 +126,14 @@ fn the_tag_scanner_sees_live_markup() {
 fn escaped_text_is_still_shown_to_readers() {
     let s = hostile_site();
     let page = s.out("partners/att/index.html");
-    assert!(page.contains("&lt;script&gt;alert("), "the name is shown as text");
-    assert!(page.contains("&lt;iframe"), "raw HTML in Markdown is shown as text");
+    assert!(
+        page.contains("&lt;script&gt;alert("),
+        "the name is shown as text"
+    );
+    assert!(
+        page.contains("&lt;iframe"),
+        "raw HTML in Markdown is shown as text"
+    );
 }
 
 #[test]
@@ -114,7 +146,13 @@ fn ampersands_are_escaped_exactly_once() {
     let page = s.out("partners/att/index.html");
     assert!(page.contains("AT&amp;T"), "AT&T is escaped once in HTML");
     let json: serde_json::Value = serde_json::from_str(&s.out("partners.json")).unwrap();
-    assert!(json["partners"][0]["name"].as_str().unwrap().starts_with("AT&T <script>"), "JSON keeps the text as written");
+    assert!(
+        json["partners"][0]["name"]
+            .as_str()
+            .unwrap()
+            .starts_with("AT&T <script>"),
+        "JSON keeps the text as written"
+    );
 }
 
 #[test]
@@ -125,20 +163,37 @@ fn json_and_search_index_cannot_break_out_of_a_script() {
         assert!(!text.contains('<'), "{file} contains a raw `<`");
     }
     let index = s.out("search-index.js");
-    let json = index.trim().strip_prefix("window.PARTNERBOOK_SEARCH = ").unwrap().strip_suffix(';').unwrap();
+    let json = index
+        .trim()
+        .strip_prefix("window.PARTNERBOOK_SEARCH = ")
+        .unwrap()
+        .strip_suffix(';')
+        .unwrap();
     let value: serde_json::Value = serde_json::from_str(json).unwrap();
-    assert_eq!(value["partners"][0]["t"], "AT&T <script>alert(\"name\")</script>");
+    assert_eq!(
+        value["partners"][0]["t"],
+        "AT&T <script>alert(\"name\")</script>"
+    );
 }
 
 #[test]
 fn raw_html_passes_only_when_allowed() {
     let s = Scratch::copy_of(&fixture("minimal"));
-    s.write("content/playbooks/first-call.md", "---\ntitle: T\n---\n<aside class=\"note\">Kept</aside>\n");
+    s.write(
+        "content/playbooks/first-call.md",
+        "---\ntitle: T\n---\n<aside class=\"note\">Kept</aside>\n",
+    );
     s.build(&[]).code(0);
-    assert!(s.out("playbooks/first-call/index.html").contains("&lt;aside class=\"note\"&gt;Kept&lt;/aside&gt;"));
+    assert!(
+        s.out("playbooks/first-call/index.html")
+            .contains("&lt;aside class=\"note\"&gt;Kept&lt;/aside&gt;")
+    );
     s.write("partnerbook.yaml", "markdown:\n  allow_html: true\n");
     s.build(&[]).code(0);
-    assert!(s.out("playbooks/first-call/index.html").contains("<aside class=\"note\">Kept</aside>"));
+    assert!(
+        s.out("playbooks/first-call/index.html")
+            .contains("<aside class=\"note\">Kept</aside>")
+    );
 }
 
 #[test]
@@ -152,7 +207,16 @@ fn file_names_that_are_not_slugs_are_rejected() {
 #[test]
 fn file_names_normalise_to_slugs() {
     let s = Scratch::copy_of(&fixture("minimal"));
-    s.write("content/partners/Blue Harbor_Group.yaml", std::fs::read_to_string(s.site().join("content/partners/contoso.yaml")).unwrap().replace("Contoso", "Blue Harbor"));
+    s.write(
+        "content/partners/Blue Harbor_Group.yaml",
+        std::fs::read_to_string(s.site().join("content/partners/contoso.yaml"))
+            .unwrap()
+            .replace("Contoso", "Blue Harbor"),
+    );
     s.build(&[]).code(0);
-    assert!(s.public().join("partners/blue-harbor-group/index.html").is_file());
+    assert!(
+        s.public()
+            .join("partners/blue-harbor-group/index.html")
+            .is_file()
+    );
 }
