@@ -44,9 +44,17 @@ pub fn kind_of(value: &Value) -> &'static str {
 /// likely typo.
 pub fn did_you_mean<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
     let lower = name.to_lowercase().replace(['-', ' '], "_");
+    let len = lower.chars().count();
     candidates
         .iter()
-        .map(|c| (strsim::damerau_levenshtein(&lower, c), *c))
+        // the length check first: a distance is costly and most names are far off
+        .filter(|c| c.len().abs_diff(len) <= (c.len() / 3).max(1))
+        .map(|c| {
+            (
+                strsim::osa_distance(&lower, &c.to_lowercase().replace(['-', ' '], "_")),
+                *c,
+            )
+        })
         .filter(|(d, c)| *d <= (c.len() / 3).max(1))
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)

@@ -106,10 +106,17 @@ pub fn parse(file: &SourceFile, text: &str, offset: usize) -> Result<Value, Box<
     match serde_yaml::from_str::<Value>(text) {
         Ok(value) => Ok(value),
         Err(err) => {
-            let at = err
-                .location()
-                .map_or(0, |loc| source::offset_of(text, loc.line(), loc.column()));
             let message = strip_positions(&err.to_string());
+            // serde_yaml points a repeated key at its mapping, or nowhere
+            let duplicate = message
+                .contains("duplicate entry")
+                .then(|| SpanIndex::build(text).duplicates.first().map(|r| r.start))
+                .flatten();
+            let at = match (duplicate, err.location()) {
+                (Some(at), _) => at,
+                (None, Some(loc)) => source::offset_of(text, loc.line(), loc.column()),
+                (None, None) => 0,
+            };
             let help = if message.contains("duplicate entry") {
                 "each field may appear once: remove or merge the repeated one"
             } else if message.contains("recursion limit") || message.contains("repetition limit") {
@@ -162,6 +169,8 @@ struct NodeSpan {
 #[derive(Debug, Default)]
 pub struct SpanIndex {
     nodes: HashMap<YamlPath, NodeSpan>,
+    /// Keys that repeat an earlier key of the same mapping, in order.
+    duplicates: Vec<Range<usize>>,
 }
 
 enum Frame {
@@ -187,9 +196,34 @@ impl SpanIndex {
         let mut stack: Vec<Frame> = Vec::new();
         let mut parser = Parser::new_from_str(text);
         let mut root_done = false;
+        // a key that is itself a mapping or a list (`? [a, b]`): its depth
+        // and where it starts; its contents are not indexed
+        let mut complex_key: Option<(usize, usize)> = None;
         while let Some(Ok((event, span))) = parser.next_event() {
             let range = chars.range(span);
+            if let Some((depth, start)) = &mut complex_key {
+                match event {
+                    Event::MappingStart(..) | Event::SequenceStart(..) => *depth += 1,
+                    Event::MappingEnd | Event::SequenceEnd => {
+                        *depth -= 1;
+                        if *depth == 0 {
+                            let key_range = *start..range.end;
+                            if let Some(Frame::Map { key, .. }) = stack.last_mut() {
+                                *key = Some((String::new(), key_range));
+                            }
+                            complex_key = None;
+                        }
+                    }
+                    _ => {}
+                }
+                continue;
+            }
             match event {
+                Event::MappingStart(..) | Event::SequenceStart(..)
+                    if matches!(stack.last(), Some(Frame::Map { key: None, .. })) =>
+                {
+                    complex_key = Some((1, range.start));
+                }
                 Event::MappingStart(..) | Event::SequenceStart(..) => {
                     let Some((path, key)) = index.child(&mut stack, &range, root_done) else {
                         break;
@@ -285,13 +319,16 @@ impl SpanIndex {
                 (p, None)
             }
         };
-        self.nodes.insert(
-            path.clone(),
-            NodeSpan {
-                key: key.clone(),
-                value: range.clone(),
-            },
-        );
+        let node = NodeSpan {
+            key: key.clone(),
+            value: range.clone(),
+        };
+        if self.nodes.contains_key(&path) {
+            // keep the first, as a YAML loader that allowed it would not
+            self.duplicates.extend(key.clone());
+        } else {
+            self.nodes.insert(path.clone(), node);
+        }
         Some((path, key))
     }
 
@@ -533,6 +570,27 @@ summary: |
             "did not find expected ',', while parsing a flow sequence"
         );
         assert_eq!(strip_positions("plain"), "plain");
+    }
+
+    #[test]
+    fn duplicate_keys_are_found() {
+        let file = SourceFile {
+            path: "x.yaml".into(),
+            text: "name: a\nproposition:\n  we_do: x\n  we_do: y\n".into(),
+        };
+        let d = parse(&file, &file.text, 0).unwrap_err();
+        assert_eq!((d.line, d.column), (4, 3), "{d:?}");
+    }
+
+    #[test]
+    fn complex_keys_do_not_confuse_the_index() {
+        let doc = "? [a, b]\n: c\nname: N\ntags: [x]\n";
+        let index = SpanIndex::build(doc);
+        assert_eq!(&doc[index.locate(doc, &[key("name")], &Target::Value)], "N");
+        assert_eq!(
+            &doc[index.locate(doc, &[key("tags"), Seg::Index(0)], &Target::Value)],
+            "x"
+        );
     }
 
     #[test]
