@@ -89,6 +89,17 @@ impl Loaded {
             .iter()
             .any(|d| d.severity == Severity::Error)
     }
+
+    /// Whether the problems include a failure of the environment rather
+    /// than of the content: a broken configuration or a file that cannot
+    /// be read. Those exit with 2, not 1.
+    pub fn environment_failed(&self) -> bool {
+        self.config_failed
+            || self
+                .diagnostics
+                .iter()
+                .any(|d| d.code == Code::UnreadableFile)
+    }
 }
 
 /// What reading one content file gave.

@@ -36,7 +36,7 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<u8> {
             diagnostic::count_summary(&loaded.diagnostics),
             output.display()
         ));
-        return Ok(if loaded.config_failed {
+        return Ok(if loaded.environment_failed() {
             exit::FAILURE
         } else {
             exit::REJECTED

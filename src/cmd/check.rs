@@ -31,7 +31,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
             started.elapsed().as_secs_f64()
         ));
     }
-    Ok(if loaded.config_failed {
+    Ok(if loaded.environment_failed() {
         exit::FAILURE
     } else if errors {
         exit::REJECTED

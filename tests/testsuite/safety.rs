@@ -220,3 +220,24 @@ fn file_names_normalise_to_slugs() {
             .is_file()
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_to_a_file_outside_the_site_is_refused_and_never_read() {
+    let s = Scratch::copy_of(&fixture("minimal"));
+    let secret = s.dir.path().join("secret.yaml");
+    std::fs::write(&secret, "name: Secret Co\ntier: casual\nobjectives: [market-access]\nproposition: {we_do: a, they_do: b, together: c, partner_benefit: the secret}\n").unwrap();
+    std::os::unix::fs::symlink(&secret, s.site().join("content/partners/secret.yaml")).unwrap();
+    let out = s.build(&[]).code(2);
+    assert!(stderr(&out).contains("error[unreadable-file]: content/partners/secret.yaml is a symbolic link to a file outside the site"), "{}", stderr(&out));
+    assert!(!s.public().exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_loop_ends_with_a_diagnostic() {
+    let s = Scratch::copy_of(&fixture("minimal"));
+    std::os::unix::fs::symlink(s.site().join("content/partners"), s.site().join("content/partners/loop")).unwrap();
+    let out = crate::support::partnerbook().arg("check").arg("--root").arg(s.site()).assert().code(2);
+    assert!(stderr(&out).contains("loops back"), "{}", stderr(&out));
+}
