@@ -19,7 +19,21 @@ pub const MANIFEST: &str = ".partnerbook-manifest.json";
 /// that exists.
 pub fn resolve(path: &Path) -> PathBuf {
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let mut existing = absolute.clone();
+    // `..` applies to the real folder, so resolve links before each one
+    let mut lexical = PathBuf::new();
+    for component in absolute.components() {
+        match component {
+            Component::ParentDir => {
+                if let Ok(real) = lexical.canonicalize() {
+                    lexical = real;
+                }
+                lexical.pop();
+            }
+            Component::CurDir => {}
+            other => lexical.push(other),
+        }
+    }
+    let mut existing = lexical.clone();
     let mut rest = Vec::new();
     while !existing.exists() {
         match (existing.file_name(), existing.parent()) {
@@ -31,15 +45,7 @@ pub fn resolve(path: &Path) -> PathBuf {
         }
     }
     let mut out = existing.canonicalize().unwrap_or(existing);
-    for name in rest.into_iter().rev() {
-        match Path::new(&name).components().next() {
-            Some(Component::ParentDir) => {
-                out.pop();
-            }
-            Some(Component::CurDir) => {}
-            _ => out.push(name),
-        }
-    }
+    out.extend(rest.into_iter().rev());
     out
 }
 
@@ -155,7 +161,24 @@ pub fn write(output: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Whether `path` stays inside the folder it is joined to: relative, with
+/// no `..`, no root and no drive.
+fn stays_inside(path: &str) -> bool {
+    !path.is_empty()
+        && Path::new(path)
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)))
+}
+
 fn write_tree(staging: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
+    // slugs are validated long before, but the output folder is too
+    // important to trust that: no file may land outside it
+    if let Some(bad) = files.iter().find(|f| !stays_inside(&f.path)) {
+        bail!(
+            "refusing to write {}: the path leaves the output folder",
+            bad.path
+        );
+    }
     std::fs::create_dir_all(staging)
         .with_context(|| format!("cannot create {}", staging.display()))?;
     let mut dirs: Vec<&str> = files
@@ -181,4 +204,24 @@ fn write_tree(staging: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
     let path = staging.join(MANIFEST);
     std::fs::write(&path, serde_json::to_vec_pretty(&manifest)?)
         .with_context(|| format!("cannot write {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_paths_stay_inside() {
+        assert!(stays_inside("partners/x/index.html"));
+        for bad in ["", "../x", "a/../../x", "/etc/passwd", "./a/../.."] {
+            assert!(!stays_inside(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn resolve_handles_missing_parts() {
+        let dir = std::env::temp_dir();
+        let resolved = resolve(&dir.join("no-such-folder/../x"));
+        assert_eq!(resolved, dir.canonicalize().unwrap().join("x"));
+    }
 }
