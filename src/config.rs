@@ -191,7 +191,10 @@ pub fn load(root: &Path) -> (Config, Option<SourceFile>, Vec<Diagnostic>) {
         Ok(v) => v,
         Err(d) => return (Config::default(), Some(file), vec![*d]),
     };
-    let mut decoder = Decoder::default();
+    let mut decoder = Decoder {
+        document: FILE_NAME,
+        ..Decoder::default()
+    };
     let config = decode_config(&mut decoder, &value, root);
     let diagnostics = yaml::diagnostics(&file, &file.text, 0, decoder.issues);
     (config, Some(file), diagnostics)

@@ -11,6 +11,9 @@ use crate::yaml::{Issue, PathDisplay, Seg, Target, YamlPath};
 pub struct Decoder {
     /// Everything found so far.
     pub issues: Vec<Issue>,
+    /// What the whole document is, for messages about its top level:
+    /// "a partner record" when empty.
+    pub document: &'static str,
 }
 
 /// `path` with `key` appended.
@@ -121,7 +124,12 @@ impl Decoder {
                 continue;
             }
             let where_ = if path.is_empty() {
-                "a partner record".to_string()
+                if self.document.is_empty() {
+                    "a partner record"
+                } else {
+                    self.document
+                }
+                .to_string()
             } else {
                 format!("`{}`", PathDisplay(path))
             };

@@ -77,7 +77,10 @@ pub fn decode(
         Ok(v) => v,
         Err(d) => return (None, vec![*d]),
     };
-    let mut d = Decoder::default();
+    let mut d = Decoder {
+        document: "the front matter",
+        ..Decoder::default()
+    };
     let help = "front matter is a YAML mapping: `title: ...`, `summary: ...`";
     let empty = serde_yaml::Mapping::new();
     let map = match d.as_mapping(&value, &[], "the front matter", help) {

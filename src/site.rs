@@ -52,6 +52,8 @@ pub struct Site {
     pub targets: Targets,
     /// Index into `partners` by slug.
     pub by_slug: HashMap<String, usize>,
+    /// Index of partnerbook.yaml in `sources`, when the site has one.
+    pub config_source: Option<usize>,
 }
 
 impl Site {
@@ -89,17 +91,6 @@ impl Loaded {
             .iter()
             .any(|d| d.severity == Severity::Error)
     }
-
-    /// Whether the problems include a failure of the environment rather
-    /// than of the content: a broken configuration or a file that cannot
-    /// be read. Those exit with 2, not 1.
-    pub fn environment_failed(&self) -> bool {
-        self.config_failed
-            || self
-                .diagnostics
-                .iter()
-                .any(|d| d.code == Code::UnreadableFile)
-    }
 }
 
 /// What reading one content file gave.
@@ -110,7 +101,7 @@ enum Read<T> {
 
 /// Walks, reads, parses and validates the site at `opts.root`.
 pub fn load(opts: &BuildOptions) -> Loaded {
-    let (mut config, _config_file, config_diagnostics) = config::load(&opts.root);
+    let (mut config, config_file, config_diagnostics) = config::load(&opts.root);
     let config_failed = !config_diagnostics.is_empty();
     if let Some(url) = &opts.base_url {
         config.base_url = Some(url.clone());
@@ -152,6 +143,11 @@ pub fn load(opts: &BuildOptions) -> Loaded {
         playbooks: playbooks.iter().map(|p| p.path.clone()).collect(),
         pretty_links: config.pretty_links,
     };
+    // the configuration is a source too: its tier rules may hold links
+    let config_source = config_file.map(|file| {
+        sources.push(file);
+        sources.len() - 1
+    });
     let by_slug = partners
         .iter()
         .enumerate()
@@ -159,6 +155,7 @@ pub fn load(opts: &BuildOptions) -> Loaded {
         .collect();
     let site = Site {
         by_slug,
+        config_source,
         root: opts.root.clone(),
         config,
         sources,

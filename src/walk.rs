@@ -135,7 +135,7 @@ pub fn walk(root: &Path) -> Found {
             let Some((stem, ext)) = name.rsplit_once('.') else {
                 continue;
             };
-            if !exts.contains(&ext) {
+            if !exts.contains(&ext.to_ascii_lowercase().as_str()) {
                 continue;
             }
             if entry.path_is_symlink() || path_has_link(&dir, path) {

@@ -2,7 +2,7 @@
 //! write.
 
 use crate::cli::{BuildArgs, Format};
-use crate::cmd::{exit, options};
+use crate::cmd::{exit, exit_code, options};
 use crate::config;
 use crate::diagnostic::{self, Severity};
 use crate::render;
@@ -36,11 +36,7 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<u8> {
             diagnostic::count_summary(&loaded.diagnostics),
             output.display()
         ));
-        return Ok(if loaded.environment_failed() {
-            exit::FAILURE
-        } else {
-            exit::REJECTED
-        });
+        return Ok(exit_code(&loaded.diagnostics, loaded.config_failed));
     }
     let site = &loaded.site;
     let rendered =
@@ -54,7 +50,7 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<u8> {
                 diagnostic::count_summary(&diagnostics),
                 output.display()
             ));
-            return Ok(exit::REJECTED);
+            return Ok(exit_code(&diagnostics, false));
         }
     };
     write::write(&output, &files)?;

@@ -1,7 +1,7 @@
 //! `partnerbook check`: the pipeline without render and write.
 
 use crate::cli::CheckArgs;
-use crate::cmd::{exit, options};
+use crate::cmd::{exit_code, options};
 use crate::diagnostic;
 use crate::site;
 use crate::term;
@@ -19,9 +19,6 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
         diagnostics.extend(ds);
     }
     term::diagnostics(&diagnostics, args.format);
-    let errors = diagnostics
-        .iter()
-        .any(|d| d.severity == diagnostic::Severity::Error);
     if args.format == crate::cli::Format::Human {
         term::status(&format!(
             "checked {} and {}: {} in {:.2} s",
@@ -31,11 +28,5 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
             started.elapsed().as_secs_f64()
         ));
     }
-    Ok(if loaded.environment_failed() {
-        exit::FAILURE
-    } else if errors {
-        exit::REJECTED
-    } else {
-        exit::OK
-    })
+    Ok(exit_code(&diagnostics, loaded.config_failed))
 }

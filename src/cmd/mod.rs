@@ -21,6 +21,20 @@ pub mod exit {
     pub const FAILURE: u8 = 2;
 }
 
+/// The exit code for a run that reported `diagnostics`: 2 when the
+/// configuration was broken or a file could not be read, 1 for any other
+/// error, 0 otherwise.
+pub fn exit_code(diagnostics: &[crate::diagnostic::Diagnostic], config_failed: bool) -> u8 {
+    use crate::diagnostic::{Code, Severity};
+    if config_failed || diagnostics.iter().any(|d| d.code == Code::UnreadableFile) {
+        exit::FAILURE
+    } else if diagnostics.iter().any(|d| d.severity == Severity::Error) {
+        exit::REJECTED
+    } else {
+        exit::OK
+    }
+}
+
 /// The date lints compare against: `SOURCE_DATE_EPOCH` (seconds since
 /// 1970, UTC) when set, as for reproducible builds, otherwise today.
 pub fn today() -> anyhow::Result<jiff::civil::Date> {

@@ -3,8 +3,10 @@
 //! rendered into, so a template writes `href="{{ partner.url }}"` and the
 //! link works at a domain root, under a sub-path and from disk.
 //!
-//! Every text that came from Markdown ends in `_html` and is safe to print
-//! with `| safe`; every other string is plain text that Tera escapes.
+//! Every text that came from Markdown is HTML, safe to print with `| safe`:
+//! the fields ending in `_html`, and those documented as HTML (the
+//! proposition, rules, commitments, worksheet answers, target market and
+//! revenue goal). Every other string is plain text that Tera escapes.
 
 use serde::Serialize;
 

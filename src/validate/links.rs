@@ -35,6 +35,33 @@ pub fn check(site: &Site) -> Vec<Finding> {
             }
         }
     }
+    if let Some(source) = site.config_source {
+        for tier in crate::record::Tier::ALL {
+            for (topic, rule) in &site.config.tier(tier).rules_of_engagement {
+                for (dest, _) in markdown::internal_links(rule) {
+                    if site.targets.resolve(&dest).is_none() {
+                        let path = [
+                            "tiers",
+                            tier.as_str(),
+                            "rules_of_engagement",
+                            topic.as_str(),
+                        ]
+                        .map(|k| crate::yaml::Seg::Key(k.to_string()))
+                        .to_vec();
+                        let issue = Issue::new(
+                            Code::BrokenLink,
+                            path,
+                            Target::Needle(dest.clone()),
+                            message(&dest),
+                            "no such page",
+                            HELP,
+                        );
+                        out.push(Finding::record(site, source, issue));
+                    }
+                }
+            }
+        }
+    }
     let slugs: Vec<&str> = site.partners.iter().map(|p| p.slug.as_str()).collect();
     for pb in &site.playbooks {
         let file = &site.sources[pb.source];

@@ -13,13 +13,11 @@ pub fn check(site: &Site, _today: jiff::civil::Date) -> Vec<Finding> {
         .iter()
         .filter(|p| p.tier != Tier::Casual && p.commitments.ours.is_empty() && p.commitments.theirs.is_empty())
         .map(|p| {
-            let file = &site.sources[p.source].text;
-            // point at `commitments:` when it is written but empty
-            let target = if file.contains("commitments:") { Target::Key } else { Target::Absent };
             let issue = Issue::new(
                 Code::NoCommitments,
                 vec![Seg::Key("commitments".into())],
-                target,
+                // the key when written (empty), else the top of the record
+                Target::Key,
                 format!("{} is a {} partner but neither side commits any resources", p.name, p.tier),
                 "no resources committed",
                 "list the people, time or budget each side dedicates: `commitments: { ours: [Partner engineer at 50%], theirs: [Offering manager] }`",

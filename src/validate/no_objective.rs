@@ -11,12 +11,11 @@ pub fn check(site: &Site, _today: jiff::civil::Date) -> Vec<Finding> {
         .iter()
         .filter(|p| p.objectives.is_empty())
         .map(|p| {
-            let file = &site.sources[p.source].text;
-            let target = if file.contains("objectives:") { Target::Key } else { Target::Absent };
             let issue = Issue::new(
                 Code::NoObjective,
                 vec![Seg::Key("objectives".into())],
-                target,
+                // the key when written (empty), else the top of the record
+                Target::Key,
                 format!("{} names no objective: why invest in it?", p.name),
                 "no objective",
                 "name at least one: `objectives: [market-share]` (or market-access, faster-sales, value-chain-power)",

@@ -70,3 +70,26 @@ fn template_render_error_names_template_and_line() {
 fn bad_configuration_exits_with_2() {
     check_case("bad-config", 2);
 }
+
+#[test]
+fn broken_link_in_a_tier_rule_of_the_configuration() {
+    let s = crate::support::Scratch::copy_of(&crate::support::fixture("minimal"));
+    s.write("partnerbook.yaml", "tiers:\n  casual:\n    rules_of_engagement:\n      engagement: Follow [the playbook](@/playbooks/nope).\n");
+    let out = s.build(&[]).code(1);
+    assert!(
+        crate::support::stderr(&out).contains("error[broken-link]: the link `@/playbooks/nope` leads nowhere\n --> partnerbook.yaml:4:41"),
+        "{}",
+        crate::support::stderr(&out)
+    );
+}
+
+#[test]
+fn unknown_front_matter_field_names_the_front_matter() {
+    let s = crate::support::Scratch::copy_of(&crate::support::fixture("minimal"));
+    s.write(
+        "content/playbooks/first-call.md",
+        "---\ntitle: T\nauthor: me\n---\nBody\n",
+    );
+    let out = s.build(&[]).code(1);
+    assert!(crate::support::stderr(&out).contains("unknown field `author` in the front matter"));
+}

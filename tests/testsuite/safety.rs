@@ -237,7 +237,16 @@ fn a_symlink_to_a_file_outside_the_site_is_refused_and_never_read() {
 #[test]
 fn a_symlink_loop_ends_with_a_diagnostic() {
     let s = Scratch::copy_of(&fixture("minimal"));
-    std::os::unix::fs::symlink(s.site().join("content/partners"), s.site().join("content/partners/loop")).unwrap();
-    let out = crate::support::partnerbook().arg("check").arg("--root").arg(s.site()).assert().code(2);
+    std::os::unix::fs::symlink(
+        s.site().join("content/partners"),
+        s.site().join("content/partners/loop"),
+    )
+    .unwrap();
+    let out = crate::support::partnerbook()
+        .arg("check")
+        .arg("--root")
+        .arg(s.site())
+        .assert()
+        .code(2);
     assert!(stderr(&out).contains("loops back"), "{}", stderr(&out));
 }
