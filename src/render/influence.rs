@@ -19,8 +19,15 @@ pub struct Node {
     pub y: f64,
     /// Radius: larger for more influence.
     pub r: f64,
-    /// Where the name goes (below the circle).
+    /// Where the name goes: outside the ring, away from the centre, so
+    /// labels do not sit on the relationship lines.
+    pub label_x: f64,
+    /// The name's baseline.
     pub label_y: f64,
+    /// The title's baseline.
+    pub title_y: f64,
+    /// `start`, `middle` or `end`: the labels' `text-anchor`.
+    pub anchor: &'static str,
     /// The name.
     pub name: String,
     /// The title, if any.
@@ -89,9 +96,10 @@ pub fn layout(people: &[Person]) -> Option<Diagram> {
     } else {
         (60.0 + 22.0 * n as f64).min(300.0)
     };
-    let width = 2.0 * ring + 240.0;
+    // room for labels: beside the ring for names, above and below for two lines
+    let width = 2.0 * ring + 340.0;
     let height = 2.0 * ring + 150.0;
-    let (cx, cy) = (width / 2.0, ring + 60.0);
+    let (cx, cy) = (width / 2.0, height / 2.0);
     let nodes: Vec<Node> = shown
         .iter()
         .enumerate()
@@ -103,15 +111,29 @@ pub fn layout(people: &[Person]) -> Option<Diagram> {
                 Some(Influence::Low) => 14.0,
                 None => 17.0,
             };
-            let (x, y) = (
-                round(cx + ring * angle.cos()),
-                round(cy + ring * angle.sin()),
-            );
+            let (cos, sin) = if n == 1 {
+                (0.0, 1.0)
+            } else {
+                (angle.cos(), angle.sin())
+            };
+            let (x, y) = (round(cx + ring * cos), round(cy + ring * sin));
+            let (anchor, label_x, label_y) = if sin < -0.6 {
+                ("middle", x, y - r - 22.0)
+            } else if sin > 0.6 {
+                ("middle", x, y + r + 16.0)
+            } else if cos > 0.0 {
+                ("start", x + r + 8.0, y - 2.0)
+            } else {
+                ("end", x - r - 8.0, y - 2.0)
+            };
             Node {
                 x,
                 y,
                 r,
-                label_y: round(y + r + 16.0),
+                label_x: round(label_x),
+                label_y: round(label_y),
+                title_y: round(label_y + 14.0),
+                anchor,
                 name: p.name.clone(),
                 title: p.title.clone(),
                 influence: p.influence.map_or("", Influence::as_str),
@@ -130,11 +152,15 @@ pub fn layout(people: &[Person]) -> Option<Diagram> {
             if i == j || !seen.insert((i.min(j), i.max(j))) {
                 continue;
             }
+            // from border to border, so lines do not cross the symbols
+            let (a, b) = (&nodes[i], &nodes[j]);
+            let (dx, dy) = (b.x - a.x, b.y - a.y);
+            let len = (dx * dx + dy * dy).sqrt().max(1.0);
             edges.push(Edge {
-                x1: nodes[i].x,
-                y1: nodes[i].y,
-                x2: nodes[j].x,
-                y2: nodes[j].y,
+                x1: round(a.x + dx * a.r / len),
+                y1: round(a.y + dy * a.r / len),
+                x2: round(b.x - dx * b.r / len),
+                y2: round(b.y - dy * b.r / len),
             });
         }
     }
