@@ -312,79 +312,58 @@ impl Decoder {
         None
     }
 
-    /// A whole number at `map[key]` (0 or more); absent is `None`.
-    pub fn count(&mut self, map: &Mapping, path: &[Seg], key: &str) -> Option<u64> {
-        let value = map.get(key)?;
-        if value.is_null() {
-            return None;
-        }
-        let n = value.as_u64();
-        if n.is_none() {
+    /// The value at `map[key]` read by `read`; absent or null is `None`, and
+    /// a value `read` refuses is reported as not being `expected`.
+    fn scalar<T>(
+        &mut self,
+        map: &Mapping,
+        path: &[Seg],
+        key: &str,
+        read: impl Fn(&Value) -> Option<T>,
+        expected: &str,
+        help: String,
+    ) -> Option<T> {
+        let value = map.get(key).filter(|v| !v.is_null())?;
+        let read = read(value);
+        if read.is_none() {
             let p = child(path, key);
+            let shown =
+                scalar_text(value).map_or_else(|| kind_of(value).to_string(), |t| format!("`{t}`"));
             self.push(Issue::new(
                 Code::InvalidValue,
                 p.clone(),
                 Target::Value,
-                format!(
-                    "`{}` must be a whole number, not {}",
-                    PathDisplay(&p),
-                    kind_of(value)
-                ),
-                "expected a whole number",
-                format!("write a number of 0 or more, for example `{key}: 90`"),
+                format!("`{}` must be {expected}, not {shown}", PathDisplay(&p)),
+                format!("expected {expected}"),
+                help,
             ));
         }
-        n
+        read
+    }
+
+    /// A whole number of 0 or more at `map[key]`; absent is `None`.
+    pub fn count(&mut self, map: &Mapping, path: &[Seg], key: &str) -> Option<u64> {
+        let help = format!("write a number of 0 or more, for example `{key}: 90`");
+        self.scalar(
+            map,
+            path,
+            key,
+            Value::as_u64,
+            "a whole number of 0 or more",
+            help,
+        )
     }
 
     /// A whole number, possibly negative (a playbook's `weight`).
     pub fn integer(&mut self, map: &Mapping, path: &[Seg], key: &str) -> Option<i64> {
-        let value = map.get(key)?;
-        if value.is_null() {
-            return None;
-        }
-        let n = value.as_i64();
-        if n.is_none() {
-            let p = child(path, key);
-            self.push(Issue::new(
-                Code::InvalidValue,
-                p.clone(),
-                Target::Value,
-                format!(
-                    "`{}` must be a whole number, not {}",
-                    PathDisplay(&p),
-                    kind_of(value)
-                ),
-                "expected a whole number",
-                format!("write a whole number, for example `{key}: 10`"),
-            ));
-        }
-        n
+        let help = format!("write a whole number, for example `{key}: 10`");
+        self.scalar(map, path, key, Value::as_i64, "a whole number", help)
     }
 
     /// `true` or `false` at `map[key]`; absent is `None`.
     pub fn flag(&mut self, map: &Mapping, path: &[Seg], key: &str) -> Option<bool> {
-        let value = map.get(key)?;
-        if value.is_null() {
-            return None;
-        }
-        let b = value.as_bool();
-        if b.is_none() {
-            let p = child(path, key);
-            self.push(Issue::new(
-                Code::InvalidValue,
-                p.clone(),
-                Target::Value,
-                format!(
-                    "`{}` must be true or false, not {}",
-                    PathDisplay(&p),
-                    kind_of(value)
-                ),
-                "expected true or false",
-                format!("write `{key}: true` or `{key}: false`"),
-            ));
-        }
-        b
+        let help = format!("write `{key}: true` or `{key}: false`");
+        self.scalar(map, path, key, Value::as_bool, "true or false", help)
     }
 
     /// A calendar date `YYYY-MM-DD` at `map[key]`.

@@ -123,12 +123,12 @@ pub fn decode(
 
 fn decode_tiers(d: &mut Decoder, map: &serde_yaml::Mapping) -> Vec<Tier> {
     let path = vec![Seg::Key("tiers".into())];
-    let choices = Tier::ALL.map(|t| (t.as_str(), t));
+
     match map.get("tiers") {
         Some(Value::Sequence(items)) => {
             let mut tiers = Vec::new();
             for (i, item) in items.iter().enumerate() {
-                if let Some(t) = d.choice_value(item, &decode::index(&path, i), &choices)
+                if let Some(t) = d.choice_value(item, &decode::index(&path, i), Tier::CHOICES)
                     && !tiers.contains(&t)
                 {
                     tiers.push(t);

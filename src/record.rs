@@ -11,30 +11,58 @@ use crate::decode::{self, Decoder, child};
 use crate::diagnostic::Code;
 use crate::yaml::{Issue, Seg, Target, YamlPath};
 
-/// How much a partnership matters, and so what each side invests in it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Tier {
-    /// One or two intimate partnerships carrying a market initiative.
-    Strategic = 0,
-    /// A handful of focused programmes.
-    Tactical = 1,
-    /// Worked opportunity by opportunity.
-    Casual = 2,
+/// Defines an enum whose values are written as keywords in records, with
+/// its list of keywords, `as_str`, `Display` and `Serialize` as the keyword.
+macro_rules! keywords {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal,)+ }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)+
+        }
+
+        impl $name {
+            /// Every value with its keyword, in the order documented.
+            pub const CHOICES: &'static [(&'static str, $name)] = &[$(($text, $name::$variant),)+];
+
+            /// The keyword, as written in records.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text,)+
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+    };
+}
+
+keywords! {
+    /// How much a partnership matters, and so what each side invests in it.
+    /// The order (and so `as usize`) is most important first.
+    Tier {
+        /// One or two intimate partnerships carrying a market initiative.
+        Strategic = "strategic",
+        /// A handful of focused programmes.
+        Tactical = "tactical",
+        /// Worked opportunity by opportunity.
+        Casual = "casual",
+    }
 }
 
 impl Tier {
     /// Every tier, most important first.
     pub const ALL: [Tier; 3] = [Tier::Strategic, Tier::Tactical, Tier::Casual];
-
-    /// The name used in records, URLs and configuration.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Tier::Strategic => "strategic",
-            Tier::Tactical => "tactical",
-            Tier::Casual => "casual",
-        }
-    }
 
     /// The name for people.
     pub fn label(self) -> &'static str {
@@ -59,76 +87,35 @@ impl Tier {
             }
         }
     }
+}
 
-    fn choices() -> [(&'static str, Tier); 3] {
-        Tier::ALL.map(|t| (t.as_str(), t))
+keywords! {
+    /// Where the relationship stands.
+    Status {
+        /// Being explored (the default).
+        Prospect = "prospect",
+        /// Running.
+        Active = "active",
+        /// On hold.
+        Paused = "paused",
+        /// Over; kept for the record.
+        Ended = "ended",
     }
 }
 
-impl fmt::Display for Tier {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+keywords! {
+    /// The three shapes of go-to-market partnership that make money for both sides.
+    Scenario {
+        /// The two offerings sell better together.
+        CombinedOffering = "combined-offering",
+        /// Each side is strong in a segment the other is not.
+        ChannelReach = "channel-reach",
+        /// The partner's customers trust it and need what we sell.
+        TrustedRelationship = "trusted-relationship",
     }
-}
-
-/// Where the relationship stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    /// Being explored (the default).
-    Prospect,
-    /// Running.
-    Active,
-    /// On hold.
-    Paused,
-    /// Over; kept for the record.
-    Ended,
-}
-
-impl Status {
-    const CHOICES: [(&'static str, Status); 4] = [
-        ("prospect", Status::Prospect),
-        ("active", Status::Active),
-        ("paused", Status::Paused),
-        ("ended", Status::Ended),
-    ];
-
-    /// The name used in records.
-    pub fn as_str(self) -> &'static str {
-        Self::CHOICES
-            .iter()
-            .find(|(_, s)| *s == self)
-            .map_or("", |(n, _)| n)
-    }
-}
-
-/// The three shapes of go-to-market partnership that make money for both sides.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Scenario {
-    /// The two offerings sell better together.
-    CombinedOffering,
-    /// Each side is strong in a segment the other is not.
-    ChannelReach,
-    /// The partner's customers trust it and need what we sell.
-    TrustedRelationship,
 }
 
 impl Scenario {
-    const CHOICES: [(&'static str, Scenario); 3] = [
-        ("combined-offering", Scenario::CombinedOffering),
-        ("channel-reach", Scenario::ChannelReach),
-        ("trusted-relationship", Scenario::TrustedRelationship),
-    ];
-
-    /// The name used in records.
-    pub fn as_str(self) -> &'static str {
-        Self::CHOICES
-            .iter()
-            .find(|(_, s)| *s == self)
-            .map_or("", |(n, _)| n)
-    }
-
     /// The name for people.
     pub fn label(self) -> &'static str {
         match self {
@@ -154,36 +141,21 @@ impl Scenario {
     }
 }
 
-/// Why invest in a partnership at all.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Objective {
-    /// Win share in a named market.
-    MarketShare,
-    /// Reach customers we cannot reach alone.
-    MarketAccess,
-    /// Shorten sales cycles.
-    FasterSales,
-    /// Gain power in the value chain.
-    ValueChainPower,
+keywords! {
+    /// Why invest in a partnership at all.
+    Objective {
+        /// Win share in a named market.
+        MarketShare = "market-share",
+        /// Reach customers we cannot reach alone.
+        MarketAccess = "market-access",
+        /// Shorten sales cycles.
+        FasterSales = "faster-sales",
+        /// Gain power in the value chain.
+        ValueChainPower = "value-chain-power",
+    }
 }
 
 impl Objective {
-    const CHOICES: [(&'static str, Objective); 4] = [
-        ("market-share", Objective::MarketShare),
-        ("market-access", Objective::MarketAccess),
-        ("faster-sales", Objective::FasterSales),
-        ("value-chain-power", Objective::ValueChainPower),
-    ];
-
-    /// The name used in records.
-    pub fn as_str(self) -> &'static str {
-        Self::CHOICES
-            .iter()
-            .find(|(_, s)| *s == self)
-            .map_or("", |(n, _)| n)
-    }
-
     /// The name for people.
     pub fn label(self) -> &'static str {
         match self {
@@ -195,59 +167,27 @@ impl Objective {
     }
 }
 
-/// High, medium or low (a person's influence).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Influence {
-    /// Decides or sways decisions.
-    High,
-    /// Heard when decisions are made.
-    Medium,
-    /// Rarely part of decisions.
-    Low,
-}
-
-impl Influence {
-    const CHOICES: [(&'static str, Influence); 3] = [
-        ("high", Influence::High),
-        ("medium", Influence::Medium),
-        ("low", Influence::Low),
-    ];
-
-    /// The name used in records.
-    pub fn as_str(self) -> &'static str {
-        Self::CHOICES
-            .iter()
-            .find(|(_, s)| *s == self)
-            .map_or("", |(n, _)| n)
+keywords! {
+    /// High, medium or low (a person's influence).
+    Influence {
+        /// Decides or sways decisions.
+        High = "high",
+        /// Heard when decisions are made.
+        Medium = "medium",
+        /// Rarely part of decisions.
+        Low = "low",
     }
 }
 
-/// A person's attitude towards us.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Attitude {
-    /// Supports us.
-    Positive,
-    /// Undecided.
-    Neutral,
-    /// Opposes us.
-    Negative,
-}
-
-impl Attitude {
-    const CHOICES: [(&'static str, Attitude); 3] = [
-        ("positive", Attitude::Positive),
-        ("neutral", Attitude::Neutral),
-        ("negative", Attitude::Negative),
-    ];
-
-    /// The name used in records.
-    pub fn as_str(self) -> &'static str {
-        Self::CHOICES
-            .iter()
-            .find(|(_, s)| *s == self)
-            .map_or("", |(n, _)| n)
+keywords! {
+    /// A person's attitude towards us.
+    Attitude {
+        /// Supports us.
+        Positive = "positive",
+        /// Undecided.
+        Neutral = "neutral",
+        /// Opposes us.
+        Negative = "negative",
     }
 }
 
@@ -616,7 +556,6 @@ pub fn decode(
             "give the partner's name, e.g. `name: Northwind Integration Services`",
         )
         .map(|n| n.trim().to_string());
-    let tier_choices = Tier::choices();
     let tier = if map.get("tier").is_none_or(Value::is_null) {
         d.push(Issue::new(
             Code::MissingField,
@@ -632,7 +571,7 @@ pub fn decode(
         ));
         None
     } else {
-        d.choice(map, &[], "tier", &tier_choices)
+        d.choice(map, &[], "tier", Tier::CHOICES)
     };
     let display_name = name.clone().unwrap_or_else(|| slug.to_string());
     let proposition = decode_proposition(&mut d, map, &display_name);
@@ -643,7 +582,7 @@ pub fn decode(
         tier: tier.unwrap_or(Tier::Casual),
         kind: d.text(map, &[], "type"),
         status: d
-            .choice(map, &[], "status", &Status::CHOICES)
+            .choice(map, &[], "status", Status::CHOICES)
             .unwrap_or(Status::Prospect),
         owner: d.text(map, &[], "owner"),
         region: d.text(map, &[], "region"),
@@ -651,7 +590,7 @@ pub fn decode(
         summary: d.text(map, &[], "summary"),
         draft,
         proposition,
-        scenario: d.choice(map, &[], "scenario", &Scenario::CHOICES),
+        scenario: d.choice(map, &[], "scenario", Scenario::CHOICES),
         objectives: Vec::new(),
         target_market: d.text(map, &[], "target_market"),
         revenue_goal: d.text(map, &[], "revenue_goal"),
@@ -666,7 +605,7 @@ pub fn decode(
         Some(Value::Sequence(items)) => {
             for (i, item) in items.iter().enumerate() {
                 let p = decode::index(&objectives_path, i);
-                if let Some(o) = d.choice_value(item, &p, &Objective::CHOICES)
+                if let Some(o) = d.choice_value(item, &p, Objective::CHOICES)
                     && !partner.objectives.contains(&o)
                 {
                     partner.objectives.push(o);
@@ -836,8 +775,8 @@ fn decode_influence_map(d: &mut Decoder, map: &Mapping) -> Vec<Person> {
         people.push(Person {
             name,
             title: d.text(m, &p, "title"),
-            influence: d.choice(m, &p, "influence", &Influence::CHOICES),
-            attitude: d.choice(m, &p, "attitude", &Attitude::CHOICES),
+            influence: d.choice(m, &p, "influence", Influence::CHOICES),
+            attitude: d.choice(m, &p, "attitude", Attitude::CHOICES),
             style: d.text(m, &p, "style"),
             relationships: d.text_list(m, &p, "relationships"),
         });
