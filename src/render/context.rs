@@ -98,6 +98,8 @@ pub struct PartnerSummary {
     pub summary_html: Option<String>,
     /// The partner benefit as one line of plain text.
     pub benefit_line: String,
+    /// Whether the last review is older than the review cadence.
+    pub review_overdue: bool,
 }
 
 /// A tier with its partners.
@@ -394,6 +396,7 @@ impl<'a> Views<'a> {
             owner: p.owner.clone(),
             tags: p.tags.clone(),
             summary_html: p.summary.as_deref().map(|s| self.inline(s)),
+            review_overdue: self.review_overdue(p),
             benefit_line: markdown::truncate(
                 &markdown::plain_text(&p.proposition.partner_benefit),
                 160,
@@ -493,10 +496,19 @@ impl<'a> Views<'a> {
         }
     }
 
+    /// Whether the partner's review is past due (never for ended partners).
+    fn review_overdue(&self, p: &Partner) -> bool {
+        p.status != Status::Ended
+            && p.review
+                .as_ref()
+                .and_then(review_due)
+                .is_some_and(|d| d < self.today)
+    }
+
     fn review(&self, p: &Partner) -> Option<ReviewView> {
         let r = p.review.as_ref()?;
         let due = review_due(r);
-        let overdue = due.is_some_and(|d| d < self.today) && p.status != Status::Ended;
+        let overdue = self.review_overdue(p);
         let every_days = r.every_days.unwrap_or(crate::record::DEFAULT_REVIEW_DAYS);
         let label = match (r.last, due) {
             (Some(_), Some(due)) if overdue => format!("Review overdue since {due}"),

@@ -56,6 +56,10 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/influence_map.html"),
     ),
     (
+        "partner_list.html",
+        include_str!("../../themes/default/templates/partner_list.html"),
+    ),
+    (
         "playbooks.html",
         include_str!("../../themes/default/templates/playbooks.html"),
     ),
