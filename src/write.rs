@@ -120,11 +120,31 @@ fn recover(output: &Path) -> anyhow::Result<()> {
                     path.display()
                 )
             })?;
-        } else if file_name.starts_with(&new_prefix) || file_name.starts_with(&old_prefix) {
+        } else if path.is_dir()
+            && (file_name.starts_with(&new_prefix) || file_name.starts_with(&old_prefix))
+        {
             std::fs::remove_dir_all(&path)
                 .with_context(|| format!("cannot remove {}", path.display()))?;
         }
     }
+    Ok(())
+}
+
+/// Takes an exclusive lock on `folder`, released when the handle drops.
+#[cfg(unix)]
+fn lock_folder(folder: &Path) -> anyhow::Result<std::fs::File> {
+    let handle =
+        std::fs::File::open(folder).with_context(|| format!("cannot open {}", folder.display()))?;
+    handle
+        .lock()
+        .with_context(|| format!("cannot lock {}", folder.display()))?;
+    Ok(handle)
+}
+
+/// Folders cannot be opened as files everywhere; there builds are not
+/// serialised.
+#[cfg(not(unix))]
+fn lock_folder(_folder: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
@@ -134,6 +154,10 @@ pub fn write(output: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
     let (parent, name) = siblings(output)?;
     std::fs::create_dir_all(&parent)
         .with_context(|| format!("cannot create {}", parent.display()))?;
+    // one build at a time per output folder: a second one waits here, so
+    // it neither clears away the first one's staging folder nor races its
+    // swap. The lock is on the parent folder, so no lock file is left behind.
+    let _lock = lock_folder(&parent)?;
     recover(output)?;
     let pid = std::process::id();
     let staging = parent.join(format!(".{name}.partnerbook-new-{pid}"));

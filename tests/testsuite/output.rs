@@ -142,3 +142,30 @@ fn the_summary_line_counts_pages_partners_playbooks_and_warnings() {
         "{line}"
     );
 }
+
+#[test]
+fn two_builds_at_once_both_succeed_and_leave_a_whole_site() {
+    let s = minimal();
+    let a = std::process::Command::new(snapbox::cmd::cargo_bin!("partnerbook"))
+        .args(["build", "--root"])
+        .arg(s.site())
+        .spawn()
+        .unwrap();
+    let b = std::process::Command::new(snapbox::cmd::cargo_bin!("partnerbook"))
+        .args(["build", "--root"])
+        .arg(s.site())
+        .output()
+        .unwrap();
+    let a = a.wait_with_output().unwrap();
+    assert!(a.status.success() && b.status.success(), "{a:?} {b:?}");
+    let manifest: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(s.public().join(".partnerbook-manifest.json")).unwrap(),
+    )
+    .unwrap();
+    for file in manifest["files"].as_array().unwrap() {
+        assert!(
+            s.public().join(file.as_str().unwrap()).is_file(),
+            "{file} is missing"
+        );
+    }
+}
