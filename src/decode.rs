@@ -237,15 +237,22 @@ impl Decoder {
     /// A list of texts at `map[key]`; absent is empty.
     pub fn text_list(&mut self, map: &Mapping, path: &[Seg], key: &str) -> Vec<String> {
         let p = child(path, key);
+        self.list(map, path, key)
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| self.text_value(v, &index(&p, i)))
+            .filter(|s| !s.trim().is_empty())
+            .collect()
+    }
+
+    /// The items of the list at `map[key]`; absent or null is empty, and
+    /// anything else is reported.
+    pub fn list<'v>(&mut self, map: &'v Mapping, path: &[Seg], key: &str) -> &'v [Value] {
         match map.get(key) {
-            None | Some(Value::Null) => Vec::new(),
-            Some(Value::Sequence(items)) => items
-                .iter()
-                .enumerate()
-                .filter_map(|(i, v)| self.text_value(v, &index(&p, i)))
-                .filter(|s| !s.trim().is_empty())
-                .collect(),
+            None | Some(Value::Null) => &[],
+            Some(Value::Sequence(items)) => items,
             Some(other) => {
+                let p = child(path, key);
                 self.push(Issue::new(
                     Code::InvalidValue,
                     p.clone(),
@@ -260,7 +267,7 @@ impl Decoder {
                         "write it as a list: `{key}: [first, second]`, or one `- item` per line"
                     ),
                 ));
-                Vec::new()
+                &[]
             }
         }
     }

@@ -2,8 +2,6 @@
 
 use std::ops::Range;
 
-use serde_yaml::Value;
-
 use crate::decode::{self, Decoder};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::frontmatter;
@@ -124,24 +122,15 @@ pub fn decode(
 fn decode_tiers(d: &mut Decoder, map: &serde_yaml::Mapping) -> Vec<Tier> {
     let path = vec![Seg::Key("tiers".into())];
 
-    match map.get("tiers") {
-        Some(Value::Sequence(items)) => {
-            let mut tiers = Vec::new();
-            for (i, item) in items.iter().enumerate() {
-                if let Some(t) = d.choice_value(item, &decode::index(&path, i), Tier::CHOICES)
-                    && !tiers.contains(&t)
-                {
-                    tiers.push(t);
-                }
-            }
-            tiers
-        }
-        None | Some(Value::Null) => Vec::new(),
-        Some(_) => {
-            d.text_list(map, &[], "tiers");
-            Vec::new()
+    let mut tiers = Vec::new();
+    for (i, item) in d.list(map, &[], "tiers").iter().enumerate() {
+        if let Some(t) = d.choice_value(item, &decode::index(&path, i), Tier::CHOICES)
+            && !tiers.contains(&t)
+        {
+            tiers.push(t);
         }
     }
+    tiers
 }
 
 /// An issue about the `partners` list of a playbook's front matter: a slug

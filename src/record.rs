@@ -601,22 +601,12 @@ pub fn decode(
         review: None,
     };
     let objectives_path = vec![Seg::Key("objectives".into())];
-    match map.get("objectives") {
-        Some(Value::Sequence(items)) => {
-            for (i, item) in items.iter().enumerate() {
-                let p = decode::index(&objectives_path, i);
-                if let Some(o) = d.choice_value(item, &p, Objective::CHOICES)
-                    && !partner.objectives.contains(&o)
-                {
-                    partner.objectives.push(o);
-                }
-            }
-        }
-        Some(Value::Null) | None => {}
-        // a single objective written without brackets
-        Some(single) => {
-            d.text_list(map, &[], "objectives");
-            let _ = single;
+    for (i, item) in d.list(map, &[], "objectives").iter().enumerate() {
+        let p = decode::index(&objectives_path, i);
+        if let Some(o) = d.choice_value(item, &p, Objective::CHOICES)
+            && !partner.objectives.contains(&o)
+        {
+            partner.objectives.push(o);
         }
     }
     if let Some(value) = map.get("commitments") {
@@ -736,14 +726,7 @@ fn decode_proposition(d: &mut Decoder, map: &Mapping, name: &str) -> Proposition
 
 fn decode_influence_map(d: &mut Decoder, map: &Mapping) -> Vec<Person> {
     let path = vec![Seg::Key("influence_map".into())];
-    let items = match map.get("influence_map") {
-        None | Some(Value::Null) => return Vec::new(),
-        Some(Value::Sequence(items)) => items,
-        Some(_) => {
-            d.text_list(map, &[], "influence_map");
-            return Vec::new();
-        }
-    };
+    let items = d.list(map, &[], "influence_map");
     let mut people: Vec<Person> = Vec::with_capacity(items.len());
     let mut seen = std::collections::HashMap::new();
     let help = "describe each person as a mapping: `- name: ...`, `title`, `influence`, `attitude`, `style`, `relationships`";
