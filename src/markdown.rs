@@ -190,6 +190,10 @@ pub fn anchor(text: &str) -> String {
     }
 }
 
+/// What a table is wrapped in.
+const TABLE_OPEN: &str =
+    "<div class=\"table-wrap\" role=\"region\" aria-label=\"Table\" tabindex=\"0\"><table>";
+
 /// Renders `md` to HTML.
 pub fn render(md: &str, cx: &Context) -> Rendered {
     let mut events: Vec<Event> = Parser::new_ext(md, options()).collect();
@@ -197,6 +201,12 @@ pub fn render(md: &str, cx: &Context) -> Rendered {
     let mut dropped: Vec<bool> = Vec::new();
     let events = events.into_iter().filter_map(|event| match event {
         Event::Html(s) | Event::InlineHtml(s) if !cx.allow_html => Some(Event::Text(s)),
+        // a checkbox needs a name for screen readers
+        Event::TaskListMarker(done) => Some(Event::InlineHtml(CowStr::from(if done {
+            "<input type=\"checkbox\" disabled checked aria-label=\"done\"> "
+        } else {
+            "<input type=\"checkbox\" disabled aria-label=\"to do\"> "
+        }))),
         Event::Start(Tag::Link {
             link_type,
             dest_url,
@@ -233,6 +243,12 @@ pub fn render(md: &str, cx: &Context) -> Rendered {
     });
     let mut out = String::with_capacity(md.len() * 3 / 2);
     html::push_html(&mut out, events);
+    if out.contains("<table>") {
+        // a wide table scrolls in its own box, which keyboards can reach
+        out = out
+            .replace("<table>", TABLE_OPEN)
+            .replace("</table>", "</table></div>");
+    }
     Rendered { html: out, toc }
 }
 
@@ -422,6 +438,23 @@ mod tests {
             ["before-the-call", "know-them", "before-the-call-1", "mine"]
         );
         assert!(r.html.contains("<h2 id=\"before-the-call\">"));
+    }
+
+    #[test]
+    fn tables_scroll_in_a_focusable_box() {
+        let out = html("| a |\n|---|\n| 1 |");
+        assert!(out.starts_with("<div class=\"table-wrap\" role=\"region\" aria-label=\"Table\" tabindex=\"0\"><table>"), "{out}");
+        assert!(out.trim_end().ends_with("</table></div>"), "{out}");
+    }
+
+    #[test]
+    fn task_list_checkboxes_have_names() {
+        let out = html("- [x] agreed\n- [ ] open");
+        assert!(
+            out.contains("<input type=\"checkbox\" disabled checked aria-label=\"done\"> agreed"),
+            "{out}"
+        );
+        assert!(out.contains("aria-label=\"to do\"> open"), "{out}");
     }
 
     #[test]
