@@ -355,7 +355,8 @@ impl Decoder {
             map,
             path,
             key,
-            Value::as_u64,
+            // "90" in quotes is as clear as 90
+            |v: &Value| v.as_u64().or_else(|| v.as_str()?.trim().parse().ok()),
             "a whole number of 0 or more",
             help,
         )
@@ -364,7 +365,8 @@ impl Decoder {
     /// A whole number, possibly negative (a playbook's `weight`).
     pub fn integer(&mut self, map: &Mapping, path: &[Seg], key: &str) -> Option<i64> {
         let help = format!("write a whole number, for example `{key}: 10`");
-        self.scalar(map, path, key, Value::as_i64, "a whole number", help)
+        let read = |v: &Value| v.as_i64().or_else(|| v.as_str()?.trim().parse().ok());
+        self.scalar(map, path, key, read, "a whole number", help)
     }
 
     /// `true` or `false` at `map[key]`; absent is `None`.
