@@ -310,6 +310,56 @@ pub fn render_inline(md: &str, cx: &Context) -> String {
     html
 }
 
+/// Renders a one-line text (a summary) as phrasing content only, so it can
+/// sit inside a `<p>`: paragraphs are joined, and a text with lists,
+/// tables or other blocks falls back to its plain text.
+pub fn render_line(md: &str, cx: &Context) -> String {
+    let html = render_inline(md, cx);
+    let joined = html.trim_end().replace("</p>\n<p>", " ");
+    let joined = joined
+        .strip_prefix("<p>")
+        .and_then(|s| s.strip_suffix("</p>"))
+        .unwrap_or(&joined);
+    const BLOCKS: [&str; 12] = [
+        "<p>",
+        "<p ",
+        "<ul",
+        "<ol",
+        "<h1",
+        "<h2",
+        "<h3",
+        "<h4",
+        "<table",
+        "<div",
+        "<blockquote",
+        "<pre",
+    ];
+    if BLOCKS.iter().any(|b| joined.contains(b))
+        || joined.contains("<hr")
+        || joined.contains("<h5")
+        || joined.contains("<h6")
+    {
+        escape_text(&plain_text(md))
+    } else {
+        joined.to_string()
+    }
+}
+
+/// `text` escaped for HTML.
+fn escape_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 /// The text of `md` without markup, whitespace folded, for search, JSON
 /// summaries and one-line excerpts.
 pub fn plain_text(md: &str) -> String {
@@ -470,6 +520,23 @@ mod tests {
             "AT&amp;T <strong>wins</strong>"
         );
         assert!(render_inline("a\n\nb", &cx).contains("<p>a</p>"));
+    }
+
+    #[test]
+    fn one_line_texts_never_hold_blocks() {
+        let t = targets();
+        let cx = Context {
+            root: "",
+            targets: &t,
+            allow_html: false,
+        };
+        assert_eq!(
+            render_line("**One** line", &cx),
+            "<strong>One</strong> line"
+        );
+        assert_eq!(render_line("first\n\nsecond", &cx), "first second");
+        assert_eq!(render_line("- a & b\n- c", &cx), "a &amp; b c");
+        assert_eq!(render_line("# Title", &cx), "Title");
     }
 
     #[test]

@@ -340,6 +340,11 @@ impl<'a> Views<'a> {
         markdown::render_inline(md, &self.md())
     }
 
+    /// Markdown to phrasing HTML only, for one-line texts shown inside a `<p>`.
+    pub fn line(&self, md: &str) -> String {
+        markdown::render_line(md, &self.md())
+    }
+
     /// The URL of page folder `path` (`partners/x`), relative to this page.
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.root, self.site.targets.page_url(path))
@@ -395,7 +400,7 @@ impl<'a> Views<'a> {
             region: p.region.clone(),
             owner: p.owner.clone(),
             tags: p.tags.clone(),
-            summary_html: p.summary.as_deref().map(|s| self.inline(s)),
+            summary_html: p.summary.as_deref().map(|s| self.line(s)),
             review_overdue: self.review_overdue(p),
             benefit_line: markdown::truncate(
                 &markdown::plain_text(&p.proposition.partner_benefit),
@@ -706,7 +711,7 @@ impl<'a> Views<'a> {
         PlaybookSummary {
             title: pb.title.clone(),
             url: self.url(&format!("playbooks/{}", pb.path)),
-            summary_html: pb.summary.as_deref().map(|s| self.inline(s)),
+            summary_html: pb.summary.as_deref().map(|s| self.line(s)),
             tiers: pb.tiers.iter().map(|t| self.tier_link(*t)).collect(),
             partners: partner_links,
         }
