@@ -54,6 +54,10 @@ pub struct Site {
     pub by_slug: HashMap<String, usize>,
     /// Index of partnerbook.yaml in `sources`, when the site has one.
     pub config_source: Option<usize>,
+    /// For each partner slug, the playbooks (indexes into `playbooks`, in
+    /// order) that name it or its tier: computed once, so a partner page
+    /// does not scan every playbook.
+    pub playbooks_by_partner: HashMap<String, Vec<usize>>,
 }
 
 impl Site {
@@ -65,6 +69,22 @@ impl Site {
     /// The published partner with `slug`.
     pub fn partner(&self, slug: &str) -> Option<&Partner> {
         self.by_slug.get(slug).map(|&i| &self.partners[i])
+    }
+
+    /// The playbooks that name `partner` or its tier, in playbook order.
+    pub fn playbooks_for(&self, partner: &Partner) -> impl Iterator<Item = &Playbook> {
+        self.playbooks_by_partner
+            .get(&partner.slug)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.playbooks[i])
+    }
+
+    /// The playbooks that name `tier`, in playbook order.
+    pub fn playbooks_in(&self, tier: Tier) -> impl Iterator<Item = &Playbook> {
+        self.playbooks
+            .iter()
+            .filter(move |pb| pb.tiers.contains(&tier))
     }
 
     /// The Markdown body of a playbook.
@@ -153,7 +173,9 @@ pub fn load(opts: &BuildOptions) -> Loaded {
         .enumerate()
         .map(|(i, p)| (p.slug.clone(), i))
         .collect();
+    let playbooks_by_partner = index_playbooks(&partners, &playbooks);
     let site = Site {
+        playbooks_by_partner,
         by_slug,
         config_source,
         root: opts.root.clone(),
@@ -171,6 +193,31 @@ pub fn load(opts: &BuildOptions) -> Loaded {
         diagnostics,
         config_failed,
     }
+}
+
+/// Which playbooks apply to each partner: those naming it, and those
+/// naming its tier. Linear in partners plus playbooks (plus output).
+fn index_playbooks(partners: &[Partner], playbooks: &[Playbook]) -> HashMap<String, Vec<usize>> {
+    let mut by_tier: [Vec<usize>; 3] = Default::default();
+    let mut named: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, pb) in playbooks.iter().enumerate() {
+        for tier in &pb.tiers {
+            by_tier[*tier as usize].push(i);
+        }
+        for slug in &pb.partners {
+            named.entry(slug.as_str()).or_default().push(i);
+        }
+    }
+    partners
+        .iter()
+        .filter_map(|p| {
+            let mut list = by_tier[p.tier as usize].clone();
+            list.extend(named.get(p.slug.as_str()).into_iter().flatten());
+            list.sort_unstable();
+            list.dedup();
+            (!list.is_empty()).then(|| (p.slug.clone(), list))
+        })
+        .collect()
 }
 
 fn collect<T>(

@@ -486,9 +486,7 @@ impl<'a> Views<'a> {
     /// Playbooks that name the partner or its tier.
     fn playbooks_for(&self, p: &Partner) -> Vec<Link> {
         self.site
-            .playbooks
-            .iter()
-            .filter(|pb| pb.tiers.contains(&p.tier) || pb.partners.contains(&p.slug))
+            .playbooks_for(p)
             .map(|pb| self.playbook_link(pb))
             .collect()
     }

@@ -553,9 +553,7 @@ fn render_page(
         Page::Tier(t) => {
             cx.insert("tier", &views.tier(*t));
             let list: Vec<_> = site
-                .playbooks
-                .iter()
-                .filter(|pb| pb.tiers.contains(t))
+                .playbooks_in(*t)
                 .map(|pb| views.playbook_summary(pb))
                 .collect();
             cx.insert("playbooks", &list);

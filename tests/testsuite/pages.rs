@@ -344,3 +344,45 @@ fn site_templates_override_the_theme() {
     assert!(tier.contains("Contoso"), "the theme's block still renders");
     assert_eq!(s.out("logo.txt"), "logo");
 }
+
+#[test]
+fn partner_pages_list_the_playbooks_naming_the_partner_or_its_tier() {
+    let s = Scratch::copy_of(&fixture("minimal"));
+    s.write(
+        "content/playbooks/casual.md",
+        "---\ntitle: For every casual partner\ntiers: [casual]\nweight: 2\n---\nx\n",
+    );
+    s.write(
+        "content/playbooks/named.md",
+        "---\ntitle: Only for Northwind\npartners: [northwind]\nweight: 1\n---\nx\n",
+    );
+    s.write("content/playbooks/both.md", "---\ntitle: Northwind and casual\npartners: [northwind]\ntiers: [casual]\nweight: 3\n---\nx\n");
+    s.write(
+        "content/playbooks/general.md",
+        "---\ntitle: A general playbook\n---\nx\n",
+    );
+    s.build(&[]).code(0);
+    let northwind = s.out("partners/northwind/index.html");
+    let contoso = s.out("partners/contoso/index.html");
+    // in playbook order, each once, though `named` names both the partner and its tier
+    let first = northwind
+        .find("Only for Northwind")
+        .expect("named playbook");
+    let second = northwind
+        .find("For every casual partner")
+        .expect("tier playbook");
+    assert!(first < second);
+    assert_eq!(northwind.matches("Northwind and casual").count(), 1);
+    assert!(contoso.contains("Northwind and casual"));
+    assert!(contoso.contains("For every casual partner"));
+    assert!(!contoso.contains("Only for Northwind"));
+    assert!(!northwind.contains("A general playbook") && !contoso.contains("A general playbook"));
+    assert!(
+        s.out("tiers/casual/index.html")
+            .contains("For every casual partner")
+    );
+    assert!(
+        !s.out("tiers/strategic/index.html")
+            .contains("For every casual partner")
+    );
+}
