@@ -143,21 +143,28 @@ fn the_summary_line_counts_pages_partners_playbooks_and_warnings() {
     );
 }
 
+#[cfg(unix)]
 #[test]
-fn two_builds_at_once_both_succeed_and_leave_a_whole_site() {
+fn a_build_waits_while_another_holds_the_output() {
     let s = minimal();
-    let a = std::process::Command::new(snapbox::cmd::cargo_bin!("partnerbook"))
+    s.build(&[]).code(0);
+    // hold the lock a build takes on the folder above its output
+    let held = std::fs::File::open(s.site()).unwrap();
+    held.lock().unwrap();
+    let mut waiting = std::process::Command::new(snapbox::cmd::cargo_bin!("partnerbook"))
         .args(["build", "--root"])
         .arg(s.site())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    let b = std::process::Command::new(snapbox::cmd::cargo_bin!("partnerbook"))
-        .args(["build", "--root"])
-        .arg(s.site())
-        .output()
-        .unwrap();
-    let a = a.wait_with_output().unwrap();
-    assert!(a.status.success() && b.status.success(), "{a:?} {b:?}");
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    assert!(
+        waiting.try_wait().unwrap().is_none(),
+        "the build went ahead while the output was locked"
+    );
+    drop(held);
+    assert!(waiting.wait().unwrap().success());
     let manifest: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(s.public().join(".partnerbook-manifest.json")).unwrap(),
     )
