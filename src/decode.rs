@@ -11,8 +11,8 @@ use crate::yaml::{Issue, PathDisplay, Seg, Target, YamlPath};
 pub struct Decoder {
     /// Everything found so far.
     pub issues: Vec<Issue>,
-    /// What the whole document is, for messages about its top level:
-    /// "a partner record" when empty.
+    /// What the whole document is, for messages about its top level
+    /// ("a partner record", "partnerbook.yaml").
     pub document: &'static str,
 }
 
@@ -124,12 +124,7 @@ impl Decoder {
                 continue;
             }
             let where_ = if path.is_empty() {
-                if self.document.is_empty() {
-                    "a partner record"
-                } else {
-                    self.document
-                }
-                .to_string()
+                self.document.to_string()
             } else {
                 format!("`{}`", PathDisplay(path))
             };

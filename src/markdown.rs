@@ -320,33 +320,27 @@ pub fn render_line(md: &str, cx: &Context) -> String {
         .strip_prefix("<p>")
         .and_then(|s| s.strip_suffix("</p>"))
         .unwrap_or(&joined);
-    const BLOCKS: [&str; 12] = [
-        "<p>",
-        "<p ",
+    // tags that start a block: paragraphs, lists, headings, rules, tables...
+    const BLOCKS: [&str; 9] = [
+        "<p",
         "<ul",
         "<ol",
-        "<h1",
-        "<h2",
-        "<h3",
-        "<h4",
+        "<h",
         "<table",
         "<div",
         "<blockquote",
         "<pre",
+        "<dl",
     ];
-    if BLOCKS.iter().any(|b| joined.contains(b))
-        || joined.contains("<hr")
-        || joined.contains("<h5")
-        || joined.contains("<h6")
-    {
-        escape_text(&plain_text(md))
+    if BLOCKS.iter().any(|b| joined.contains(b)) {
+        escape(&plain_text(md))
     } else {
         joined.to_string()
     }
 }
 
-/// `text` escaped for HTML.
-fn escape_text(text: &str) -> String {
+/// `text` escaped for HTML and XML text and attribute values.
+pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -407,14 +401,23 @@ mod tests {
         }
     }
 
+    /// A rendering context at the site root.
+    fn at_root() -> Context<'static> {
+        static TARGETS: std::sync::LazyLock<Targets> = std::sync::LazyLock::new(targets);
+        Context {
+            root: "",
+            targets: &TARGETS,
+            allow_html: false,
+        }
+    }
+
+    /// `md` rendered for a page two folders down (`partners/x/`).
     fn html(md: &str) -> String {
-        let t = targets();
         render(
             md,
             &Context {
                 root: "../../",
-                targets: &t,
-                allow_html: false,
+                ..at_root()
             },
         )
         .html
@@ -473,14 +476,9 @@ mod tests {
 
     #[test]
     fn headings_get_unique_anchors_and_a_toc() {
-        let t = targets();
         let r = render(
             "## Before the call\n### Know `them`\n## Before the call\n## Custom {#mine}",
-            &Context {
-                root: "",
-                targets: &t,
-                allow_html: false,
-            },
+            &at_root(),
         );
         let ids: Vec<_> = r.toc.iter().map(|e| e.id.as_str()).collect();
         assert_eq!(
@@ -509,12 +507,7 @@ mod tests {
 
     #[test]
     fn inline_drops_the_paragraph() {
-        let t = targets();
-        let cx = Context {
-            root: "",
-            targets: &t,
-            allow_html: false,
-        };
+        let cx = at_root();
         assert_eq!(
             render_inline("AT&T **wins**", &cx),
             "AT&amp;T <strong>wins</strong>"
@@ -524,12 +517,7 @@ mod tests {
 
     #[test]
     fn one_line_texts_never_hold_blocks() {
-        let t = targets();
-        let cx = Context {
-            root: "",
-            targets: &t,
-            allow_html: false,
-        };
+        let cx = at_root();
         assert_eq!(
             render_line("**One** line", &cx),
             "<strong>One</strong> line"

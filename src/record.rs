@@ -525,7 +525,10 @@ pub fn decode(
     source: usize,
     drafts: bool,
 ) -> (Option<Partner>, Vec<Issue>) {
-    let mut d = Decoder::default();
+    let mut d = Decoder {
+        document: "a partner record",
+        ..Decoder::default()
+    };
     let help = "a partner record is a YAML mapping: `name: ...`, `tier: ...`, `proposition: ...`";
     let empty = Mapping::new();
     let map = match d.as_mapping(value, &[], "a partner record", help) {

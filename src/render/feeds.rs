@@ -161,7 +161,7 @@ pub fn files(site: &Site, html_pages: &[String]) -> Vec<OutputFile> {
                 path.as_str()
             };
             xml.push_str("  <url><loc>");
-            xml.push_str(&xml_escape(&format!("{base}{loc}")));
+            xml.push_str(&crate::markdown::escape(&format!("{base}{loc}")));
             xml.push_str("</loc></url>\n");
         }
         xml.push_str("</urlset>\n");
@@ -171,14 +171,6 @@ pub fn files(site: &Site, html_pages: &[String]) -> Vec<OutputFile> {
         });
     }
     out
-}
-
-fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&apos;")
 }
 
 #[cfg(test)]
