@@ -60,6 +60,10 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/partner_list.html"),
     ),
     (
+        "playbook_list.html",
+        include_str!("../../themes/default/templates/playbook_list.html"),
+    ),
+    (
         "playbooks.html",
         include_str!("../../themes/default/templates/playbooks.html"),
     ),
