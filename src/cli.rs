@@ -20,6 +20,102 @@ pub enum Command {
     Build(BuildArgs),
     /// Validate the site and report every problem, writing nothing.
     Check(CheckArgs),
+    /// Build the site in memory, serve it on this machine, and rebuild and
+    /// reload open pages whenever a file changes.
+    Serve(ServeArgs),
+    /// Create a new site: configuration, an example partner and playbook,
+    /// the schemas, and editor settings.
+    Init(InitArgs),
+    /// Write a new file from a commented template.
+    New(NewArgs),
+    /// Print the JSON Schema (draft-07) of a partner record, or of
+    /// partnerbook.yaml.
+    Schema(SchemaArgs),
+    /// Print shell completions.
+    Completion(CompletionArgs),
+}
+
+/// `partnerbook serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub site: SiteArgs,
+    /// The address to listen on.
+    #[arg(
+        short = 'i',
+        long = "interface",
+        value_name = "ADDR",
+        default_value = "127.0.0.1"
+    )]
+    pub interface: std::net::IpAddr,
+    /// The port to listen on [default: 4411, or the next free one]. A port
+    /// given here must be free; 0 picks any free port.
+    #[arg(short = 'p', long = "port", value_name = "PORT")]
+    pub port: Option<u16>,
+    /// Open the site in the default browser once it is served.
+    #[arg(short = 'O', long = "open")]
+    pub open: bool,
+}
+
+/// `partnerbook init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder to create the site in; it must be empty or absent.
+    #[arg(value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
+}
+
+/// `partnerbook new`.
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// What to create.
+    #[command(subcommand)]
+    pub what: NewCommand,
+}
+
+/// What `partnerbook new` can create.
+#[derive(Debug, Subcommand)]
+pub enum NewCommand {
+    /// Write content/partners/<slug>.yaml from a commented template.
+    Partner(NewPartnerArgs),
+}
+
+/// `partnerbook new partner`.
+#[derive(Debug, Args)]
+pub struct NewPartnerArgs {
+    /// The site's root folder [default: the nearest folder, from here
+    /// upwards, holding partnerbook.yaml or content/].
+    #[arg(short = 'r', long = "root", value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// The partner's name, as people write it ("Cobalt Ridge Distribution").
+    #[arg(value_name = "NAME")]
+    pub name: String,
+}
+
+/// Which schema `partnerbook schema` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaKind {
+    /// A partner record, content/partners/*.yaml.
+    Partner,
+    /// The site configuration, partnerbook.yaml.
+    Config,
+}
+
+/// `partnerbook schema`.
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// The file whose schema to print.
+    #[arg(value_enum, default_value_t = SchemaKind::Partner)]
+    pub kind: SchemaKind,
+}
+
+/// `partnerbook completion`.
+#[derive(Debug, Args)]
+pub struct CompletionArgs {
+    /// The shell to print completions for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Options shared by every command that reads a site.

@@ -30,6 +30,11 @@ pub fn run(cli: Cli) -> u8 {
     let result = match &cli.command {
         Command::Build(args) => cmd::build::run(args),
         Command::Check(args) => cmd::check::run(args),
+        Command::Serve(args) => cmd::serve::run(args),
+        Command::Init(args) => cmd::init::run(args),
+        Command::New(args) => cmd::new::run(args),
+        Command::Schema(args) => cmd::schema::run(args),
+        Command::Completion(args) => cmd::completion::run(args),
     };
     match result {
         Ok(code) => code,

@@ -2,6 +2,11 @@
 
 pub mod build;
 pub mod check;
+pub mod completion;
+pub mod init;
+pub mod new;
+pub mod schema;
+pub mod serve;
 
 use std::path::PathBuf;
 
