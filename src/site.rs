@@ -16,7 +16,7 @@ use crate::markdown::Targets;
 use crate::playbook::{self, Playbook};
 use crate::record::{self, Partner, Tier};
 use crate::source::SourceFile;
-use crate::validate;
+use crate::validate::{self, Scope};
 use crate::walk::{self, Entry};
 use crate::yaml;
 
@@ -113,50 +113,188 @@ impl Loaded {
     }
 }
 
-/// What reading one content file gave.
-enum Read<T> {
-    Ok(SourceFile, Option<T>, Vec<Diagnostic>),
-    Failed(Option<SourceFile>, Diagnostic),
+/// One content file, read and parsed on its own. This is the unit an
+/// incremental rebuild (`serve`) reuses for every file that did not change.
+#[derive(Debug, Clone)]
+pub struct FileRead<T> {
+    /// The file (empty text when it could not be read).
+    pub file: SourceFile,
+    /// What it holds: `None` for a skipped draft or a file too broken to use.
+    pub item: Option<T>,
+    /// What is wrong with the file on its own.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Every input of a site, read and parsed file by file, before the checks
+/// that need the whole site.
+#[derive(Debug, Clone)]
+pub struct Reads {
+    /// The configuration, with defaults where it was wrong.
+    pub config: Config,
+    /// partnerbook.yaml, when the site has one.
+    pub config_file: Option<SourceFile>,
+    /// What is wrong with partnerbook.yaml.
+    pub config_diagnostics: Vec<Diagnostic>,
+    /// Files the walk could not read or name.
+    pub walk_diagnostics: Vec<Diagnostic>,
+    /// The partner records, in walk order.
+    pub partners: Vec<(Entry, FileRead<Partner>)>,
+    /// The playbooks, in walk order.
+    pub playbooks: Vec<(Entry, FileRead<Playbook>)>,
 }
 
 /// Walks, reads, parses and validates the site at `opts.root`.
 pub fn load(opts: &BuildOptions) -> Loaded {
-    let (mut config, config_file, config_diagnostics) = config::load(&opts.root);
-    let config_failed = !config_diagnostics.is_empty();
+    assemble(opts, read(opts, None, &|_| true))
+}
+
+/// Walks the site and reads every file, in parallel. With `previous`, a
+/// file that `changed` says is unchanged is taken from it instead of the
+/// disk, and so is the configuration.
+pub fn read(
+    opts: &BuildOptions,
+    previous: Option<&Reads>,
+    changed: &(dyn Fn(&str) -> bool + Sync),
+) -> Reads {
+    let (config, config_file, config_diagnostics) = match previous {
+        Some(p) if !changed(config::FILE_NAME) => (
+            p.config.clone(),
+            p.config_file.clone(),
+            p.config_diagnostics.clone(),
+        ),
+        _ => config::load(&opts.root),
+    };
+    let found = walk::walk(&opts.root);
+    let old_partners = previous.map(|p| by_rel(&p.partners)).unwrap_or_default();
+    let old_playbooks = previous.map(|p| by_rel(&p.playbooks)).unwrap_or_default();
+    let partners = found
+        .partners
+        .into_par_iter()
+        .map(|entry| {
+            let read = match (previous, old_partners.get(&entry.rel)) {
+                (Some(p), Some(&i)) if !changed(&entry.rel) && p.partners[i].0.key == entry.key => {
+                    p.partners[i].1.clone()
+                }
+                _ => read_partner(&entry, opts.drafts),
+            };
+            (entry, read)
+        })
+        .collect();
+    let playbooks = found
+        .playbooks
+        .into_par_iter()
+        .map(|entry| {
+            let read = match (previous, old_playbooks.get(&entry.rel)) {
+                (Some(p), Some(&i))
+                    if !changed(&entry.rel) && p.playbooks[i].0.key == entry.key =>
+                {
+                    p.playbooks[i].1.clone()
+                }
+                _ => read_playbook(&entry, opts.drafts),
+            };
+            (entry, read)
+        })
+        .collect();
+    Reads {
+        config,
+        config_file,
+        config_diagnostics,
+        walk_diagnostics: found.diagnostics,
+        partners,
+        playbooks,
+    }
+}
+
+/// Where each file (by path) is in `list`.
+fn by_rel<T>(list: &[(Entry, FileRead<T>)]) -> HashMap<String, usize> {
+    list.iter()
+        .enumerate()
+        .map(|(i, (e, _))| (e.rel.clone(), i))
+        .collect()
+}
+
+impl Reads {
+    /// What is wrong with the files on their own.
+    pub fn diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.config_diagnostics
+            .iter()
+            .chain(&self.walk_diagnostics)
+            .chain(self.partners.iter().flat_map(|(_, r)| &r.diagnostics))
+            .chain(self.playbooks.iter().flat_map(|(_, r)| &r.diagnostics))
+    }
+}
+
+/// Puts the files together into a site and runs the whole-site checks.
+pub fn assemble(opts: &BuildOptions, reads: Reads) -> Loaded {
+    let mut diagnostics: Vec<Diagnostic> = reads.diagnostics().cloned().collect();
+    let config_failed = !reads.config_diagnostics.is_empty();
+    let assembled = put_together(opts, reads);
+    diagnostics.extend(assembled.duplicates);
+    diagnostics.extend(assembled.checks);
+    let diagnostics = finish(diagnostics, &assembled.site.config, opts.deny_warnings);
+    Loaded {
+        site: assembled.site,
+        diagnostics,
+        config_failed,
+    }
+}
+
+/// A site put together from its files, with what the whole-site checks
+/// found (lint levels not yet applied).
+#[derive(Debug)]
+pub struct Assembled {
+    /// The site.
+    pub site: Site,
+    /// `duplicate-slug`: two files for one page.
+    pub duplicates: Vec<Diagnostic>,
+    /// Links and lints.
+    pub checks: Vec<Diagnostic>,
+}
+
+/// Puts the files together into a site and runs the whole-site checks. The
+/// files' own diagnostics are left to the caller.
+pub fn put_together(opts: &BuildOptions, reads: Reads) -> Assembled {
+    let Reads {
+        mut config,
+        config_file,
+        partners: read_partners,
+        playbooks: read_playbooks,
+        ..
+    } = reads;
     if let Some(url) = &opts.base_url {
         config.base_url = Some(url.clone());
     }
-    let found = walk::walk(&opts.root);
-    let mut diagnostics = config_diagnostics;
-    diagnostics.extend(found.diagnostics);
-
-    let read_partners: Vec<Read<Partner>> = found
-        .partners
-        .par_iter()
-        .enumerate()
-        .map(|(i, entry)| read_partner(entry, i, opts.drafts))
-        .collect();
+    let partner_entries: Vec<Entry> = read_partners.iter().map(|(e, _)| e.clone()).collect();
+    let playbook_entries: Vec<Entry> = read_playbooks.iter().map(|(e, _)| e.clone()).collect();
     let offset = read_partners.len();
-    let read_playbooks: Vec<Read<Playbook>> = found
-        .playbooks
-        .par_iter()
-        .enumerate()
-        .map(|(i, entry)| read_playbook(entry, offset + i, opts.drafts))
-        .collect();
-
-    let mut sources = Vec::with_capacity(offset + read_playbooks.len());
+    let mut sources = Vec::with_capacity(offset + read_playbooks.len() + 1);
     let mut partners = Vec::new();
-    for read in read_partners {
-        collect(read, &mut sources, &mut partners, &mut diagnostics);
+    for (_, read) in read_partners {
+        let source = sources.len();
+        partners.extend(read.item.map(|mut p: Partner| {
+            p.source = source;
+            p
+        }));
+        sources.push(read.file);
     }
     let mut playbooks = Vec::new();
-    for read in read_playbooks {
-        collect(read, &mut sources, &mut playbooks, &mut diagnostics);
+    for (_, read) in read_playbooks {
+        let source = sources.len();
+        playbooks.extend(read.item.map(|mut p: Playbook| {
+            p.source = source;
+            p
+        }));
+        sources.push(read.file);
     }
-    diagnostics.extend(duplicates(&found.partners, 0, "partners", &sources));
-    diagnostics.extend(duplicates(&found.playbooks, offset, "playbooks", &sources));
-    partners.sort_by_cached_key(|p: &Partner| (p.tier, p.name.to_lowercase(), p.slug.clone()));
-    playbooks.sort_by_cached_key(|p: &Playbook| (p.weight, p.title.to_lowercase(), p.path.clone()));
+    let mut duplicates = duplicate_slugs(&partner_entries, 0, "partners", &sources);
+    duplicates.extend(duplicate_slugs(
+        &playbook_entries,
+        offset,
+        "playbooks",
+        &sources,
+    ));
+    sort_partners(&mut partners);
+    sort_playbooks(&mut playbooks);
 
     let targets = Targets {
         partners: partners.iter().map(|p| p.slug.clone()).collect(),
@@ -168,15 +306,9 @@ pub fn load(opts: &BuildOptions) -> Loaded {
         sources.push(file);
         sources.len() - 1
     });
-    let by_slug = partners
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.slug.clone(), i))
-        .collect();
-    let playbooks_by_partner = index_playbooks(&partners, &playbooks);
-    let site = Site {
-        playbooks_by_partner,
-        by_slug,
+    let mut site = Site {
+        playbooks_by_partner: HashMap::new(),
+        by_slug: HashMap::new(),
         config_source,
         root: opts.root.clone(),
         config,
@@ -185,13 +317,46 @@ pub fn load(opts: &BuildOptions) -> Loaded {
         playbooks,
         targets,
     };
-    diagnostics.extend(validate::run(&site, opts.today));
-    let mut diagnostics = apply_levels(diagnostics, &site.config, opts.deny_warnings);
-    diagnostic::sort(&mut diagnostics);
-    Loaded {
+    site.reindex();
+    let checks = validate::run(&site, opts.today, &Scope::All);
+    Assembled {
         site,
-        diagnostics,
-        config_failed,
+        duplicates,
+        checks,
+    }
+}
+
+/// Applies the lint levels and `--deny-warnings`, and sorts.
+pub fn finish(
+    diagnostics: Vec<Diagnostic>,
+    config: &Config,
+    deny_warnings: bool,
+) -> Vec<Diagnostic> {
+    let mut diagnostics = apply_levels(diagnostics, config, deny_warnings);
+    diagnostic::sort(&mut diagnostics);
+    diagnostics
+}
+
+/// Partners in display order: by tier, then name.
+pub fn sort_partners(partners: &mut [Partner]) {
+    partners.sort_by_cached_key(|p: &Partner| (p.tier, p.name.to_lowercase(), p.slug.clone()));
+}
+
+/// Playbooks in display order: by weight, then title.
+pub fn sort_playbooks(playbooks: &mut [Playbook]) {
+    playbooks.sort_by_cached_key(|p: &Playbook| (p.weight, p.title.to_lowercase(), p.path.clone()));
+}
+
+impl Site {
+    /// Rebuilds the indexes over `partners` and `playbooks` after they changed.
+    pub fn reindex(&mut self) {
+        self.by_slug = self
+            .partners
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.slug.clone(), i))
+            .collect();
+        self.playbooks_by_partner = index_playbooks(&self.partners, &self.playbooks);
     }
 }
 
@@ -220,56 +385,61 @@ fn index_playbooks(partners: &[Partner], playbooks: &[Playbook]) -> HashMap<Stri
         .collect()
 }
 
-fn collect<T>(
-    read: Read<T>,
-    sources: &mut Vec<SourceFile>,
-    items: &mut Vec<T>,
-    diagnostics: &mut Vec<Diagnostic>,
-) {
-    match read {
-        Read::Ok(file, item, ds) => {
-            sources.push(file);
-            items.extend(item);
-            diagnostics.extend(ds);
-        }
-        Read::Failed(file, d) => {
-            // keep the index of every later file right
-            sources.push(file.unwrap_or(SourceFile {
-                path: d.file.clone(),
-                text: String::new(),
-            }));
-            diagnostics.push(d);
-        }
-    }
-}
-
-fn read_partner(entry: &Entry, source: usize, drafts: bool) -> Read<Partner> {
+/// Reads and decodes one partner record.
+pub fn read_partner(entry: &Entry, drafts: bool) -> FileRead<Partner> {
     let file = match walk::read(entry) {
         Ok(file) => file,
-        Err(d) => return Read::Failed(None, *d),
+        Err(d) => return failed(entry, *d),
     };
     let value = match yaml::parse(&file, &file.text, 0) {
         Ok(value) => value,
-        Err(d) => return Read::Failed(Some(file), *d),
+        Err(d) => {
+            return FileRead {
+                file,
+                item: None,
+                diagnostics: vec![*d],
+            };
+        }
     };
-    let (partner, issues) = record::decode(&value, &entry.key, source, drafts);
+    let (item, issues) = record::decode(&value, &entry.key, 0, drafts);
     let diagnostics = yaml::diagnostics(&file, &file.text, 0, issues);
-    Read::Ok(file, partner, diagnostics)
+    FileRead {
+        file,
+        item,
+        diagnostics,
+    }
 }
 
-fn read_playbook(entry: &Entry, source: usize, drafts: bool) -> Read<Playbook> {
+/// Reads and decodes one playbook.
+pub fn read_playbook(entry: &Entry, drafts: bool) -> FileRead<Playbook> {
     let file = match walk::read(entry) {
         Ok(file) => file,
-        Err(d) => return Read::Failed(None, *d),
+        Err(d) => return failed(entry, *d),
     };
-    let (playbook, diagnostics) = playbook::decode(&file, source, &entry.key, drafts);
-    Read::Ok(file, playbook, diagnostics)
+    let (item, diagnostics) = playbook::decode(&file, 0, &entry.key, drafts);
+    FileRead {
+        file,
+        item,
+        diagnostics,
+    }
+}
+
+/// A file that could not be read: it keeps its place among the sources.
+fn failed<T>(entry: &Entry, d: Diagnostic) -> FileRead<T> {
+    FileRead {
+        file: SourceFile {
+            path: entry.rel.clone(),
+            text: String::new(),
+        },
+        item: None,
+        diagnostics: vec![d],
+    }
 }
 
 /// `duplicate-slug` for every file whose slug an earlier file already has,
 /// pointing at the later file's first line. `first` is the index of the
 /// first entry's file in `sources`.
-fn duplicates(
+fn duplicate_slugs(
     entries: &[Entry],
     first: usize,
     kind: &str,

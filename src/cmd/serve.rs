@@ -1,6 +1,15 @@
-//! `partnerbook serve` (not written yet).
+//! `partnerbook serve`: see [`crate::serve`].
 
-/// Not written yet.
-pub fn run(_args: &crate::cli::ServeArgs) -> anyhow::Result<u8> {
-    anyhow::bail!("`partnerbook serve` is not written yet")
+use crate::cli::ServeArgs;
+use crate::cmd::options;
+use crate::serve::{self, ServeOptions};
+
+/// Serves the site until Ctrl-C.
+pub fn run(args: &ServeArgs) -> anyhow::Result<u8> {
+    serve::run(ServeOptions {
+        build: options(&args.site, None)?,
+        interface: args.interface,
+        port: args.port,
+        open: args.open,
+    })
 }

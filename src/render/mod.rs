@@ -3,7 +3,7 @@
 //! The result is a list of files in memory; nothing here touches the disk
 //! but reading templates and static files, so `serve` can reuse it.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 use std::path::Path;
 
@@ -435,12 +435,57 @@ struct PageInfo {
     path: String,
 }
 
+/// Which pages and files to render: everything, or what a change affects.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Selection {
+    /// Every page and file.
+    pub all: bool,
+    /// Partners (by slug) whose page and worksheet to render.
+    pub partners: BTreeSet<String>,
+    /// Playbooks (by path) whose page to render.
+    pub playbooks: BTreeSet<String>,
+    /// The pages that list partners or playbooks (the portfolio, the
+    /// playbook list, the tier pages) and the machine-readable files.
+    pub lists: bool,
+    /// The theme's and the site's static files.
+    pub statics: bool,
+}
+
+impl Selection {
+    /// Everything.
+    pub fn everything() -> Selection {
+        Selection {
+            all: true,
+            ..Selection::default()
+        }
+    }
+
+    /// Whether nothing is selected.
+    pub fn is_empty(&self) -> bool {
+        *self == Selection::default()
+    }
+
+    /// Adds everything `other` selects.
+    pub fn merge(&mut self, other: Selection) {
+        self.all |= other.all;
+        self.lists |= other.lists;
+        self.statics |= other.statics;
+        self.partners.extend(other.partners);
+        self.playbooks.extend(other.playbooks);
+    }
+}
+
 /// Renders every page and file of the site, in parallel.
 pub fn render(
     site: &Site,
     theme: &Theme,
     today: jiff::civil::Date,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    render_selected(site, theme, today, &Selection::everything())
+}
+
+/// Every page of the site.
+fn pages(site: &Site) -> Vec<Page<'_>> {
     let mut pages = vec![Page::Portfolio, Page::Playbooks, Page::NotFound];
     pages.extend(Tier::ALL.map(Page::Tier));
     for p in &site.partners {
@@ -448,7 +493,31 @@ pub fn render(
         pages.push(Page::Worksheet(p));
     }
     pages.extend(site.playbooks.iter().map(Page::Playbook));
-    let rendered: Vec<Result<OutputFile, Vec<Diagnostic>>> = pages
+    pages
+}
+
+/// Renders the pages and files `selection` names, in parallel. Every file
+/// rendered is returned, sorted by path; files not selected are not.
+pub fn render_selected(
+    site: &Site,
+    theme: &Theme,
+    today: jiff::civil::Date,
+    selection: &Selection,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let all = pages(site);
+    let chosen: Vec<&Page> = all
+        .iter()
+        .filter(|page| {
+            selection.all
+                || match page {
+                    Page::Portfolio | Page::Playbooks | Page::Tier(_) => selection.lists,
+                    Page::Partner(p) | Page::Worksheet(p) => selection.partners.contains(&p.slug),
+                    Page::Playbook(pb) => selection.playbooks.contains(&pb.path),
+                    Page::NotFound => false,
+                }
+        })
+        .collect();
+    let rendered: Vec<Result<OutputFile, Vec<Diagnostic>>> = chosen
         .par_iter()
         .map(|page| render_page(site, theme, page, today))
         .collect();
@@ -464,28 +533,28 @@ pub fn render(
         crate::diagnostic::sort(&mut errors);
         return Err(errors);
     }
-    let html_pages: Vec<String> = files
-        .iter()
-        .filter(|f| f.path != "404.html")
-        .map(|f| f.path.clone())
-        .collect();
-    files.extend(feeds::files(site, &html_pages));
-    for f in &theme.static_files {
-        if !files.iter().any(|x| x.path == f.path) {
-            files.push(f.clone());
+    if selection.all || selection.lists {
+        let html_pages: Vec<String> = all
+            .iter()
+            .filter(|page| !matches!(page, Page::NotFound))
+            .map(|page| page_path(page).0)
+            .collect();
+        files.extend(feeds::files(site, &html_pages));
+    }
+    if selection.all || selection.statics {
+        for f in &theme.static_files {
+            if !files.iter().any(|x| x.path == f.path) {
+                files.push(f.clone());
+            }
         }
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
 
-fn render_page(
-    site: &Site,
-    theme: &Theme,
-    page: &Page,
-    today: jiff::civil::Date,
-) -> Result<OutputFile, Vec<Diagnostic>> {
-    let (path, template, kind) = match page {
+/// A page's output path, template, and kind.
+fn page_path(page: &Page) -> (String, &'static str, &'static str) {
+    match page {
         Page::Portfolio => ("index.html".to_string(), "index.html", "portfolio"),
         Page::Partner(p) => (
             format!("partners/{}/index.html", p.slug),
@@ -509,7 +578,16 @@ fn render_page(
         ),
         Page::Tier(t) => (format!("tiers/{t}/index.html"), "tier.html", "tier"),
         Page::NotFound => ("404.html".to_string(), "404.html", "404"),
-    };
+    }
+}
+
+fn render_page(
+    site: &Site,
+    theme: &Theme,
+    page: &Page,
+    today: jiff::civil::Date,
+) -> Result<OutputFile, Vec<Diagnostic>> {
+    let (path, template, kind) = page_path(page);
     let root = match page {
         // a 404 page is served at any depth: with a base URL its links can
         // be absolute paths; without one they work at the top level

@@ -1,14 +1,13 @@
 //! `goal-without-market`: a revenue goal with no target market to earn it in.
 
-use super::Finding;
+use super::{Finding, Scope};
 use crate::diagnostic::Code;
 use crate::site::Site;
 use crate::yaml::{Issue, Seg, Target};
 
 /// Fires for every partner with `revenue_goal` and no `target_market`.
-pub fn check(site: &Site, _today: jiff::civil::Date) -> Vec<Finding> {
-    site.partners
-        .iter()
+pub fn check(site: &Site, _today: jiff::civil::Date, scope: &Scope) -> Vec<Finding> {
+    scope.partners(site)
         .filter(|p| p.revenue_goal.is_some() && p.target_market.is_none())
         .map(|p| {
             let issue = Issue::new(

@@ -1,7 +1,7 @@
 //! `broken-link`: an `@/` link, or a playbook's `partners` entry, that
 //! names no published page.
 
-use super::Finding;
+use super::{Finding, Scope};
 use crate::decode::did_you_mean;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::markdown;
@@ -16,9 +16,9 @@ fn message(dest: &str) -> String {
 }
 
 /// Checks every Markdown field of every partner and every playbook.
-pub fn check(site: &Site) -> Vec<Finding> {
+pub fn check(site: &Site, scope: &Scope) -> Vec<Finding> {
     let mut out = Vec::new();
-    for partner in &site.partners {
+    for partner in scope.partners(site) {
         for (path, text) in partner.markdown_fields() {
             for (dest, _) in markdown::internal_links(text) {
                 if site.targets.resolve(&dest).is_none() {
@@ -35,7 +35,7 @@ pub fn check(site: &Site) -> Vec<Finding> {
             }
         }
     }
-    if let Some(source) = site.config_source {
+    if let Some(source) = site.config_source.filter(|&s| scope.has(s)) {
         for tier in crate::record::Tier::ALL {
             for (topic, rule) in &site.config.tier(tier).rules_of_engagement {
                 for (dest, _) in markdown::internal_links(rule) {
@@ -63,7 +63,7 @@ pub fn check(site: &Site) -> Vec<Finding> {
         }
     }
     let slugs: Vec<&str> = site.partners.iter().map(|p| p.slug.as_str()).collect();
-    for pb in &site.playbooks {
+    for pb in scope.playbooks(site) {
         let file = &site.sources[pb.source];
         for (i, slug) in pb.partners.iter().enumerate() {
             if !site.targets.partners.contains(slug) {

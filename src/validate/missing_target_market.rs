@@ -1,16 +1,15 @@
 //! `missing-target-market`: a strategic or tactical partner that names no
 //! market to go after together.
 
-use super::Finding;
+use super::{Finding, Scope};
 use crate::diagnostic::Code;
 use crate::record::Tier;
 use crate::site::Site;
 use crate::yaml::{Issue, Seg, Target};
 
 /// Fires for strategic and tactical partners without `target_market`.
-pub fn check(site: &Site, _today: jiff::civil::Date) -> Vec<Finding> {
-    site.partners
-        .iter()
+pub fn check(site: &Site, _today: jiff::civil::Date, scope: &Scope) -> Vec<Finding> {
+    scope.partners(site)
         .filter(|p| p.tier != Tier::Casual && p.target_market.is_none())
         .map(|p| {
             let issue = Issue::new(

@@ -1,11 +1,13 @@
 //! Checks that need the whole site: `@/` links, and the lints. One rule per
 //! file; each returns findings, and this module places them in the text.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
 
 use crate::config::Level;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::playbook::Playbook;
+use crate::record::Partner;
 use crate::site::Site;
 use crate::yaml::{self, Issue};
 
@@ -48,8 +50,43 @@ impl Finding {
     }
 }
 
+/// Which files a run checks: all of them, or (for `serve`'s incremental
+/// rebuilds) only some. Whole-site rules like `tier-over-capacity` run in
+/// every scope.
+#[derive(Debug, Clone)]
+pub enum Scope {
+    /// Every file.
+    All,
+    /// Only the files with these indexes in the site's sources.
+    Sources(HashSet<usize>),
+}
+
+impl Scope {
+    /// Whether the file `source` is checked.
+    pub fn has(&self, source: usize) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Sources(set) => set.contains(&source),
+        }
+    }
+
+    /// The partners whose records are checked.
+    pub fn partners<'s>(&'s self, site: &'s Site) -> impl Iterator<Item = &'s Partner> + 's {
+        site.partners.iter().filter(|p| self.has(p.source))
+    }
+
+    /// The playbooks that are checked.
+    pub fn playbooks<'s>(&'s self, site: &'s Site) -> impl Iterator<Item = &'s Playbook> + 's {
+        site.playbooks.iter().filter(|p| self.has(p.source))
+    }
+}
+
+/// The codes whose findings depend on the whole site, not one file: an
+/// incremental run replaces all of them.
+pub const WHOLE_SITE: [Code; 1] = [Code::TierOverCapacity];
+
 /// What a lint rule looks like.
-type Rule = fn(&Site, jiff::civil::Date) -> Vec<Finding>;
+type Rule = fn(&Site, jiff::civil::Date, &Scope) -> Vec<Finding>;
 
 /// The lints, each with its code, so a lint set to `allow` costs nothing.
 const LINTS: [(Code, Rule); 7] = [
@@ -62,12 +99,12 @@ const LINTS: [(Code, Rule); 7] = [
     (Code::ReviewOverdue, review_overdue::check),
 ];
 
-/// Runs every site-wide check and lint on `site`.
-pub fn run(site: &Site, today: jiff::civil::Date) -> Vec<Diagnostic> {
-    let mut findings = links::check(site);
+/// Runs every site-wide check and lint on the files of `scope`.
+pub fn run(site: &Site, today: jiff::civil::Date, scope: &Scope) -> Vec<Diagnostic> {
+    let mut findings = links::check(site, scope);
     for (code, rule) in LINTS {
         if site.config.lint_level(code) != Level::Allow {
-            findings.extend(rule(site, today));
+            findings.extend(rule(site, today, scope));
         }
     }
     place(site, findings)

@@ -1,16 +1,15 @@
 //! `no-commitments`: a strategic or tactical partnership that nobody puts
 //! resources into.
 
-use super::Finding;
+use super::{Finding, Scope};
 use crate::diagnostic::Code;
 use crate::record::Tier;
 use crate::site::Site;
 use crate::yaml::{Issue, Seg, Target};
 
 /// Fires for strategic and tactical partners with no commitment on either side.
-pub fn check(site: &Site, _today: jiff::civil::Date) -> Vec<Finding> {
-    site.partners
-        .iter()
+pub fn check(site: &Site, _today: jiff::civil::Date, scope: &Scope) -> Vec<Finding> {
+    scope.partners(site)
         .filter(|p| p.tier != Tier::Casual && p.commitments.ours.is_empty() && p.commitments.theirs.is_empty())
         .map(|p| {
             let issue = Issue::new(

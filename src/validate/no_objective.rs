@@ -1,14 +1,13 @@
 //! `no-objective`: a partnership with no stated reason to invest in it.
 
-use super::Finding;
+use super::{Finding, Scope};
 use crate::diagnostic::Code;
 use crate::site::Site;
 use crate::yaml::{Issue, Seg, Target};
 
 /// Fires for every partner without an objective.
-pub fn check(site: &Site, _today: jiff::civil::Date) -> Vec<Finding> {
-    site.partners
-        .iter()
+pub fn check(site: &Site, _today: jiff::civil::Date, scope: &Scope) -> Vec<Finding> {
+    scope.partners(site)
         .filter(|p| p.objectives.is_empty())
         .map(|p| {
             let issue = Issue::new(

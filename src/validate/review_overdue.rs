@@ -1,6 +1,6 @@
 //! `review-overdue`: the last review is older than the review cadence.
 
-use super::Finding;
+use super::{Finding, Scope};
 use crate::diagnostic::Code;
 use crate::record::{DEFAULT_REVIEW_DAYS, Status};
 use crate::site::Site;
@@ -15,9 +15,9 @@ pub fn due(review: &crate::record::Review) -> Option<jiff::civil::Date> {
 }
 
 /// Fires for partners (not ended ones) whose review is past due on `today`.
-pub fn check(site: &Site, today: jiff::civil::Date) -> Vec<Finding> {
+pub fn check(site: &Site, today: jiff::civil::Date, scope: &Scope) -> Vec<Finding> {
     let mut out = Vec::new();
-    for p in site.partners.iter().filter(|p| p.status != Status::Ended) {
+    for p in scope.partners(site).filter(|p| p.status != Status::Ended) {
         let Some(review) = &p.review else { continue };
         let (Some(last), Some(due)) = (review.last, due(review)) else {
             continue;

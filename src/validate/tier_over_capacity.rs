@@ -1,15 +1,18 @@
 //! `tier-over-capacity`: a tier holds more partners than it can serve
 //! ("everyone's strategic").
 
-use super::Finding;
+use super::{Finding, Scope};
 use crate::diagnostic::Code;
 use crate::record::{Status, Tier};
 use crate::site::Site;
 use crate::yaml::{Issue, Seg, Target};
 
+/// Whole-site: it runs in every scope, since any partner's change can
+/// move a tier over or under its capacity.
+///
 /// Fires once per over-full tier, at the first partner past capacity.
 /// Ended partnerships do not take up a place.
-pub fn check(site: &Site, _today: jiff::civil::Date) -> Vec<Finding> {
+pub fn check(site: &Site, _today: jiff::civil::Date, _scope: &Scope) -> Vec<Finding> {
     let mut out = Vec::new();
     for tier in Tier::ALL {
         let Some(max) = site.config.tier(tier).max_partners else {

@@ -1,7 +1,7 @@
 //! `vague-language`: a benefit or `together` that leans on a phrase that
 //! says nothing ("synergy", "win-win").
 
-use super::Finding;
+use super::{Finding, Scope};
 use crate::diagnostic::Code;
 use crate::site::Site;
 use crate::yaml::{Issue, Seg, Target};
@@ -56,9 +56,9 @@ fn find_in(text: &str, phrase: &str, ascii: bool) -> Option<(usize, usize)> {
 
 /// Fires for each vague phrase in a partner's `together`, `partner_benefit`
 /// and `customer_benefit`.
-pub fn check(site: &Site, _today: jiff::civil::Date) -> Vec<Finding> {
+pub fn check(site: &Site, _today: jiff::civil::Date, scope: &Scope) -> Vec<Finding> {
     let mut out = Vec::new();
-    for p in &site.partners {
+    for p in scope.partners(site) {
         let prop = &p.proposition;
         let fields = [
             (

@@ -10,3 +10,4 @@ mod lints;
 mod output;
 mod pages;
 mod safety;
+mod serve;

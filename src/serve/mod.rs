@@ -1,0 +1,429 @@
+//! `partnerbook serve`: the site built in memory, served over HTTP, and
+//! rebuilt and reloaded whenever a file changes.
+//!
+//! Three kinds of thread: the rebuild loop (the caller's), which owns the
+//! [`session::Session`] and takes file events from `notify`; one thread
+//! accepting connections; and one per request (an open page's event stream
+//! holds its thread until the page goes away).
+
+pub mod http;
+pub mod session;
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::{Arc, PoisonError};
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use notify::{RecursiveMode, Watcher as _};
+
+use crate::diagnostic::{self, Diagnostic, Severity};
+use crate::render::{OutputFile, Selection};
+use crate::site::BuildOptions;
+use crate::term;
+use http::Shared;
+use session::{Session, Update};
+
+/// The port `serve` tries first.
+pub const DEFAULT_PORT: u16 = 4411;
+
+/// How long the file events of one save may take: editors that write a
+/// temporary file and rename it over the original send several events
+/// within a millisecond or two.
+const QUIET: Duration = Duration::from_millis(10);
+
+/// The longest a burst of events (a `git checkout`, say) is collected
+/// before rebuilding.
+const BURST: Duration = Duration::from_millis(250);
+
+/// What the rebuild loop is told.
+#[derive(Debug)]
+pub enum Message {
+    /// These paths changed.
+    Changed(Vec<PathBuf>),
+    /// The watcher failed.
+    WatchError(String),
+    /// Ctrl-C: stop.
+    Stop,
+}
+
+/// Where and how to serve.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// What to build.
+    pub build: BuildOptions,
+    /// The address to listen on.
+    pub interface: IpAddr,
+    /// The port the user asked for, or `None` for the first free one from
+    /// [`DEFAULT_PORT`].
+    pub port: Option<u16>,
+    /// Whether to open a browser.
+    pub open: bool,
+}
+
+/// Binds the listener: exactly `port` when given, else the first free port
+/// from 4411.
+pub fn bind(interface: IpAddr, port: Option<u16>) -> anyhow::Result<TcpListener> {
+    match port {
+        Some(port) => TcpListener::bind(SocketAddr::new(interface, port)).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::AddrInUse {
+                anyhow::anyhow!(
+                    "port {port} on {interface} is already in use\n  help: stop the program using it, pick another port with `-p`, or leave `-p` out to use the next free port from {DEFAULT_PORT}"
+                )
+            } else {
+                anyhow::anyhow!("cannot listen on {interface} port {port}: {e}")
+            }
+        }),
+        None => {
+            let mut last = None;
+            for port in DEFAULT_PORT..DEFAULT_PORT.saturating_add(100) {
+                match TcpListener::bind(SocketAddr::new(interface, port)) {
+                    Ok(listener) => return Ok(listener),
+                    Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => last = Some(e),
+                    Err(e) => return Err(e).with_context(|| format!("cannot listen on {interface} port {port}")),
+                }
+            }
+            Err(anyhow::anyhow!(
+                "ports {DEFAULT_PORT} to {} on {interface} are all in use ({})\n  help: pick a free port with `-p`",
+                DEFAULT_PORT + 99,
+                last.map_or_else(String::new, |e| e.to_string())
+            ))
+        }
+    }
+}
+
+/// Serves the site until Ctrl-C. Returns the exit code.
+pub fn run(opts: ServeOptions) -> anyhow::Result<u8> {
+    let listener = bind(opts.interface, opts.port)?;
+    let addr = listener
+        .local_addr()
+        .context("cannot read the listening address")?;
+    let server = Arc::new(
+        tiny_http::Server::from_listener(listener, None)
+            .map_err(|e| anyhow::anyhow!("cannot start the HTTP server: {e}"))?,
+    );
+    let (tx, rx) = mpsc::channel();
+    {
+        let tx = tx.clone();
+        ctrlc::set_handler(move || {
+            let _ = tx.send(Message::Stop);
+        })
+        .context("cannot handle Ctrl-C")?;
+    }
+    let root = opts.build.root.clone();
+    let mut watcher = Watch::new(&root, tx)?;
+
+    let started = Instant::now();
+    let (mut session, update) = Session::open(opts.build.clone());
+    watcher.watch_theme(&session.site().config.theme);
+    let shared = Arc::new(Shared::default());
+    let mut was_failed = false;
+    apply(&mut session, &shared, update, &mut was_failed, started, "");
+
+    {
+        let server = Arc::clone(&server);
+        let shared = Arc::clone(&shared);
+        std::thread::spawn(move || {
+            for request in server.incoming_requests() {
+                let shared = Arc::clone(&shared);
+                std::thread::spawn(move || http::handle(&shared, request));
+            }
+        });
+    }
+    let host = match addr.ip() {
+        ip if ip.is_unspecified() => "127.0.0.1".to_string(),
+        IpAddr::V6(ip) => format!("[{ip}]"),
+        IpAddr::V4(ip) => ip.to_string(),
+    };
+    let url = format!("http://{host}:{}{}", addr.port(), mount_of(&session));
+    {
+        use std::io::Write as _;
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "serving {url} (press Ctrl-C to stop)");
+        let _ = out.flush();
+    }
+    if !opts.interface.is_loopback() {
+        term::status(&format!(
+            "warning: listening on {}, so other machines can read the site",
+            opts.interface
+        ));
+    }
+    if opts.open {
+        open_browser(&url);
+    }
+
+    while let Some(changed) = collect(&rx, &mut watcher) {
+        if !session.relevant(&changed) {
+            continue;
+        }
+        let started = Instant::now();
+        let theme = session.site().config.theme.clone();
+        let what = describe(&root, &changed);
+        let update = session.update(&changed);
+        if session.site().config.theme != theme {
+            watcher.watch_theme(&session.site().config.theme);
+        }
+        apply(
+            &mut session,
+            &shared,
+            update,
+            &mut was_failed,
+            started,
+            &what,
+        );
+    }
+    server.unblock();
+    term::status("stopped; nothing was written");
+    Ok(crate::cmd::exit::OK)
+}
+
+/// Waits for the next burst of changes: returns when no event came for
+/// [`QUIET`] (or after [`BURST`]); `None` on Ctrl-C.
+fn collect(rx: &Receiver<Message>, watcher: &mut Watch) -> Option<Vec<PathBuf>> {
+    let mut changed = Vec::new();
+    let mut first: Option<Instant> = None;
+    loop {
+        let message = match first {
+            None => rx.recv().ok()?,
+            Some(at) => {
+                let left = BURST.saturating_sub(at.elapsed()).min(QUIET);
+                match rx.recv_timeout(left) {
+                    Ok(m) => m,
+                    Err(RecvTimeoutError::Timeout) => return Some(changed),
+                    Err(RecvTimeoutError::Disconnected) => return None,
+                }
+            }
+        };
+        match message {
+            Message::Stop => return None,
+            Message::WatchError(e) => term::status(&format!("warning: watching files: {e}")),
+            Message::Changed(paths) => {
+                for path in paths {
+                    watcher.noticed(&path);
+                    if !changed.contains(&path) {
+                        changed.push(path);
+                    }
+                }
+                first.get_or_insert_with(Instant::now);
+            }
+        }
+    }
+}
+
+/// Prints the update's diagnostics, renders it phase by phase, publishes
+/// each phase and tells open pages to reload.
+fn apply(
+    session: &mut Session,
+    shared: &Shared,
+    update: Update,
+    was_failed: &mut bool,
+    started: Instant,
+    what: &str,
+) {
+    let mount = mount_of(session);
+    shared
+        .served
+        .write()
+        .unwrap_or_else(PoisonError::into_inner)
+        .mount = mount;
+    term::diagnostics(&update.diagnostics, crate::cli::Format::Human);
+    if update.failed() {
+        fail(shared, &update.diagnostics, was_failed);
+        return;
+    }
+    let mut pages = 0;
+    let result = session.render(update, |selection, files| {
+        pages += files.iter().filter(|f| f.path.ends_with(".html")).count();
+        publish(shared, selection, files);
+    });
+    if let Err(errors) = result {
+        term::diagnostics(&errors, crate::cli::Format::Human);
+        fail(shared, session.diagnostics(), was_failed);
+        return;
+    }
+    {
+        let mut served = shared
+            .served
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        served.errors = None;
+    }
+    if std::mem::take(was_failed) {
+        shared.reload(&[], true);
+    }
+    let warnings = session
+        .diagnostics()
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
+    let site = session.site();
+    term::status(&format!(
+        "{}{} ({}, {}) with {} in {} ms",
+        if what.is_empty() {
+            String::new()
+        } else {
+            format!("{what}: ")
+        },
+        if what.is_empty() {
+            format!("built {}", diagnostic::plural(pages, "page"))
+        } else {
+            format!("rendered {}", diagnostic::plural(pages, "page"))
+        },
+        diagnostic::plural(site.partners.len(), "partner"),
+        diagnostic::plural(site.playbooks.len(), "playbook"),
+        diagnostic::plural(warnings, "warning"),
+        started.elapsed().as_millis()
+    ));
+}
+
+/// Shows `diagnostics` on every page, keeping the last good build.
+fn fail(shared: &Shared, diagnostics: &[Diagnostic], was_failed: &mut bool) {
+    let mut text: String = diagnostics
+        .iter()
+        .map(|d| format!("{}\n\n", d.to_human(false)))
+        .collect();
+    text.push_str(&format!(
+        "{}; serving the last good build",
+        diagnostic::count_summary(diagnostics)
+    ));
+    term::status(&format!(
+        "build failed: {}; still serving the last good build",
+        diagnostic::count_summary(diagnostics)
+    ));
+    shared
+        .served
+        .write()
+        .unwrap_or_else(PoisonError::into_inner)
+        .errors = Some(text);
+    *was_failed = true;
+    shared.reload(&[], true);
+}
+
+/// Puts rendered files in place and then tells the pages showing them to
+/// reload.
+fn publish(shared: &Shared, selection: &Selection, files: Vec<OutputFile>) {
+    let paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
+    {
+        let mut served = shared
+            .served
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        let incoming: HashMap<String, Arc<Vec<u8>>> = files
+            .into_iter()
+            .map(|f| (f.path, Arc::new(f.bytes)))
+            .collect();
+        if selection.all {
+            served.files = incoming; // pages that are gone go too
+        } else {
+            served.files.extend(incoming);
+        }
+    }
+    shared.reload(&paths, selection.all);
+}
+
+/// base_url's path, where the site is mounted.
+fn mount_of(session: &Session) -> String {
+    session
+        .site()
+        .config
+        .base_url
+        .as_deref()
+        .and_then(|u| u.split_once("://").map(|(_, rest)| rest))
+        .and_then(|rest| rest.find('/').map(|i| rest[i..].to_string()))
+        .filter(|p| p.ends_with('/'))
+        .unwrap_or_else(|| "/".to_string())
+}
+
+/// "content/partners/x.yaml" or "3 files".
+fn describe(root: &Path, changed: &[PathBuf]) -> String {
+    match changed {
+        [one] => one
+            .strip_prefix(root)
+            .map_or_else(|_| one.display().to_string(), |p| p.display().to_string()),
+        many => format!("{} changes", many.len()),
+    }
+}
+
+fn open_browser(url: &str) {
+    let (program, args): (&str, Vec<&str>) = if cfg!(target_os = "macos") {
+        ("open", vec![url])
+    } else if cfg!(windows) {
+        ("cmd", vec!["/C", "start", "", url])
+    } else {
+        ("xdg-open", vec![url])
+    };
+    if let Err(e) = std::process::Command::new(program)
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+    {
+        term::status(&format!(
+            "warning: cannot open a browser ({program}: {e}); open {url} yourself"
+        ));
+    }
+}
+
+/// The file watcher: the site's folders, added as they appear.
+struct Watch {
+    watcher: notify::RecommendedWatcher,
+    root: PathBuf,
+    watched: Vec<PathBuf>,
+}
+
+impl Watch {
+    fn new(root: &Path, tx: mpsc::Sender<Message>) -> anyhow::Result<Watch> {
+        let watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+            let message = match event {
+                Ok(event) if event.kind.is_access() => return,
+                Ok(event) => Message::Changed(event.paths),
+                Err(e) => Message::WatchError(e.to_string()),
+            };
+            let _ = tx.send(message);
+        })
+        .context("cannot watch the site's files")?;
+        let mut watch = Watch {
+            watcher,
+            root: root.to_path_buf(),
+            watched: Vec::new(),
+        };
+        // the root itself, not recursively: partnerbook.yaml, and folders
+        // that appear later
+        watch
+            .watcher
+            .watch(root, RecursiveMode::NonRecursive)
+            .with_context(|| format!("cannot watch {}", root.display()))?;
+        for dir in ["content", "templates", "static"] {
+            watch.add(&root.join(dir));
+        }
+        Ok(watch)
+    }
+
+    /// Watches the theme's folder too.
+    fn watch_theme(&mut self, theme: &str) {
+        self.add(&self.root.join("themes").join(theme));
+    }
+
+    /// Starts watching a folder of the site that was just created.
+    fn noticed(&mut self, path: &Path) {
+        let top = ["content", "templates", "static"]
+            .iter()
+            .any(|d| path == self.root.join(d));
+        let themes = path.starts_with(self.root.join("themes"));
+        if (top || themes) && path.is_dir() {
+            self.add(path);
+        }
+    }
+
+    fn add(&mut self, dir: &Path) {
+        if !dir.is_dir() || self.watched.iter().any(|w| dir.starts_with(w)) {
+            return;
+        }
+        match self.watcher.watch(dir, RecursiveMode::Recursive) {
+            Ok(()) => self.watched.push(dir.to_path_buf()),
+            Err(e) => term::status(&format!("warning: cannot watch {}: {e}", dir.display())),
+        }
+    }
+}

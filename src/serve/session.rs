@@ -1,0 +1,434 @@
+//! A site kept in memory between rebuilds: `serve`'s half of the pipeline.
+//!
+//! It runs the same functions as `build` (`site::read`, `site::put_together`,
+//! `validate::run`, `render::render_selected`), but keeps every file's read
+//! and every page's output, so that a change to one record re-reads one
+//! file, re-checks one file (plus the whole-site rules), and re-renders the
+//! pages that show it. Anything that can move pages or links (a file added,
+//! removed or renamed, a draft flag, the configuration) rebuilds the whole
+//! site, still reusing every unchanged file's read.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::Path;
+
+use crate::config;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::render::{self, OutputFile, Selection, Theme};
+use crate::site::{self, BuildOptions, Reads, Site};
+use crate::validate::{self, Scope, WHOLE_SITE};
+use crate::walk;
+
+/// What a changed path is to the site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    /// partnerbook.yaml.
+    Config,
+    /// A partner record.
+    Partner,
+    /// A playbook.
+    Playbook,
+    /// Something below content/ that is not a file the walk reads (a
+    /// folder, say): the whole content is walked again.
+    Content,
+    /// A template of the site or the theme.
+    Template,
+    /// A static file of the site or the theme.
+    Static,
+}
+
+/// What `path` (relative to the root, `/`-separated) is to a site using
+/// `theme`, or `None` when it does not matter (editor swap files, the
+/// output, anything else).
+pub fn classify(rel: &str, theme: &str, is_dir: bool) -> Option<Kind> {
+    if rel == config::FILE_NAME {
+        return Some(Kind::Config);
+    }
+    let ignored = rel
+        .split('/')
+        .any(|part| part.starts_with('.') || part.ends_with('~') || part.ends_with(".swp"));
+    if ignored {
+        return None;
+    }
+    let ext = || {
+        rel.rsplit_once('.')
+            .filter(|(_, e)| !e.contains('/'))
+            .map(|(_, e)| e.to_ascii_lowercase())
+    };
+    if let Some(rest) = rel.strip_prefix("content/") {
+        return match ext().as_deref() {
+            _ if is_dir => Some(Kind::Content),
+            Some("yaml" | "yml") if rest.starts_with("partners/") => Some(Kind::Partner),
+            Some("md") if rest.starts_with("playbooks/") => Some(Kind::Playbook),
+            // not a content file; a folder that is gone is `Kind::Content`
+            // too, but only the session knows it was one
+            _ => None,
+        };
+    }
+    let in_theme = rel
+        .strip_prefix("themes/")
+        .and_then(|r| r.strip_prefix(theme))
+        .and_then(|r| r.strip_prefix('/'));
+    let below = in_theme.unwrap_or(rel);
+    if below.starts_with("templates/") || below == "templates" {
+        Some(Kind::Template)
+    } else if below.starts_with("static/") || below == "static" {
+        Some(Kind::Static)
+    } else {
+        None
+    }
+}
+
+/// The result of a rebuild.
+#[derive(Debug)]
+pub struct Update {
+    /// Every diagnostic of the site now, sorted.
+    pub diagnostics: Vec<Diagnostic>,
+    /// What to render, in order: the changed pages themselves first, then
+    /// the lists and everything else. Empty when the site has errors (the
+    /// last good output stays) or nothing visible changed.
+    pub phases: Vec<Selection>,
+}
+
+impl Update {
+    /// Whether the site has errors.
+    pub fn failed(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+    }
+}
+
+/// A site in memory.
+pub struct Session {
+    opts: BuildOptions,
+    reads: Reads,
+    /// Where each content file is: partner or playbook, and its position
+    /// in `reads` (which is also its index in `site.sources`, playbooks
+    /// after partners).
+    index: HashMap<String, (Kind, usize)>,
+    site: Site,
+    duplicates: Vec<Diagnostic>,
+    checks: Vec<Diagnostic>,
+    theme: Result<Theme, Vec<Diagnostic>>,
+    diagnostics: Vec<Diagnostic>,
+    /// What has changed since the output was last rendered.
+    pending: Selection,
+}
+
+impl Session {
+    /// Reads, checks and plans the rendering of the whole site.
+    pub fn open(opts: BuildOptions) -> (Session, Update) {
+        let reads = site::read(&opts, None, &|_| true);
+        let assembled = site::put_together(&opts, reads.clone());
+        let theme = render::load_theme(&assembled.site);
+        let mut session = Session {
+            index: index(&reads),
+            reads,
+            site: assembled.site,
+            duplicates: assembled.duplicates,
+            checks: assembled.checks,
+            theme,
+            diagnostics: Vec::new(),
+            pending: Selection::everything(),
+            opts,
+        };
+        let update = session.plan(&Selection::default());
+        (session, update)
+    }
+
+    /// The site as it is now.
+    pub fn site(&self) -> &Site {
+        &self.site
+    }
+
+    /// The site's root folder.
+    pub fn root(&self) -> &Path {
+        &self.opts.root
+    }
+
+    /// Whether any of `paths` matters to the site.
+    pub fn relevant(&self, paths: &[std::path::PathBuf]) -> bool {
+        paths.iter().any(|path| self.kind_of(path).is_some())
+    }
+
+    /// What `path` (absolute, or relative to the root) is to the site, and
+    /// its path relative to the root.
+    fn kind_of(&self, path: &Path) -> Option<(Kind, String)> {
+        let rel = match path.strip_prefix(&self.opts.root) {
+            Ok(rel) => rel,
+            Err(_) if path.is_relative() => path,
+            Err(_) => return None,
+        };
+        let rel = walk::relative(Path::new(""), rel);
+        let kind = classify(&rel, &self.site.config.theme, path.is_dir()).or_else(|| {
+            // a folder that held content files and is gone now
+            let folder = format!("{rel}/");
+            (rel.starts_with("content/")
+                && self.index.keys().any(|known| known.starts_with(&folder)))
+            .then_some(Kind::Content)
+        })?;
+        Some((kind, rel))
+    }
+
+    /// Takes in changes to the files at `paths` (absolute, or relative to
+    /// the root) and says what to render.
+    pub fn update(&mut self, paths: &[std::path::PathBuf]) -> Update {
+        let mut changed: BTreeSet<(Kind, String)> = BTreeSet::new();
+        for path in paths {
+            changed.extend(self.kind_of(path));
+        }
+        if changed.is_empty() {
+            return Update {
+                diagnostics: self.diagnostics.clone(),
+                phases: Vec::new(),
+            };
+        }
+        let kinds: HashSet<Kind> = changed.iter().map(|(k, _)| *k).collect();
+        let content: Vec<&(Kind, String)> = changed
+            .iter()
+            .filter(|(k, _)| matches!(k, Kind::Partner | Kind::Playbook))
+            .collect();
+        let mut direct = Selection::default();
+        let mut rest = Selection::default();
+        let structural = kinds.contains(&Kind::Config)
+            || kinds.contains(&Kind::Content)
+            || !self.duplicates.is_empty()
+            || !content.is_empty() && !self.patch(&content, &mut direct, &mut rest);
+        if structural {
+            let rels: HashSet<String> = changed.iter().map(|(_, r)| r.clone()).collect();
+            self.reload(&rels);
+            rest = Selection::everything();
+        }
+        if kinds.contains(&Kind::Template) || kinds.contains(&Kind::Static) || structural {
+            self.theme = render::load_theme(&self.site);
+            if kinds.contains(&Kind::Template) {
+                rest = Selection::everything();
+            } else {
+                rest.statics = true;
+            }
+        }
+        self.pending.merge(direct.clone());
+        self.pending.merge(rest);
+        self.plan(&direct)
+    }
+
+    /// Re-reads the content files in `content` and patches them into the
+    /// site in place, selecting the pages they show on. Returns false, with
+    /// nothing changed, when the change moves pages or links (a file added
+    /// or removed, a draft flag flipped): then the whole site is reloaded.
+    fn patch(
+        &mut self,
+        content: &[&(Kind, String)],
+        direct: &mut Selection,
+        rest: &mut Selection,
+    ) -> bool {
+        let mut partners = Vec::new();
+        let mut playbooks = Vec::new();
+        for (kind, rel) in content {
+            let Some(&(known, at)) = self.index.get(rel.as_str()) else {
+                return false; // a new file
+            };
+            if known != *kind || !Path::new(&self.opts.root).join(rel).is_file() {
+                return false; // removed, or replaced by a folder
+            }
+            match kind {
+                Kind::Partner => {
+                    let (entry, old) = &self.reads.partners[at];
+                    let new = site::read_partner(entry, self.opts.drafts);
+                    if new.item.is_some() != old.item.is_some() {
+                        return false;
+                    }
+                    partners.push((at, new));
+                }
+                _ => {
+                    let (entry, old) = &self.reads.playbooks[at];
+                    let new = site::read_playbook(entry, self.opts.drafts);
+                    if new.item.is_some() != old.item.is_some() {
+                        return false;
+                    }
+                    playbooks.push((at, new));
+                }
+            }
+        }
+        let offset = self.reads.partners.len();
+        let mut sources = HashSet::new();
+        let mut resort_partners = false;
+        let mut resort_playbooks = false;
+        for (at, new) in partners {
+            sources.insert(at);
+            self.site.sources[at] = new.file.clone();
+            if let Some(mut partner) = new.item.clone() {
+                partner.source = at;
+                let slug = partner.slug.clone();
+                let i = self.site.by_slug[&slug];
+                let old = std::mem::replace(&mut self.site.partners[i], partner);
+                let new = &self.site.partners[i];
+                resort_partners |= old.tier != new.tier || old.name != new.name;
+                direct.partners.insert(slug.clone());
+                rest.lists = true;
+                for pb in &self.site.playbooks {
+                    if pb.partners.contains(&slug) {
+                        rest.playbooks.insert(pb.path.clone());
+                    }
+                }
+            }
+            self.reads.partners[at].1 = new;
+        }
+        for (at, new) in playbooks {
+            let source = offset + at;
+            sources.insert(source);
+            self.site.sources[source] = new.file.clone();
+            if let Some(mut playbook) = new.item.clone() {
+                playbook.source = source;
+                let i = self
+                    .site
+                    .playbooks
+                    .iter()
+                    .position(|p| p.source == source)
+                    .expect("an unchanged playbook keeps its place");
+                let old = std::mem::replace(&mut self.site.playbooks[i], playbook);
+                let new = &self.site.playbooks[i];
+                resort_playbooks |= old.weight != new.weight || old.title != new.title;
+                direct.playbooks.insert(new.path.clone());
+                rest.lists = true;
+                // the partner pages listing it, before and after
+                let tiers: HashSet<_> = old.tiers.iter().chain(&new.tiers).collect();
+                let named: HashSet<&String> = old.partners.iter().chain(&new.partners).collect();
+                for p in &self.site.partners {
+                    if tiers.contains(&p.tier) || named.contains(&p.slug) {
+                        rest.partners.insert(p.slug.clone());
+                    }
+                }
+                resort_playbooks |= old.tiers != new.tiers || old.partners != new.partners;
+            }
+            self.reads.playbooks[at].1 = new;
+        }
+        if resort_partners {
+            site::sort_partners(&mut self.site.partners);
+        }
+        if resort_playbooks {
+            site::sort_playbooks(&mut self.site.playbooks);
+        }
+        if resort_partners || resort_playbooks {
+            self.site.reindex();
+        }
+        // the checks: the changed files again, and the whole-site rules
+        let files: HashSet<&str> = sources
+            .iter()
+            .map(|&s| self.site.sources[s].path.as_str())
+            .collect();
+        self.checks
+            .retain(|d| !files.contains(d.file.as_str()) && !WHOLE_SITE.contains(&d.code));
+        self.checks.extend(validate::run(
+            &self.site,
+            self.opts.today,
+            &Scope::Sources(sources),
+        ));
+        true
+    }
+
+    /// Reloads the whole site, re-reading only the files in `changed`.
+    fn reload(&mut self, changed: &HashSet<String>) {
+        let reads = site::read(&self.opts, Some(&self.reads), &|rel| changed.contains(rel));
+        let assembled = site::put_together(&self.opts, reads.clone());
+        self.index = index(&reads);
+        self.reads = reads;
+        self.site = assembled.site;
+        self.duplicates = assembled.duplicates;
+        self.checks = assembled.checks;
+    }
+
+    /// Gathers the diagnostics and, if there are no errors, says what to
+    /// render: the pages in `direct` first, then everything else pending.
+    fn plan(&mut self, direct: &Selection) -> Update {
+        let mut all: Vec<Diagnostic> = self.reads.diagnostics().cloned().collect();
+        all.extend(self.duplicates.iter().cloned());
+        all.extend(self.checks.iter().cloned());
+        if let Err(theme) = &self.theme {
+            all.extend(theme.iter().cloned());
+        }
+        self.diagnostics = site::finish(all, &self.site.config, self.opts.deny_warnings);
+        let mut update = Update {
+            diagnostics: self.diagnostics.clone(),
+            phases: Vec::new(),
+        };
+        if update.failed() {
+            return update; // all stays pending
+        }
+        let pending = std::mem::take(&mut self.pending);
+        update.phases = if pending.all {
+            vec![pending]
+        } else {
+            let first = Selection {
+                partners: pending
+                    .partners
+                    .intersection(&direct.partners)
+                    .cloned()
+                    .collect(),
+                playbooks: pending
+                    .playbooks
+                    .intersection(&direct.playbooks)
+                    .cloned()
+                    .collect(),
+                ..Selection::default()
+            };
+            let mut later = pending;
+            later.partners.retain(|p| !first.partners.contains(p));
+            later.playbooks.retain(|p| !first.playbooks.contains(p));
+            [first, later]
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .collect()
+        };
+        update
+    }
+
+    /// Renders the phases of `update` in order, handing each phase's files
+    /// to `publish` as soon as they are rendered. On a template error it
+    /// stops: what was not rendered stays pending, and the errors join the
+    /// site's diagnostics.
+    pub fn render(
+        &mut self,
+        update: Update,
+        mut publish: impl FnMut(&Selection, Vec<OutputFile>),
+    ) -> Result<(), Vec<Diagnostic>> {
+        let mut phases = update.phases.into_iter();
+        while let Some(phase) = phases.next() {
+            let rendered = match &self.theme {
+                Ok(theme) => render::render_selected(&self.site, theme, self.opts.today, &phase),
+                Err(errors) => Err(errors.clone()),
+            };
+            match rendered {
+                Ok(files) => publish(&phase, files),
+                Err(errors) => {
+                    self.pending.merge(phase);
+                    phases.for_each(|p| self.pending.merge(p));
+                    self.diagnostics.extend(errors.iter().cloned());
+                    return Err(errors);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Every diagnostic of the site now (with render errors, if the last
+    /// render failed).
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+}
+
+/// Where each content file is in `reads`.
+fn index(reads: &Reads) -> HashMap<String, (Kind, usize)> {
+    let partners = reads
+        .partners
+        .iter()
+        .enumerate()
+        .map(|(i, (e, _))| (e.rel.clone(), (Kind::Partner, i)));
+    let playbooks = reads
+        .playbooks
+        .iter()
+        .enumerate()
+        .map(|(i, (e, _))| (e.rel.clone(), (Kind::Playbook, i)));
+    partners.chain(playbooks).collect()
+}
