@@ -15,6 +15,7 @@ pub mod markdown;
 pub mod playbook;
 pub mod record;
 pub mod render;
+pub mod scaffold;
 pub mod serve;
 pub mod site;
 pub mod source;

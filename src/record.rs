@@ -731,6 +731,8 @@ fn decode_influence_map(d: &mut Decoder, map: &Mapping) -> Vec<Person> {
     let path = vec![Seg::Key("influence_map".into())];
     let items = d.list(map, &[], "influence_map");
     let mut people: Vec<Person> = Vec::with_capacity(items.len());
+    // the entry each person came from, for relationship diagnostics
+    let mut entries: Vec<usize> = Vec::with_capacity(items.len());
     let mut seen = std::collections::HashMap::new();
     let help = "describe each person as a mapping: `- name: ...`, `title`, `influence`, `attitude`, `style`, `relationships`";
     for (i, item) in items.iter().enumerate() {
@@ -758,6 +760,7 @@ fn decode_influence_map(d: &mut Decoder, map: &Mapping) -> Vec<Person> {
                 "names must be unique within a record: merge the two entries, or tell the people apart (add an initial)",
             ));
         }
+        entries.push(i);
         people.push(Person {
             name,
             title: d.text(m, &p, "title"),
@@ -770,16 +773,7 @@ fn decode_influence_map(d: &mut Decoder, map: &Mapping) -> Vec<Person> {
     // relationships must name people of this map
     let mut names: Vec<&str> = people.iter().map(|p| p.name.as_str()).collect();
     names.dedup();
-    let mut entry = 0;
-    for (i, item) in items.iter().enumerate() {
-        let Some(m) = item.as_mapping() else { continue };
-        if m.get("name")
-            .is_none_or(|n| n.as_str().is_none_or(|s| s.trim().is_empty()))
-        {
-            continue;
-        }
-        let person = &people[entry];
-        entry += 1;
+    for (person, &i) in people.iter().zip(&entries) {
         for (k, other) in person.relationships.iter().enumerate() {
             if names.contains(&other.trim()) {
                 continue;

@@ -23,6 +23,7 @@ mod feeds;
 mod influence;
 
 pub use context::Views;
+pub use feeds::FeedCache;
 
 /// One file of the output.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -481,7 +482,13 @@ pub fn render(
     theme: &Theme,
     today: jiff::civil::Date,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    render_selected(site, theme, today, &Selection::everything())
+    render_selected(
+        site,
+        theme,
+        today,
+        &Selection::everything(),
+        &mut FeedCache::default(),
+    )
 }
 
 /// Every page of the site.
@@ -498,11 +505,14 @@ fn pages(site: &Site) -> Vec<Page<'_>> {
 
 /// Renders the pages and files `selection` names, in parallel. Every file
 /// rendered is returned, sorted by path; files not selected are not.
+/// `feeds` holds what partners.json and the search index need of each
+/// partner, from earlier renders.
 pub fn render_selected(
     site: &Site,
     theme: &Theme,
     today: jiff::civil::Date,
     selection: &Selection,
+    feeds: &mut FeedCache,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let all = pages(site);
     let chosen: Vec<&Page> = all
@@ -539,7 +549,7 @@ pub fn render_selected(
             .filter(|page| !matches!(page, Page::NotFound))
             .map(|page| page_path(page).0)
             .collect();
-        files.extend(feeds::files(site, &html_pages));
+        files.extend(feeds::files(site, &html_pages, feeds));
     }
     if selection.all || selection.statics {
         for f in &theme.static_files {

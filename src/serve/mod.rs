@@ -105,6 +105,10 @@ pub fn run(opts: ServeOptions) -> anyhow::Result<u8> {
             .map_err(|e| anyhow::anyhow!("cannot start the HTTP server: {e}"))?,
     );
     let (tx, rx) = mpsc::channel();
+    let inbox = Inbox {
+        rx,
+        early: std::collections::VecDeque::new(),
+    };
     {
         let tx = tx.clone();
         ctrlc::set_handler(move || {
@@ -119,8 +123,12 @@ pub fn run(opts: ServeOptions) -> anyhow::Result<u8> {
     let (mut session, update) = Session::open(opts.build.clone());
     watcher.watch_theme(&session.site().config.theme);
     let shared = Arc::new(Shared::default());
-    let mut was_failed = false;
-    apply(&mut session, &shared, update, &mut was_failed, started, "");
+    let mut rebuilds = Rebuilds {
+        shared: Arc::clone(&shared),
+        was_failed: false,
+        inbox,
+    };
+    rebuilds.apply(&mut session, update, started, "");
 
     {
         let server = Arc::clone(&server);
@@ -154,8 +162,8 @@ pub fn run(opts: ServeOptions) -> anyhow::Result<u8> {
         open_browser(&url);
     }
 
-    while let Some(changed) = collect(&rx, &mut watcher) {
-        if !session.relevant(&changed) {
+    while let Some(changed) = collect(&mut rebuilds.inbox, &mut watcher) {
+        if !session.relevant(&changed) && !session.has_pending() {
             continue;
         }
         let started = Instant::now();
@@ -165,31 +173,52 @@ pub fn run(opts: ServeOptions) -> anyhow::Result<u8> {
         if session.site().config.theme != theme {
             watcher.watch_theme(&session.site().config.theme);
         }
-        apply(
-            &mut session,
-            &shared,
-            update,
-            &mut was_failed,
-            started,
-            &what,
-        );
+        rebuilds.apply(&mut session, update, started, &what);
     }
     server.unblock();
     term::status("stopped; nothing was written");
     Ok(crate::cmd::exit::OK)
 }
 
+/// The rebuild loop's messages, with a look ahead: a rebuild asks whether
+/// more changes are already waiting, to put off work they would redo.
+struct Inbox {
+    rx: Receiver<Message>,
+    early: std::collections::VecDeque<Message>,
+}
+
+impl Inbox {
+    fn recv(&mut self) -> Option<Message> {
+        self.early.pop_front().or_else(|| self.rx.recv().ok())
+    }
+
+    fn recv_timeout(&mut self, wait: Duration) -> Result<Message, RecvTimeoutError> {
+        match self.early.pop_front() {
+            Some(m) => Ok(m),
+            None => self.rx.recv_timeout(wait),
+        }
+    }
+
+    /// Whether a change (or Ctrl-C) is waiting.
+    fn waiting(&mut self) -> bool {
+        self.early.extend(self.rx.try_iter());
+        self.early
+            .iter()
+            .any(|m| matches!(m, Message::Changed(_) | Message::Stop))
+    }
+}
+
 /// Waits for the next burst of changes: returns when no event came for
 /// [`QUIET`] (or after [`BURST`]); `None` on Ctrl-C.
-fn collect(rx: &Receiver<Message>, watcher: &mut Watch) -> Option<Vec<PathBuf>> {
+fn collect(inbox: &mut Inbox, watcher: &mut Watch) -> Option<Vec<PathBuf>> {
     let mut changed = Vec::new();
     let mut first: Option<Instant> = None;
     loop {
         let message = match first {
-            None => rx.recv().ok()?,
+            None => inbox.recv()?,
             Some(at) => {
                 let left = BURST.saturating_sub(at.elapsed()).min(QUIET);
-                match rx.recv_timeout(left) {
+                match inbox.recv_timeout(left) {
                     Ok(m) => m,
                     Err(RecvTimeoutError::Timeout) => return Some(changed),
                     Err(RecvTimeoutError::Disconnected) => return None,
@@ -212,70 +241,81 @@ fn collect(rx: &Receiver<Message>, watcher: &mut Watch) -> Option<Vec<PathBuf>> 
     }
 }
 
-/// Prints the update's diagnostics, renders it phase by phase, publishes
-/// each phase and tells open pages to reload.
-fn apply(
-    session: &mut Session,
-    shared: &Shared,
-    update: Update,
-    was_failed: &mut bool,
-    started: Instant,
-    what: &str,
-) {
-    let mount = mount_of(session);
-    shared
-        .served
-        .write()
-        .unwrap_or_else(PoisonError::into_inner)
-        .mount = mount;
-    term::diagnostics(&update.diagnostics, crate::cli::Format::Human);
-    if update.failed() {
-        fail(shared, &update.diagnostics, was_failed);
-        return;
-    }
-    let mut pages = 0;
-    let result = session.render(update, |selection, files| {
-        pages += files.iter().filter(|f| f.path.ends_with(".html")).count();
-        publish(shared, selection, files);
-    });
-    if let Err(errors) = result {
-        term::diagnostics(&errors, crate::cli::Format::Human);
-        fail(shared, session.diagnostics(), was_failed);
-        return;
-    }
-    {
-        let mut served = shared
+/// The rebuild loop's state.
+struct Rebuilds {
+    shared: Arc<Shared>,
+    /// Whether the pages show diagnostics.
+    was_failed: bool,
+    inbox: Inbox,
+}
+
+impl Rebuilds {
+    /// Prints the update's diagnostics, renders it phase by phase, publishes
+    /// each phase and tells open pages to reload.
+    fn apply(&mut self, session: &mut Session, update: Update, started: Instant, what: &str) {
+        let shared = &*self.shared;
+        let was_failed = &mut self.was_failed;
+        let inbox = &mut self.inbox;
+        let mount = mount_of(session);
+        shared
             .served
             .write()
-            .unwrap_or_else(PoisonError::into_inner);
-        served.errors = None;
+            .unwrap_or_else(PoisonError::into_inner)
+            .mount = mount;
+        term::diagnostics(&update.diagnostics, crate::cli::Format::Human);
+        if update.failed() {
+            fail(shared, &update.diagnostics, was_failed);
+            return;
+        }
+        let mut pages = 0;
+        let result = session.render(
+            update,
+            |selection, files| {
+                pages += files.iter().filter(|f| f.path.ends_with(".html")).count();
+                publish(shared, selection, files);
+            },
+            // the next save is already here: its rebuild renders the rest
+            || inbox.waiting(),
+        );
+        if let Err(errors) = result {
+            term::diagnostics(&errors, crate::cli::Format::Human);
+            fail(shared, session.diagnostics(), was_failed);
+            return;
+        }
+        {
+            let mut served = shared
+                .served
+                .write()
+                .unwrap_or_else(PoisonError::into_inner);
+            served.errors = None;
+        }
+        if std::mem::take(was_failed) {
+            shared.reload(&[], true);
+        }
+        let warnings = session
+            .diagnostics()
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count();
+        let site = session.site();
+        term::status(&format!(
+            "{}{} ({}, {}) with {} in {} ms",
+            if what.is_empty() {
+                String::new()
+            } else {
+                format!("{what}: ")
+            },
+            if what.is_empty() {
+                format!("built {}", diagnostic::plural(pages, "page"))
+            } else {
+                format!("rendered {}", diagnostic::plural(pages, "page"))
+            },
+            diagnostic::plural(site.partners.len(), "partner"),
+            diagnostic::plural(site.playbooks.len(), "playbook"),
+            diagnostic::plural(warnings, "warning"),
+            started.elapsed().as_millis()
+        ));
     }
-    if std::mem::take(was_failed) {
-        shared.reload(&[], true);
-    }
-    let warnings = session
-        .diagnostics()
-        .iter()
-        .filter(|d| d.severity == Severity::Warning)
-        .count();
-    let site = session.site();
-    term::status(&format!(
-        "{}{} ({}, {}) with {} in {} ms",
-        if what.is_empty() {
-            String::new()
-        } else {
-            format!("{what}: ")
-        },
-        if what.is_empty() {
-            format!("built {}", diagnostic::plural(pages, "page"))
-        } else {
-            format!("rendered {}", diagnostic::plural(pages, "page"))
-        },
-        diagnostic::plural(site.partners.len(), "partner"),
-        diagnostic::plural(site.playbooks.len(), "playbook"),
-        diagnostic::plural(warnings, "warning"),
-        started.elapsed().as_millis()
-    ));
 }
 
 /// Shows `diagnostics` on every page, keeping the last good build.
@@ -319,6 +359,8 @@ fn publish(shared: &Shared, selection: &Selection, files: Vec<OutputFile>) {
         } else {
             served.files.extend(incoming);
         }
+        // pages rendered now come from a build without errors
+        served.errors = None;
     }
     shared.reload(&paths, selection.all);
 }

@@ -13,7 +13,7 @@ use std::path::Path;
 
 use crate::config;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::render::{self, OutputFile, Selection, Theme};
+use crate::render::{self, FeedCache, OutputFile, Selection, Theme};
 use crate::site::{self, BuildOptions, Reads, Site};
 use crate::validate::{self, Scope, WHOLE_SITE};
 use crate::walk;
@@ -113,6 +113,8 @@ pub struct Session {
     diagnostics: Vec<Diagnostic>,
     /// What has changed since the output was last rendered.
     pending: Selection,
+    /// Each partner's part of partners.json and the search index.
+    feeds: FeedCache,
 }
 
 impl Session {
@@ -130,6 +132,7 @@ impl Session {
             theme,
             diagnostics: Vec::new(),
             pending: Selection::everything(),
+            feeds: FeedCache::default(),
             opts,
         };
         let update = session.plan(&Selection::default());
@@ -144,6 +147,11 @@ impl Session {
     /// The site's root folder.
     pub fn root(&self) -> &Path {
         &self.opts.root
+    }
+
+    /// Whether rendering was put off (see [`Session::render`]).
+    pub fn has_pending(&self) -> bool {
+        !self.pending.is_empty()
     }
 
     /// Whether any of `paths` matters to the site.
@@ -178,10 +186,8 @@ impl Session {
             changed.extend(self.kind_of(path));
         }
         if changed.is_empty() {
-            return Update {
-                diagnostics: self.diagnostics.clone(),
-                phases: Vec::new(),
-            };
+            // nothing new, but work put off earlier may be waiting
+            return self.plan(&Selection::default());
         }
         let kinds: HashSet<Kind> = changed.iter().map(|(k, _)| *k).collect();
         let content: Vec<&(Kind, String)> = changed
@@ -260,6 +266,7 @@ impl Session {
             if let Some(mut partner) = new.item.clone() {
                 partner.source = at;
                 let slug = partner.slug.clone();
+                self.feeds.forget(&slug);
                 let i = self.site.by_slug[&slug];
                 let old = std::mem::replace(&mut self.site.partners[i], partner);
                 let new = &self.site.partners[i];
@@ -336,6 +343,7 @@ impl Session {
         self.site = assembled.site;
         self.duplicates = assembled.duplicates;
         self.checks = assembled.checks;
+        self.feeds.clear();
     }
 
     /// Gathers the diagnostics and, if there are no errors, says what to
@@ -384,18 +392,32 @@ impl Session {
     }
 
     /// Renders the phases of `update` in order, handing each phase's files
-    /// to `publish` as soon as they are rendered. On a template error it
-    /// stops: what was not rendered stays pending, and the errors join the
-    /// site's diagnostics.
+    /// to `publish` as soon as they are rendered. Before each phase after
+    /// the first it asks `interrupted`; if that says yes, the remaining
+    /// phases stay pending for the next update. On a template error it
+    /// stops too, and the errors join the site's diagnostics.
     pub fn render(
         &mut self,
         update: Update,
         mut publish: impl FnMut(&Selection, Vec<OutputFile>),
+        mut interrupted: impl FnMut() -> bool,
     ) -> Result<(), Vec<Diagnostic>> {
         let mut phases = update.phases.into_iter();
+        let mut first = true;
         while let Some(phase) = phases.next() {
+            if !std::mem::take(&mut first) && interrupted() {
+                self.pending.merge(phase);
+                phases.for_each(|p| self.pending.merge(p));
+                return Ok(());
+            }
             let rendered = match &self.theme {
-                Ok(theme) => render::render_selected(&self.site, theme, self.opts.today, &phase),
+                Ok(theme) => render::render_selected(
+                    &self.site,
+                    theme,
+                    self.opts.today,
+                    &phase,
+                    &mut self.feeds,
+                ),
                 Err(errors) => Err(errors.clone()),
             };
             match rendered {

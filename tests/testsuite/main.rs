@@ -10,4 +10,6 @@ mod lints;
 mod output;
 mod pages;
 mod safety;
+mod scaffold;
+mod schema;
 mod serve;

@@ -77,9 +77,7 @@ fn every_incremental_rebuild_matches_a_fresh_build() {
     let root = &root;
     let (mut session, update) = Session::open(opts.clone());
     let mut served = BTreeMap::new();
-    session
-        .render(update, |sel, files| publish(&mut served, sel, files))
-        .unwrap();
+    render_all(&mut session, update, &mut served);
     let read = |rel: &str| std::fs::read_to_string(root.join(rel)).unwrap();
     let fathom = "content/partners/fathom-security.yaml";
     let playbook = "content/playbooks/first-call.md";
@@ -153,26 +151,72 @@ fn every_incremental_rebuild_matches_a_fresh_build() {
             .map(|d| d.to_human(false))
             .collect();
         let failed = update.failed();
-        session
-            .render(update, |sel, files| publish(&mut served, sel, files))
-            .unwrap();
+        render_all(&mut session, update, &mut served);
         let (expected_diagnostics, expected_files) = fresh(&opts);
         assert_eq!(
             diagnostics, expected_diagnostics,
             "diagnostics after: {what}"
         );
-        assert_eq!(failed, expected_files.is_none(), "errors after: {what}");
-        if let Some(expected) = expected_files {
-            let got: Vec<&String> = served.keys().collect();
-            let want: Vec<&String> = expected.keys().collect();
-            assert_eq!(got, want, "the files served after: {what}");
-            for (path, bytes) in &expected {
-                assert!(
-                    served[path] == *bytes,
-                    "{path} differs from a fresh build after: {what}"
-                );
-            }
-        }
+        check_served(&served, expected_files.as_ref(), failed, what);
+    }
+
+    // another save arrives while the first is rendering: the lists are put
+    // off, and rendered on the next update, even one with nothing new
+    let path = root.join(fathom);
+    std::fs::write(&path, original.replace("Services", "Worldwide")).unwrap();
+    let update = session.update(std::slice::from_ref(&path));
+    let mut phases = 0;
+    session
+        .render(
+            update,
+            |sel, files| {
+                phases += 1;
+                publish(&mut served, sel, files);
+            },
+            || true,
+        )
+        .unwrap();
+    assert_eq!(phases, 1, "only the changed pages were rendered");
+    assert!(session.has_pending());
+    let portfolio = String::from_utf8_lossy(&served["index.html"]).into_owned();
+    assert!(!portfolio.contains("Fathom Security Worldwide"));
+    let update = session.update(&[]);
+    render_all(&mut session, update, &mut served);
+    assert!(!session.has_pending());
+    let (_, expected_files) = fresh(&opts);
+    check_served(&served, expected_files.as_ref(), false, "a put-off render");
+    assert!(String::from_utf8_lossy(&served["index.html"]).contains("Fathom Security Worldwide"));
+}
+
+/// Renders every phase of `update` into `served`.
+fn render_all(
+    session: &mut Session,
+    update: partnerbook::serve::session::Update,
+    served: &mut BTreeMap<String, Vec<u8>>,
+) {
+    session
+        .render(update, |sel, files| publish(served, sel, files), || false)
+        .unwrap();
+}
+
+/// Asserts that `served` is exactly `expected`, a fresh build's files
+/// (`None` when the fresh build has errors).
+fn check_served(
+    served: &BTreeMap<String, Vec<u8>>,
+    expected: Option<&BTreeMap<String, Vec<u8>>>,
+    failed: bool,
+    what: &str,
+) {
+    assert_eq!(failed, expected.is_none(), "errors after: {what}");
+    let Some(expected) = expected else { return };
+    let got: Vec<&String> = served.keys().collect();
+    let want: Vec<&String> = expected.keys().collect();
+    assert_eq!(got, want, "the files served after: {what}");
+    for (path, bytes) in expected {
+        assert!(
+            served[path] == *bytes,
+            "{path} differs from a fresh build after: {what}"
+        );
     }
 }
 
