@@ -101,6 +101,8 @@ impl Update {
 /// A site in memory.
 pub struct Session {
     opts: BuildOptions,
+    /// The root with every link resolved.
+    real_root: std::path::PathBuf,
     reads: Reads,
     /// Where each content file is: partner or playbook, and its position
     /// in `reads` (which is also its index in `site.sources`, playbooks
@@ -133,6 +135,10 @@ impl Session {
             diagnostics: Vec::new(),
             pending: Selection::everything(),
             feeds: FeedCache::default(),
+            real_root: opts
+                .root
+                .canonicalize()
+                .unwrap_or_else(|_| opts.root.clone()),
             opts,
         };
         let update = session.plan(&Selection::default());
@@ -162,7 +168,12 @@ impl Session {
     /// What `path` (absolute, or relative to the root) is to the site, and
     /// its path relative to the root.
     fn kind_of(&self, path: &Path) -> Option<(Kind, String)> {
-        let rel = match path.strip_prefix(&self.opts.root) {
+        // watchers may report the real path of a root reached through a
+        // link (macOS: /var is /private/var)
+        let rel = match path
+            .strip_prefix(&self.opts.root)
+            .or_else(|_| path.strip_prefix(&self.real_root))
+        {
             Ok(rel) => rel,
             Err(_) if path.is_relative() => path,
             Err(_) => return None,

@@ -220,6 +220,30 @@ fn check_served(
     }
 }
 
+#[cfg(unix)]
+#[test]
+fn changes_reported_under_the_real_path_of_a_linked_root_count() {
+    let s = minimal_site();
+    let link = s.dir.path().join("link");
+    std::os::unix::fs::symlink(s.site(), &link).unwrap();
+    let mut opts = options(&link);
+    opts.root = link.clone(); // as given, not resolved
+    let (mut session, update) = Session::open(opts);
+    let mut served = BTreeMap::new();
+    render_all(&mut session, update, &mut served);
+    let real = s
+        .site()
+        .canonicalize()
+        .unwrap()
+        .join("content/partners/contoso.yaml");
+    let text = std::fs::read_to_string(&real).unwrap();
+    std::fs::write(&real, text.replace("name: Contoso", "name: Contoso Real")).unwrap();
+    let update = session.update(std::slice::from_ref(&real));
+    render_all(&mut session, update, &mut served);
+    let page = String::from_utf8_lossy(&served["partners/contoso/index.html"]).into_owned();
+    assert!(page.contains("Contoso Real"));
+}
+
 // ---------------------------------------------------------------------------
 // the binary over HTTP
 
@@ -533,6 +557,28 @@ fn errors_show_on_every_page_over_the_last_good_build_until_fixed() {
     });
     assert!(!fixed.body.contains("partnerbook-diagnostics"));
     assert!(!server.get("/").body.contains("partnerbook-diagnostics"));
+}
+
+#[test]
+fn a_site_broken_from_the_start_shows_its_diagnostics_until_fixed() {
+    let s = minimal_site();
+    let record = s.site().join("content/partners/contoso.yaml");
+    let good = std::fs::read_to_string(&record).unwrap();
+    std::fs::write(&record, good.replace("tier: casual", "tier: casul")).unwrap();
+    let server = Server::start(&s.site(), &["-p", "0"]);
+    for path in ["/", "/partners/contoso/", "/anything"] {
+        let r = server.get(path);
+        assert_eq!(r.status, 500, "{path}");
+        assert!(
+            r.body.contains("error[invalid-value]"),
+            "{path}: {}",
+            r.body
+        );
+        assert!(r.body.contains("did you mean `casual`?"), "{}", r.body);
+    }
+    atomic_save(&record, &good);
+    let fixed = server.wait_for("/partners/contoso/", "the site", |r| r.status == 200);
+    assert!(!fixed.body.contains("partnerbook-diagnostics"));
 }
 
 #[test]
