@@ -1,0 +1,517 @@
+// The site as its readers get it: the default theme's output, served by
+// nginx under a sub-path and opened from disk, checked in headless
+// Chromium (playwright-core), axe-core and the W3C Nu HTML checker.
+//
+//     cargo build --release && (cd tests/browser && npm ci && npm test)
+//
+// .ci/run installs what this needs (chromium, nginx, poppler-utils, Java)
+// and runs it. Screenshots and PDFs go to target/browser/.
+
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync, spawn } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { createRequire } from "node:module";
+
+import { chromium } from "playwright-core";
+import { writeCorpus, nameOf, slugOf } from "./corpus.mjs";
+
+const require = createRequire(import.meta.url);
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const REPO = path.resolve(HERE, "..", "..");
+const BIN = process.env.PARTNERBOOK_BIN || path.join(REPO, "target", "release", "partnerbook");
+const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+const ARTIFACTS = path.join(REPO, "target", "browser");
+const AXE = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const VNU = require.resolve("vnu-jar/build/dist/vnu.jar");
+const WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+const TODAY = "1795305600"; // 2026-11-22, so review dates do not age
+const GENERATED = Number(process.env.BROWSER_PARTNERS || 200);
+
+function need(file, install) {
+  if (!fs.existsSync(file)) {
+    throw new Error(`${file} is missing: ${install}`);
+  }
+}
+
+function which(program, install) {
+  try {
+    return execFileSync("sh", ["-c", `command -v ${program}`], { encoding: "utf8" }).trim();
+  } catch {
+    throw new Error(`\`${program}\` is not installed: ${install}`);
+  }
+}
+
+function build(root, out, baseUrl) {
+  const args = ["build", "--root", root, "--output-dir", out, "--force"];
+  if (baseUrl) args.push("--base-url", baseUrl);
+  execFileSync(BIN, args, { env: { ...process.env, SOURCE_DATE_EPOCH: TODAY, NO_COLOR: "1" }, stdio: "pipe" });
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+    s.on("error", reject);
+  });
+}
+
+function htmlFiles(dir) {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) return htmlFiles(p);
+    return e.name.endsWith(".html") ? [p] : [];
+  });
+}
+
+// ---------------------------------------------------------------------------
+// the sites and the server
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "partnerbook-browser-"));
+const www = path.join(tmp, "www");
+let origin; // http://127.0.0.1:PORT
+let nginx;
+let browser;
+
+/** The two sites, each served under its own sub-path. */
+const sites = {
+  example: { mount: "/intranet/partners/", root: REPO },
+  generated: { mount: "/intranet/generated/", root: path.join(tmp, "generated-src") },
+};
+
+before(async () => {
+  need(BIN, "run `cargo build --release` first");
+  need(CHROMIUM, "install Debian's chromium (`apt-get install chromium`)");
+  which("nginx", "install nginx (`apt-get install nginx`)");
+  which("java", "install a Java runtime (`apt-get install default-jre-headless`)");
+  which("pdftotext", "install poppler-utils (`apt-get install poppler-utils`)");
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+
+  const port = await freePort();
+  origin = `http://127.0.0.1:${port}`;
+  writeCorpus(sites.generated.root, GENERATED);
+  for (const site of Object.values(sites)) {
+    site.out = path.join(www, site.mount);
+    site.base = `${origin}${site.mount}`;
+    build(site.root, site.out, site.base);
+  }
+
+  const conf = path.join(tmp, "nginx.conf");
+  const locations = Object.values(sites)
+    .map((s) => `    location ${s.mount} { error_page 404 ${s.mount}404.html; }`)
+    .join("\n");
+  fs.writeFileSync(
+    conf,
+    `${process.getuid?.() === 0 ? "user root;" : ""}
+worker_processes 1;
+daemon off;
+pid ${tmp}/nginx.pid;
+error_log ${tmp}/nginx-error.log;
+events { worker_connections 128; }
+http {
+  include /etc/nginx/mime.types;
+  default_type application/octet-stream;
+  access_log off;
+  client_body_temp_path ${tmp}/body;
+  proxy_temp_path ${tmp}/proxy;
+  fastcgi_temp_path ${tmp}/fastcgi;
+  uwsgi_temp_path ${tmp}/uwsgi;
+  scgi_temp_path ${tmp}/scgi;
+  server {
+    listen 127.0.0.1:${port};
+    root ${www};
+${locations}
+  }
+}
+`,
+  );
+  nginx = spawn("nginx", ["-c", conf, "-p", tmp, "-e", `${tmp}/nginx-error.log`], { stdio: "inherit" });
+  for (let i = 0; ; i++) {
+    try {
+      await fetch(`${origin}/`);
+      break;
+    } catch (e) {
+      if (i > 100) throw new Error(`nginx did not start: ${e}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  nginx?.kill();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+// ---------------------------------------------------------------------------
+// crawling
+
+/**
+ * Opens every page reachable from `start` and returns what went wrong.
+ * `sameSite(url)` says which links are followed; any request anywhere
+ * else is a problem (and is never made).
+ */
+async function crawl(start, { width = 1280, javaScript = true, axe = () => true, allowed, sameSite, workers = 2 }) {
+  const context = await browser.newContext({ viewport: { width, height: 900 }, javaScriptEnabled: javaScript });
+  if (javaScript) await context.addInitScript({ content: AXE });
+  const problems = [];
+  await context.route("**/*", (route) => {
+    const url = route.request().url();
+    if (!allowed(url)) {
+      problems.push(`${route.request().frame()?.url() ?? "?"}: asked for ${url}, outside the site`);
+      return route.abort();
+    }
+    return route.continue();
+  });
+  // `dir/` and `dir/index.html` are one page
+  const canonical = (u) => (u.endsWith("/") ? `${u}index.html` : u);
+  const queue = [canonical(start)];
+  const seen = new Set(queue);
+  const ids = new Map(); // page -> ids on it
+  const fragments = []; // [from, page, id]
+  const pages = [];
+  let checked = 0; // pages axe ran on
+
+  async function visit(page, url) {
+    const response = await page.goto(url, { waitUntil: "load" });
+    if (response && response.status() !== 200) return; // reported by the listener
+    const type = response ? response.headers()["content-type"] || "" : "text/html";
+    if (!type.includes("text/html") && !url.endsWith(".html")) return; // partners.json
+    pages.push(url);
+    const info = await page.evaluate(() => ({
+      links: [...document.querySelectorAll("a[href]")].map((a) => a.href),
+      ids: [...document.querySelectorAll("[id]")].map((e) => e.id),
+      overflow: document.documentElement.scrollWidth - window.innerWidth,
+      h1: (document.querySelector("main h1")?.textContent || "").trim(),
+    }));
+    ids.set(url, new Set(info.ids));
+    if (info.overflow > 0) problems.push(`${url}: scrolls sideways by ${info.overflow}px at ${width}px`);
+    if (!info.h1) problems.push(`${url}: no <h1> in <main>`);
+    for (const href of info.links) {
+      const link = new URL(href);
+      if (!sameSite(link.href)) {
+        problems.push(`${url}: links outside the site: ${href}`);
+        continue;
+      }
+      const hash = link.hash;
+      link.hash = "";
+      const target = canonical(link.href);
+      if (hash.length > 1) fragments.push([url, target, decodeURIComponent(hash.slice(1))]);
+      if (!seen.has(target)) {
+        seen.add(target);
+        queue.push(target);
+      }
+    }
+    if (javaScript && axe(url)) {
+      checked++;
+      const result = await page.evaluate(
+        (tags) => window.axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] }),
+        WCAG,
+      );
+      for (const v of result.violations) {
+        problems.push(`${url} at ${width}px: axe ${v.id} (${v.impact}): ${v.help}; ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
+      }
+    }
+  }
+
+  let busy = 0;
+  async function worker() {
+    const page = await context.newPage();
+    let current = start;
+    page.on("console", (m) => m.type() === "error" && problems.push(`${current}: console error: ${m.text()}`));
+    page.on("pageerror", (e) => problems.push(`${current}: script error: ${e.message}`));
+    page.on("requestfailed", (r) => problems.push(`${current}: ${r.url()} did not load: ${r.failure()?.errorText}`));
+    page.on("response", (r) => r.status() >= 400 && problems.push(`${current}: ${r.url()} answered ${r.status()}`));
+    for (;;) {
+      const url = queue.shift();
+      if (url === undefined) {
+        if (busy === 0) break;
+        await new Promise((r) => setTimeout(r, 10));
+        continue;
+      }
+      busy++;
+      current = url;
+      try {
+        await visit(page, url);
+      } finally {
+        busy--;
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: workers }, worker));
+  for (const [from, target, id] of fragments) {
+    if (ids.has(target) && !ids.get(target).has(id)) problems.push(`${from}: links to #${id}, which ${target} does not have`);
+  }
+  await context.close();
+  return { pages, problems, checked };
+}
+
+function served(site) {
+  const prefix = `${origin}${site.mount}`;
+  return { allowed: (u) => u.startsWith(`${origin}/`), sameSite: (u) => u.startsWith(prefix) };
+}
+
+function pageCount(site) {
+  return htmlFiles(site.out).filter((f) => !f.endsWith(`${path.sep}404.html`)).length;
+}
+
+// ---------------------------------------------------------------------------
+
+describe("served under a sub-path by nginx", () => {
+  // axe takes about half a second a page here, so on the generated site
+  // it checks every list and playbook page and every third partner (page
+  // and worksheet); BROWSER_AXE=all checks them all
+  const everyThird = (url) => {
+    const m = url.match(/\/partners\/[a-z]+-[a-z]+-(\d+)\//);
+    return !m || Number(m[1]) % 3 === 0 || process.env.BROWSER_AXE === "all";
+  };
+  for (const [name, width, axe] of [["example", 1280, () => true], ["example", 390, () => true], ["generated", 390, everyThird]]) {
+    test(`${name} site at ${width}px: every page loads, with no console error, no outside request, no axe violation`, async () => {
+      const site = sites[name];
+      const { pages, problems, checked } = await crawl(site.base, { width, axe, ...served(site) });
+      assert.deepEqual(problems, []);
+      assert.equal(pages.length, pageCount(site), "every page is reachable from the index");
+      assert.ok(checked >= pages.length / 3, `axe ran on ${checked} of ${pages.length} pages`);
+    });
+  }
+
+  test("without JavaScript every page is complete and every link works", async () => {
+    for (const site of Object.values(sites)) {
+      const { pages, problems } = await crawl(site.base, { javaScript: false, workers: 4, ...served(site) });
+      assert.deepEqual(problems, []);
+      assert.equal(pages.length, pageCount(site));
+    }
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(sites.example.base);
+    assert.match(await page.locator("noscript").first().innerHTML(), /Search needs JavaScript/);
+    assert.equal(await page.locator("#search-form").isVisible(), false, "the search form is hidden without JavaScript");
+    await context.close();
+  });
+
+  test("the W3C Nu HTML checker finds no error in any page", () => {
+    const dirs = Object.values(sites).map((s) => s.out);
+    let report;
+    try {
+      execFileSync("java", ["-jar", VNU, "--errors-only", "--skip-non-html", "--format", "json", ...dirs], { stdio: "pipe" });
+      return;
+    } catch (e) {
+      report = JSON.parse(e.stderr.toString() || '{"messages":[]}');
+    }
+    const errors = report.messages.map((m) => `${m.url?.replace(`file:${www}`, "")}:${m.lastLine}: ${m.message}`);
+    assert.deepEqual(errors, []);
+  });
+
+  test("404.html answers for a missing page at any depth of the sub-path", async () => {
+    const site = sites.example;
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    for (const missing of ["nope", "partners/nobody/", "a/b/c/d/e/nope.html"]) {
+      const response = await page.goto(`${site.base}${missing}`);
+      assert.equal(response.status(), 404, missing);
+      assert.equal(await page.locator("h1").first().textContent(), "Page not found");
+      const links = await page.evaluate(() => [...document.querySelectorAll("a[href]")].map((a) => a.href));
+      assert.ok(links.length > 0);
+      for (const link of links) {
+        assert.ok(link.startsWith(site.base), `${missing}: ${link} leaves the site`);
+        assert.equal((await fetch(link)).status, 200, `${missing}: ${link}`);
+      }
+    }
+    await context.close();
+  });
+
+  test("sitemap.xml lists every page once, as absolute URLs below base_url", async () => {
+    for (const site of Object.values(sites)) {
+      const xml = await (await fetch(`${site.base}sitemap.xml`)).text();
+      assert.match(xml, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<urlset xmlns="http:\/\/www\.sitemaps\.org\/schemas\/sitemap\/0\.9">/);
+      assert.match(xml.trim(), /<\/urlset>$/);
+      const body = xml.replace(/^<\?xml[^>]*>\s*<urlset[^>]*>/, "").replace(/<\/urlset>\s*$/, "");
+      const entries = body.trim().split(/\n/).map((l) => l.trim());
+      const locs = entries.map((e) => {
+        const m = e.match(/^<url><loc>([^<]+)<\/loc><\/url>$/);
+        assert.ok(m, `not a sitemap <url> entry: ${e}`);
+        return m[1].replaceAll("&amp;", "&");
+      });
+      assert.equal(new Set(locs).size, locs.length, "no URL twice");
+      assert.ok(locs.length <= 50000 && xml.length <= 50 * 1024 * 1024, "within the sitemap limits");
+      assert.equal(locs.length, pageCount(site));
+      for (const loc of locs) {
+        assert.ok(loc.startsWith(site.base), `${loc} is not below ${site.base}`);
+        assert.ok(new URL(loc).href === loc, `${loc} is not a normalised absolute URL`);
+        assert.ok(!loc.includes("404.html"));
+      }
+      const sample = locs.filter((_, i) => i % Math.ceil(locs.length / 40) === 0);
+      for (const loc of sample) assert.equal((await fetch(loc)).status, 200, loc);
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------
+
+describe("opened from disk", () => {
+  let disk;
+  before(() => {
+    disk = path.join(tmp, "disk");
+    build(REPO, disk);
+  });
+
+  test("the stylesheet loads and every link leads to an existing page file", async () => {
+    const start = pathToFileURL(path.join(disk, "index.html")).href;
+    const prefix = pathToFileURL(disk).href + "/";
+    const { pages, problems } = await crawl(start, {
+      axe: () => false,
+      allowed: (u) => u.startsWith(prefix),
+      sameSite: (u) => {
+        if (!u.startsWith(prefix)) return false;
+        const file = fileURLToPath(u.split("#")[0]);
+        return fs.existsSync(file) && fs.statSync(file).isFile();
+      },
+    });
+    assert.deepEqual(problems, []);
+    assert.equal(pages.length, htmlFiles(disk).length - 1); // all but 404.html
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(start);
+    const styled = await page.evaluate(() => {
+      const link = document.querySelector('link[rel="stylesheet"]');
+      return Boolean(link && link.sheet) && getComputedStyle(document.body).fontFamily !== "Times New Roman";
+    });
+    assert.ok(styled, "style.css is applied from disk");
+    await context.close();
+  });
+
+  test("search works from disk", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(pathToFileURL(path.join(disk, "index.html")).href);
+    await page.fill("#search-input", "kestrel");
+    const hrefs = await resultLinks(page);
+    assert.ok(hrefs.some((h) => h.endsWith("partners/kestrel-systems/index.html")), hrefs.join(", "));
+    const target = hrefs.find((h) => h.endsWith("partners/kestrel-systems/index.html"));
+    assert.ok(fs.existsSync(fileURLToPath(target)));
+    await context.close();
+  });
+});
+
+function benefitOf(record) {
+  return record.match(/partner_benefit: \|\n((?:    .*\n)+)/)[1].replace(/\s+/g, " ").trim();
+}
+
+async function resultLinks(page) {
+  await page.waitForFunction(() => document.querySelectorAll("#search-results a").length > 0, null, { timeout: 5000 });
+  return page.evaluate(() => [...document.querySelectorAll("#search-results a")].map((a) => a.href));
+}
+
+// ---------------------------------------------------------------------------
+
+describe("search", () => {
+  test("a partner is found by its name, a tag, and a word of its benefit", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const site = sites.generated;
+    const index = JSON.parse(
+      fs.readFileSync(path.join(site.out, "search-index.js"), "utf8").replace(/^window\.PARTNERBOOK_SEARCH = /, "").replace(/;\s*$/, ""),
+    );
+    assert.equal(index.partners.length, GENERATED);
+    const benefits = fs
+      .readdirSync(path.join(site.root, "content", "partners"))
+      .map((f) => benefitOf(fs.readFileSync(path.join(site.root, "content", "partners", f), "utf8")));
+    const sharing = (word) => benefits.filter((b) => b.split(/\s+/).includes(word)).length;
+    for (const i of [0, 7, 42, GENERATED - 1]) {
+      const slug = slugOf(i);
+      const record = fs.readFileSync(path.join(site.root, "content", "partners", `${slug}.yaml`), "utf8");
+      const tag = record.match(/^tags: \[([^,\]]+)/m)[1];
+      // a word a reader would type to find it: the benefit word fewest
+      // other partners share
+      const benefitWord = benefitOf(record)
+        .split(/\s+/)
+        .filter((w) => /^[a-z]{5,}$/.test(w))
+        .sort((a, b) => sharing(a) - sharing(b))[0];
+      for (const query of [nameOf(i), tag, benefitWord]) {
+        await page.goto(`${site.base}index.html?q=${encodeURIComponent(query)}`);
+        const hrefs = await resultLinks(page);
+        assert.ok(hrefs.some((h) => h.endsWith(`partners/${slug}/index.html`)), `"${query}" does not find ${slug}`);
+      }
+    }
+    await page.goto(site.base);
+    await page.fill("#search-input", "");
+    await page.type("#search-input", nameOf(7));
+    assert.ok((await resultLinks(page)).some((h) => h.endsWith(`partners/${slugOf(7)}/index.html`)), "typing finds it");
+    await context.close();
+  });
+
+  test("the index of 1,000 partners stays under 1 MB", () => {
+    const src = path.join(tmp, "thousand");
+    const out = path.join(tmp, "thousand-out");
+    writeCorpus(src, 1000);
+    build(src, out);
+    const size = fs.statSync(path.join(out, "search-index.js")).size;
+    assert.ok(size < 1_000_000, `search-index.js is ${size} bytes`);
+  });
+});
+
+// ---------------------------------------------------------------------------
+
+describe("layout and print", () => {
+  test("screenshots of the portfolio, a partner page and its worksheet at 1280 and 390 px", async () => {
+    const site = sites.example;
+    for (const width of [1280, 390]) {
+      const context = await browser.newContext({ viewport: { width, height: 900 }, deviceScaleFactor: 1 });
+      const page = await context.newPage();
+      for (const [name, rel] of [["portfolio", ""], ["partner", "partners/kestrel-systems/index.html"], ["worksheet", "partners/kestrel-systems/worksheet/index.html"]]) {
+        await page.goto(`${site.base}${rel}`);
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(overflow <= 0, `${name} scrolls sideways at ${width}px`);
+        const file = path.join(ARTIFACTS, `${name}-${width}.png`);
+        await page.screenshot({ path: file, fullPage: width === 390 ? false : false });
+        assert.ok(fs.statSync(file).size > 10_000, `${file} looks empty`);
+      }
+      await context.close();
+    }
+  });
+
+  test("every worksheet prints the proposition and the readiness checklist on page 1 of A4 and Letter, without navigation", async () => {
+    const site = sites.example;
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const worksheets = htmlFiles(path.join(site.out, "partners")).filter((f) => f.endsWith(`worksheet${path.sep}index.html`));
+    assert.ok(worksheets.length >= 9);
+    for (const file of worksheets) {
+      const rel = path.relative(site.out, file).split(path.sep).join("/");
+      await page.goto(`${site.base}${rel}`);
+      await page.emulateMedia({ media: "print" });
+      const shown = await page.evaluate(() => {
+        const visible = (e) => e && getComputedStyle(e).display !== "none" && e.getClientRects().length > 0;
+        return {
+          nav: [...document.querySelectorAll("nav, .site-nav, .skip-link, .site-footer")].filter(visible).map((e) => e.className || e.tagName),
+          lastItem: [...document.querySelectorAll(".checklist li")].pop()?.textContent.trim().replace(/\s+/g, " "),
+        };
+      });
+      assert.deepEqual(shown.nav, [], `${rel}: navigation is printed`);
+      assert.ok(shown.lastItem, `${rel}: no checklist`);
+      for (const format of ["A4", "Letter"]) {
+        const pdf = path.join(ARTIFACTS, `${rel.replaceAll("/", "_")}.${format}.pdf`);
+        await page.pdf({ path: pdf, format, printBackground: true });
+        const first = execFileSync("pdftotext", ["-f", "1", "-l", "1", "-layout", pdf, "-"], { encoding: "utf8" }).replace(/\s+/g, " ");
+        assert.match(first, /The proposition/, `${rel} ${format}: the proposition is not on page 1`);
+        assert.match(first, /Readiness checklist/, `${rel} ${format}: the checklist is not on page 1`);
+        const words = shown.lastItem.split(" ").slice(0, 4).join(" ");
+        assert.ok(first.includes(words), `${rel} ${format}: the checklist's last item ("${words}") is not on page 1`);
+        assert.ok(!/Skip to|Playbooks\s+Strategic|Search\b.*Strategic/.test(first), `${rel} ${format}: navigation printed`);
+      }
+      await page.emulateMedia({ media: "screen" });
+    }
+    await context.close();
+  });
+});
