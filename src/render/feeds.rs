@@ -2,7 +2,7 @@
 //! for the search box (a script, not JSON, so it loads from disk where
 //! `fetch` is not allowed), and `sitemap.xml` when the site has a base URL.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rayon::prelude::*;
 
@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::OutputFile;
 use crate::markdown::plain_text;
-use crate::record::Partner;
+use crate::record::{Partner, Tier};
 use crate::site::Site;
 
 #[derive(Serialize)]
@@ -21,7 +21,9 @@ struct PartnerJson<'a> {
     record: &'a Partner,
 }
 
-/// One search result, with the words it is found by.
+/// One search result, with the words it is found by. search.js finds an
+/// entry by the words of `t` and `d` as well as `w`, so `w` holds only the
+/// words the other two lack (see [`search_words`]).
 #[derive(Serialize)]
 struct SearchEntry {
     /// The title shown.
@@ -30,11 +32,51 @@ struct SearchEntry {
     u: String,
     /// A line shown under the title.
     d: String,
-    /// Tier or kind label.
-    k: String,
-    /// Lowercase words to match, each once.
+    /// The kind, as a key of [`KINDS`]: the tier's initial, or `p`.
+    k: &'static str,
+    /// More lowercase words to match, separated by spaces.
     w: String,
 }
+
+/// The kinds of search entries: the code in `k` and the label shown.
+const KINDS: [(&str, &str); 4] = [
+    ("s", "Strategic"),
+    ("t", "Tactical"),
+    ("c", "Casual"),
+    ("p", "Playbook"),
+];
+
+/// The code of a tier in `k`.
+fn kind_code(tier: Tier) -> &'static str {
+    match tier {
+        Tier::Strategic => "s",
+        Tier::Tactical => "t",
+        Tier::Casual => "c",
+    }
+}
+
+/// How many characters of the benefit or summary `d` shows.
+const LINE_CHARS: usize = 100;
+
+/// Words too common to search by: English function words (the usual
+/// stop-word list, without words that are also acronyms or directions such
+/// as `it`, `us`, `me`, `up`, `out`). They are left out of `w`, and search.js
+/// skips them in a query: it reads this list from the index, as `stop`.
+/// Sorted, for `binary_search`.
+#[rustfmt::skip]
+const STOP_WORDS: &[&str] = &[
+    "about", "after", "again", "against", "all", "also", "an", "and", "any", "are", "as", "at",
+    "be", "because", "been", "before", "being", "between", "both", "but", "by", "can", "could",
+    "did", "do", "does", "doing", "during", "each", "few", "for", "from", "further", "had",
+    "has", "have", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his",
+    "how", "if", "in", "into", "is", "its", "itself", "just", "more", "most", "my", "myself",
+    "no", "nor", "not", "now", "of", "on", "once", "only", "or", "other", "our", "ours",
+    "ourselves", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the",
+    "their", "theirs", "them", "themselves", "then", "there", "these", "they", "this", "those",
+    "through", "to", "too", "until", "very", "was", "we", "were", "what", "when", "where",
+    "which", "while", "who", "whom", "why", "will", "with", "within", "without", "would", "you",
+    "your", "yours", "yourself", "yourselves",
+];
 
 /// JSON that is also safe inside any HTML or JS context: `<`, `>` and `&`
 /// escaped as `\u003c` and so on.
@@ -52,17 +94,44 @@ fn escape_json_text(json: &str) -> String {
         .replace('\u{2029}', "\\u2029")
 }
 
-fn words<'a>(texts: impl IntoIterator<Item = &'a str>) -> String {
-    let mut set = BTreeSet::new();
-    for text in texts {
-        for word in text.split(|c: char| !c.is_alphanumeric() && c != '-' && c != '&') {
-            let w = word.trim_matches('-').to_lowercase();
-            if w.chars().count() > 1 {
-                set.insert(w);
-            }
+/// The words of `text` as search.js splits them: lowercased, then split
+/// at every character that is not a letter, a digit, `&` or `-`, with
+/// hyphens trimmed from both ends.
+fn tokens(text: &str) -> Vec<String> {
+    text.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric() && c != '-' && c != '&')
+        .map(|w| w.trim_matches('-'))
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// The `w` of an entry shown as `title` over `line` and found by the words
+/// of `texts`. search.js matches a query word against the start of every
+/// word of `t`, `d` and `w`, so `w` leaves out, to keep the index small:
+/// the words of `title` and `line`; stop words; and every word that begins
+/// another word of the entry (`plan` is found through `planned`). What is
+/// left is each word once, sorted, separated by spaces.
+fn search_words<'a>(title: &str, line: &str, texts: impl IntoIterator<Item = &'a str>) -> String {
+    let shown: BTreeSet<String> = tokens(title).into_iter().chain(tokens(line)).collect();
+    let mut all: BTreeSet<String> = texts
+        .into_iter()
+        .flat_map(tokens)
+        .filter(|w| STOP_WORDS.binary_search(&w.as_str()).is_err())
+        .collect();
+    all.extend(shown.iter().cloned());
+    // the words that start with `w` follow `w` in sorted order
+    let mut kept = Vec::new();
+    let mut words = all.iter().peekable();
+    while let Some(w) = words.next() {
+        let begins_another = words
+            .peek()
+            .is_some_and(|next| next.starts_with(w.as_str()));
+        if !begins_another && !shown.contains(w) {
+            kept.push(w.as_str());
         }
     }
-    set.into_iter().collect::<Vec<_>>().join(" ")
+    kept.join(" ")
 }
 
 /// What one partner contributes to partners.json and search-index.js,
@@ -101,21 +170,19 @@ fn partner_feed(site: &Site, p: &Partner) -> PartnerFeed {
     .expect("records always serialise");
     let prop = &p.proposition;
     let benefit = plain_text(&prop.partner_benefit);
-    let mut texts: Vec<String> = vec![p.name.clone(), benefit.clone(), plain_text(&prop.together)];
-    texts.extend(p.tags.iter().cloned());
-    texts.extend(prop.customer_benefit.as_deref().map(plain_text));
-    texts.extend(p.summary.as_deref().map(plain_text));
-    texts.extend(
-        [p.kind.clone(), p.region.clone(), p.owner.clone()]
-            .into_iter()
-            .flatten(),
-    );
+    let summary = p.summary.as_deref().map(plain_text);
+    let line = crate::markdown::truncate(&benefit, LINE_CHARS);
+    let texts = [Some(benefit.as_str()), summary.as_deref()]
+        .into_iter()
+        .chain([&p.kind, &p.region, &p.owner].map(Option::as_deref))
+        .flatten()
+        .chain(p.tags.iter().map(String::as_str));
     let entry = SearchEntry {
+        w: search_words(&p.name, &line, texts),
         t: p.name.clone(),
         u: url,
-        d: crate::markdown::truncate(&benefit, 140),
-        k: p.tier.label().to_string(),
-        w: words(texts.iter().map(String::as_str)),
+        d: line,
+        k: kind_code(p.tier),
     };
     PartnerFeed {
         // one level into "partners": [ ... ], as a pretty printer would
@@ -159,16 +226,21 @@ pub fn files(site: &Site, html_pages: &[String], cache: &mut FeedCache) -> Vec<O
         .iter()
         .map(|pb| {
             let summary = pb.summary.as_deref().map(plain_text).unwrap_or_default();
+            let line = crate::markdown::truncate(&summary, LINE_CHARS);
             safe_json(&SearchEntry {
+                w: search_words(&pb.title, &line, [summary.as_str()]),
                 t: pb.title.clone(),
                 u: page(&format!("playbooks/{}", pb.path)),
-                d: crate::markdown::truncate(&summary, 140),
-                k: "Playbook".to_string(),
-                w: words([pb.title.as_str(), summary.as_str()]),
+                d: line,
+                k: "p",
             })
         })
         .collect();
-    let mut search = String::from("window.PARTNERBOOK_SEARCH = {\"partners\":[");
+    let mut search = String::from("window.PARTNERBOOK_SEARCH = {\"kinds\":");
+    search.push_str(&safe_json(&BTreeMap::from(KINDS)));
+    search.push_str(",\"stop\":");
+    search.push_str(&safe_json(&STOP_WORDS));
+    search.push_str(",\"partners\":[");
     for (i, feed) in feeds.iter().enumerate() {
         if i > 0 {
             search.push(',');
@@ -225,10 +297,49 @@ mod tests {
     }
 
     #[test]
-    fn search_words_are_unique_and_lowercase() {
+    fn tokens_are_split_as_search_js_splits_them() {
         assert_eq!(
-            words(["Cut audit costs", "audit AT&T co-sell"]),
-            "at&t audit co-sell costs cut"
+            tokens("Cut AUDIT costs: AT&T co-sell, -x- - --q3-- Übersee 24/7 i.e."),
+            [
+                "cut", "audit", "costs", "at&t", "co-sell", "x", "q3", "übersee", "24", "7", "i",
+                "e"
+            ]
         );
+    }
+
+    #[test]
+    fn stop_words_are_sorted_lowercase_words() {
+        assert!(STOP_WORDS.is_sorted());
+        for w in STOP_WORDS {
+            assert_eq!(tokens(w), [*w], "search.js would not see {w:?} as one word");
+        }
+    }
+
+    #[test]
+    fn search_words_leave_out_what_is_found_otherwise() {
+        assert_eq!(
+            search_words(
+                "Harbor & Finch",
+                "Cuts audit costs…",
+                [
+                    "Cut the audit costs of AT&T and its co-sell plan",
+                    "planned, harbors"
+                ]
+            ),
+            // `harbor`, `audit`, `costs`: in the title or line; `cut`
+            // begins `cuts`, `plan` begins `planned`, `harbor` begins
+            // `harbors`; `the`, `of`, `and`, `its`: stop words
+            "at&t co-sell harbors planned"
+        );
+        // a word of one letter or digit stays when no word begins with it
+        assert_eq!(search_words("T", "", ["24/7 a b bc"]), "24 7 a bc");
+    }
+
+    #[test]
+    fn a_word_is_not_dropped_for_a_stop_word_it_begins() {
+        // `th` begins only `the`, which the index leaves out
+        assert_eq!(search_words("T", "", ["th the"]), "th");
+        // unless the line shows `the`, where search.js finds it
+        assert_eq!(search_words("T", "the line", ["th the"]), "");
     }
 }

@@ -25,6 +25,14 @@ const GAINS = [
   "shorter sales cycles, since the compliance question is answered in the proposal",
 ];
 
+// what each partner specialises in: 37 trades, so a handful of partners
+// share each, the way a real portfolio has a few partners per niche
+const NICHES = ["aerospace", "breweries", "cartography", "dentistry", "elevators", "fisheries", "glassworks",
+  "hospices", "irrigation", "jewellers", "kindergartens", "laboratories", "maritime", "newsrooms", "orchards",
+  "pharmacies", "quarries", "railways", "shipyards", "textiles", "universities", "vineyards", "warehousing",
+  "zoos", "bakeries", "cinemas", "dairies", "foundries", "greenhouses", "hotels", "insurers", "locksmiths",
+  "museums", "nurseries", "opticians", "printers", "stadiums"];
+
 const pick = (list, i) => list[i % list.length];
 const quote = (s) => JSON.stringify(s);
 
@@ -66,7 +74,7 @@ proposition:
     - one finding report per customer;
     - a fixed price per review, quoted in every renewal.
   partner_benefit: |
-    ${name} gains ${pick(GAINS, i)}, and ${pick(GAINS, i + 2)}.
+    ${name} gains ${pick(GAINS, i)} from its ${pick(NICHES, i)} customers, and ${pick(GAINS, i + 2)}.
     See how [${nameOf((i * 7 + 3) % n)}](@/partners/${other}) works the same way.
   customer_benefit: >-
     Customers can answer a vendor auditor with a current position on request.

@@ -6,6 +6,7 @@ mod support;
 
 mod cli;
 mod diagnostics;
+mod feeds;
 mod lints;
 mod output;
 mod pages;

@@ -13,7 +13,7 @@ use partnerbook::render::{self, OutputFile};
 use partnerbook::serve::session::Session;
 use partnerbook::site::{self, BuildOptions};
 
-use crate::support::{Scratch, TODAY_EPOCH, fixture, repo};
+use crate::support::{Scratch, TODAY_EPOCH, fixture};
 
 // ---------------------------------------------------------------------------
 // incremental rebuilds
@@ -65,13 +65,7 @@ type Writes<'a> = Vec<(&'a str, Option<String>)>;
 
 #[test]
 fn every_incremental_rebuild_matches_a_fresh_build() {
-    let s = Scratch::empty();
-    crate::support::copy_dir(&repo().join("content"), &s.site().join("content"));
-    std::fs::copy(
-        repo().join("partnerbook.yaml"),
-        s.site().join("partnerbook.yaml"),
-    )
-    .unwrap();
+    let s = Scratch::example();
     let opts = options(&s.site());
     let root = opts.root.clone();
     let root = &root;

@@ -84,6 +84,19 @@ impl Scratch {
         s
     }
 
+    /// A copy of the repository's example site (content/ and
+    /// partnerbook.yaml, not the rest of the repository).
+    pub fn example() -> Scratch {
+        let s = Scratch::empty();
+        copy_dir(&repo().join("content"), &s.site().join("content"));
+        std::fs::copy(
+            repo().join("partnerbook.yaml"),
+            s.site().join("partnerbook.yaml"),
+        )
+        .unwrap();
+        s
+    }
+
     /// Where the site is.
     pub fn site(&self) -> PathBuf {
         self.dir.path().join("site")

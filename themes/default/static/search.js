@@ -14,29 +14,43 @@
     }
   }
 
+  /* The words of a text, as partnerbook splits them when it writes the
+   * index: lowercased, split at anything that is not a letter, a digit,
+   * "&" or "-", hyphens trimmed from both ends. */
   function words(text) {
     return String(text || "")
       .toLowerCase()
-      .split(/[^\p{L}\p{N}&-]+/u)
+      .split(/[^\p{Alphabetic}\p{N}&-]+/u)
+      .map(function (w) { return w.replace(/^-+|-+$/g, ""); })
       .filter(function (w) { return w.length > 0; });
   }
 
-  function prepare(list) {
+  /* An entry is found by the words of its title (t), its line (d) and its
+   * extra words (w): the index leaves out of w the words t and d have,
+   * and any word that begins a longer word of the entry. */
+  function prepare(list, kinds) {
     return (Array.isArray(list) ? list : []).map(function (e) {
+      var t = String(e.t || "");
+      var d = String(e.d || "");
+      var k = String(e.k || "");
       return {
-        t: String(e.t || ""),
+        t: t,
         u: String(e.u || ""),
-        d: String(e.d || ""),
-        k: String(e.k || ""),
-        title: String(e.t || "").toLowerCase(),
-        words: String(e.w || "").toLowerCase().split(/\s+/).filter(Boolean)
+        d: d,
+        k: Object.prototype.hasOwnProperty.call(kinds, k) ? String(kinds[k]) : k,
+        title: t.toLowerCase(),
+        words: words(t).concat(words(d), String(e.w || "").toLowerCase().split(/\s+/).filter(Boolean))
       };
     });
   }
 
-  function matches(entry, query) {
+  /* Every query word must be in the title or begin a word of the entry.
+   * Stop words (the index lists them; it leaves them out of w) are
+   * skipped, so they match every entry. */
+  function matches(entry, query, stop) {
     for (var i = 0; i < query.length; i++) {
       var q = query[i];
+      if (stop[q] === true) continue;
       if (entry.title.indexOf(q) !== -1) continue;
       var found = false;
       for (var j = 0; j < entry.words.length; j++) {
@@ -55,7 +69,12 @@
     if (!input || !results) return;
 
     var data = window.PARTNERBOOK_SEARCH || {};
-    var entries = prepare(data.partners).concat(prepare(data.playbooks));
+    var kinds = data.kinds && typeof data.kinds === "object" ? data.kinds : {};
+    var stop = Object.create(null);
+    (Array.isArray(data.stop) ? data.stop : []).forEach(function (w) {
+      stop[String(w)] = true;
+    });
+    var entries = prepare(data.partners, kinds).concat(prepare(data.playbooks, kinds));
 
     if (form) {
       form.hidden = false;
@@ -80,7 +99,7 @@
         setStatus("");
         return;
       }
-      var found = entries.filter(function (e) { return matches(e, query); });
+      var found = entries.filter(function (e) { return matches(e, query, stop); });
       if (found.length === 0) {
         setStatus("No partner or playbook matches");
         return;
