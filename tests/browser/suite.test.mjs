@@ -286,6 +286,23 @@ describe("served under a sub-path by nginx", () => {
     });
   }
 
+  test("very long names, words and URLs wrap: nothing scrolls sideways at 320 or 390 px", async () => {
+    const out = path.join(tmp, "long-words");
+    build(path.join(REPO, "tests", "fixtures", "long-words"), out);
+    const start = pathToFileURL(path.join(out, "index.html")).href;
+    const prefix = pathToFileURL(out).href + "/";
+    for (const width of [320, 390]) {
+      const { pages, problems } = await crawl(start, {
+        width,
+        axe: () => false,
+        allowed: (u) => u.startsWith(prefix),
+        sameSite: (u) => u.startsWith(prefix),
+      });
+      assert.deepEqual(problems, []);
+      assert.equal(pages.length, 12, "every page of the fixture");
+    }
+  });
+
   test("without JavaScript every page is complete and every link works", async () => {
     for (const site of Object.values(sites)) {
       const { pages, problems } = await crawl(site.base, { javaScript: false, workers: 4, ...served(site) });
