@@ -83,6 +83,14 @@ impl Default for Config {
 }
 
 impl Config {
+    /// The path of `base_url` (`/partners/` for
+    /// `https://intranet.example/partners/`): where the site lives on its
+    /// server. `None` without a base URL.
+    pub fn base_path(&self) -> Option<&str> {
+        let rest = self.base_url.as_deref()?.split_once("://")?.1;
+        rest.find('/').map(|i| &rest[i..])
+    }
+
     /// The settings of `tier`.
     pub fn tier(&self, tier: Tier) -> &TierConfig {
         &self.tiers[tier as usize]
@@ -394,5 +402,15 @@ mod tests {
         assert_eq!(normalize_base_url("x.example"), None);
         assert_eq!(normalize_base_url("javascript:alert(1)"), None);
         assert_eq!(normalize_base_url("https:///nohost"), None);
+    }
+
+    #[test]
+    fn base_paths() {
+        let mut config = Config::default();
+        assert_eq!(config.base_path(), None);
+        config.base_url = normalize_base_url("https://x.example");
+        assert_eq!(config.base_path(), Some("/"));
+        config.base_url = normalize_base_url("http://x.example:8080/intranet/partners");
+        assert_eq!(config.base_path(), Some("/intranet/partners/"));
     }
 }

@@ -601,13 +601,7 @@ fn render_page(
     let root = match page {
         // a 404 page is served at any depth: with a base URL its links can
         // be absolute paths; without one they work at the top level
-        Page::NotFound => site
-            .config
-            .base_url
-            .as_deref()
-            .and_then(|u| u.split_once("://").map(|(_, rest)| rest))
-            .and_then(|rest| rest.find('/').map(|i| rest[i..].to_string()))
-            .unwrap_or_default(),
+        Page::NotFound => site.config.base_path().unwrap_or_default().to_string(),
         _ => "../".repeat(path.matches('/').count()),
     };
     let views = Views {

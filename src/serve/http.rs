@@ -110,25 +110,19 @@ fn respond(shared: &Shared, path: &str) -> (StatusCode, Vec<Header>, Vec<u8>) {
     let no_store = header("Cache-Control", "no-store");
     if served.files.is_empty() {
         // no good build yet: every page is the diagnostics
-        let body = page_of_errors(served.errors.as_deref().unwrap_or(""));
         return (
             StatusCode(500),
             vec![html_type(), no_store],
-            inject(body.as_bytes(), served.errors.as_deref()),
+            inject(NOT_BUILT.as_bytes(), served.errors.as_deref()),
         );
     }
-    let Some(rel) = path.strip_prefix(mount).or_else(|| {
-        // `/partners` for a site mounted at `/partners/`
-        (format!("{path}/") == mount).then_some("")
-    }) else {
-        if path == "/" {
-            return redirect(mount);
-        }
-        return not_found(&served);
-    };
-    if format!("{path}/") == mount {
+    // `/` and `/partners` for a site mounted at `/partners/`
+    if path == "/" && mount != "/" || format!("{path}/") == mount {
         return redirect(mount);
     }
+    let Some(rel) = path.strip_prefix(mount) else {
+        return not_found(&served);
+    };
     let key = if rel.is_empty() || rel.ends_with('/') {
         format!("{rel}index.html")
     } else {
@@ -297,17 +291,15 @@ fn overlay(errors: &str) -> String {
     )
 }
 
-fn page_of_errors(errors: &str) -> String {
-    let _ = errors; // the overlay is injected by `inject`
-    concat!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">",
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
-        "<title>partnerbook: the site has errors</title></head><body>",
-        "<p>The site has not built yet: fix the errors above and it appears here.</p>",
-        "</body></html>"
-    )
-    .to_string()
-}
+/// The page every URL shows before the first good build, under the
+/// diagnostics `inject` puts on top.
+const NOT_BUILT: &str = concat!(
+    "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">",
+    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
+    "<title>partnerbook: the site has errors</title></head><body>",
+    "<p>The site has not built yet: fix the errors above and it appears here.</p>",
+    "</body></html>"
+);
 
 fn find_ignore_case(hay: &str, needle: &str) -> Option<usize> {
     hay.as_bytes()

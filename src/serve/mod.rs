@@ -367,15 +367,7 @@ fn publish(shared: &Shared, selection: &Selection, files: Vec<OutputFile>) {
 
 /// base_url's path, where the site is mounted.
 fn mount_of(session: &Session) -> String {
-    session
-        .site()
-        .config
-        .base_url
-        .as_deref()
-        .and_then(|u| u.split_once("://").map(|(_, rest)| rest))
-        .and_then(|rest| rest.find('/').map(|i| rest[i..].to_string()))
-        .filter(|p| p.ends_with('/'))
-        .unwrap_or_else(|| "/".to_string())
+    session.site().config.base_path().unwrap_or("/").to_string()
 }
 
 /// "content/partners/x.yaml" or "3 files".

@@ -216,7 +216,11 @@ impl Session {
             self.reload(&rels);
             rest = Selection::everything();
         }
-        if kinds.contains(&Kind::Template) || kinds.contains(&Kind::Static) || structural {
+        // the configuration names the theme; content changes leave it be
+        if [Kind::Template, Kind::Static, Kind::Config]
+            .iter()
+            .any(|k| kinds.contains(k))
+        {
             self.theme = render::load_theme(&self.site);
             if kinds.contains(&Kind::Template) {
                 rest = Selection::everything();
