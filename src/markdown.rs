@@ -194,62 +194,95 @@ pub fn anchor(text: &str) -> String {
 const TABLE_OPEN: &str =
     "<div class=\"table-wrap\" role=\"region\" aria-label=\"Table\" tabindex=\"0\"><table>";
 
+/// A Markdown text parsed once, to be rendered for several pages (a
+/// partner's page and its worksheet sit at different depths, so their links
+/// differ) and read as plain text.
+pub struct Parsed<'a> {
+    events: Vec<Event<'a>>,
+    toc: Vec<TocEntry>,
+    len: usize,
+}
+
+impl<'a> Parsed<'a> {
+    /// Parses `md`, naming its headings.
+    pub fn new(md: &'a str) -> Parsed<'a> {
+        let mut events: Vec<Event> = Parser::new_ext(md, options()).collect();
+        let toc = name_headings(&mut events);
+        Parsed {
+            events,
+            toc,
+            len: md.len(),
+        }
+    }
+
+    /// The text without markup, as [`plain_text`] gives it.
+    pub fn plain_text(&self) -> String {
+        plain_of(self.events.iter().cloned(), self.len)
+    }
+
+    /// Renders the text to HTML for a page.
+    pub fn render(&self, cx: &Context) -> Rendered {
+        let mut dropped: Vec<bool> = Vec::new();
+        let events = self.events.iter().cloned().filter_map(|event| match event {
+            Event::Html(s) | Event::InlineHtml(s) if !cx.allow_html => Some(Event::Text(s)),
+            // a checkbox needs a name for screen readers
+            Event::TaskListMarker(done) => Some(Event::InlineHtml(CowStr::from(if done {
+                "<input type=\"checkbox\" disabled checked aria-label=\"done\"> "
+            } else {
+                "<input type=\"checkbox\" disabled aria-label=\"to do\"> "
+            }))),
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest = if dest_url.starts_with("@/") {
+                    cx.targets
+                        .resolve(&dest_url)
+                        .map(|u| format!("{}{u}", cx.root))
+                } else if is_safe_url(&dest_url) || link_type == LinkType::Email {
+                    Some(dest_url.to_string())
+                } else {
+                    None
+                };
+                dropped.push(dest.is_none());
+                dest.map(|d| {
+                    Event::Start(Tag::Link {
+                        link_type,
+                        dest_url: CowStr::from(d),
+                        title,
+                        id,
+                    })
+                })
+            }
+            Event::End(TagEnd::Link) => (!dropped.pop().unwrap_or(false)).then_some(event),
+            Event::Start(Tag::Image { ref dest_url, .. }) => {
+                let safe = is_safe_url(dest_url) && !dest_url.starts_with("@/");
+                dropped.push(!safe);
+                safe.then_some(event)
+            }
+            Event::End(TagEnd::Image) => (!dropped.pop().unwrap_or(false)).then_some(event),
+            other => Some(other),
+        });
+        let mut out = String::with_capacity(self.len * 3 / 2);
+        html::push_html(&mut out, events);
+        if out.contains("<table>") {
+            // a wide table scrolls in its own box, which keyboards can reach
+            out = out
+                .replace("<table>", TABLE_OPEN)
+                .replace("</table>", "</table></div>");
+        }
+        Rendered {
+            html: out,
+            toc: self.toc.clone(),
+        }
+    }
+}
+
 /// Renders `md` to HTML.
 pub fn render(md: &str, cx: &Context) -> Rendered {
-    let mut events: Vec<Event> = Parser::new_ext(md, options()).collect();
-    let toc = name_headings(&mut events);
-    let mut dropped: Vec<bool> = Vec::new();
-    let events = events.into_iter().filter_map(|event| match event {
-        Event::Html(s) | Event::InlineHtml(s) if !cx.allow_html => Some(Event::Text(s)),
-        // a checkbox needs a name for screen readers
-        Event::TaskListMarker(done) => Some(Event::InlineHtml(CowStr::from(if done {
-            "<input type=\"checkbox\" disabled checked aria-label=\"done\"> "
-        } else {
-            "<input type=\"checkbox\" disabled aria-label=\"to do\"> "
-        }))),
-        Event::Start(Tag::Link {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => {
-            let dest = if dest_url.starts_with("@/") {
-                cx.targets
-                    .resolve(&dest_url)
-                    .map(|u| format!("{}{u}", cx.root))
-            } else if is_safe_url(&dest_url) || link_type == LinkType::Email {
-                Some(dest_url.to_string())
-            } else {
-                None
-            };
-            dropped.push(dest.is_none());
-            dest.map(|d| {
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url: CowStr::from(d),
-                    title,
-                    id,
-                })
-            })
-        }
-        Event::End(TagEnd::Link) => (!dropped.pop().unwrap_or(false)).then_some(event),
-        Event::Start(Tag::Image { ref dest_url, .. }) => {
-            let safe = is_safe_url(dest_url) && !dest_url.starts_with("@/");
-            dropped.push(!safe);
-            safe.then_some(event)
-        }
-        Event::End(TagEnd::Image) => (!dropped.pop().unwrap_or(false)).then_some(event),
-        other => Some(other),
-    });
-    let mut out = String::with_capacity(md.len() * 3 / 2);
-    html::push_html(&mut out, events);
-    if out.contains("<table>") {
-        // a wide table scrolls in its own box, which keyboards can reach
-        out = out
-            .replace("<table>", TABLE_OPEN)
-            .replace("</table>", "</table></div>");
-    }
-    Rendered { html: out, toc }
+    Parsed::new(md).render(cx)
 }
 
 /// Gives every heading an `id` (its own `{#id}`, or one made from its text,
@@ -357,10 +390,26 @@ pub fn escape(text: &str) -> String {
 /// The text of `md` without markup, whitespace folded, for search, JSON
 /// summaries and one-line excerpts.
 pub fn plain_text(md: &str) -> String {
-    let mut out = String::with_capacity(md.len());
-    for event in Parser::new_ext(md, options()) {
+    plain_of(Parser::new_ext(md, options()), md.len())
+}
+
+/// The text of parsed events, words separated by single spaces.
+fn plain_of<'e>(events: impl Iterator<Item = Event<'e>>, len: usize) -> String {
+    let mut out = String::with_capacity(len);
+    // a space is owed before the next word
+    let mut owed = false;
+    for event in events {
         match event {
-            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::Text(t) | Event::Code(t) => {
+                for (i, word) in t.split_whitespace().enumerate() {
+                    if (owed || i > 0 || t.starts_with(char::is_whitespace)) && !out.is_empty() {
+                        out.push(' ');
+                    }
+                    out.push_str(word);
+                    owed = false;
+                }
+                owed |= t.ends_with(char::is_whitespace);
+            }
             Event::SoftBreak
             | Event::HardBreak
             | Event::End(
@@ -371,11 +420,11 @@ pub fn plain_text(md: &str) -> String {
                 | TagEnd::BlockQuote(_)
                 | TagEnd::CodeBlock
                 | TagEnd::FootnoteDefinition,
-            ) => out.push(' '),
+            ) => owed = true,
             _ => {}
         }
     }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    out
 }
 
 /// `text` cut at a word boundary to at most `max` characters, with an
@@ -543,5 +592,56 @@ mod tests {
         );
         assert_eq!(truncate("one two three", 9), "one two…");
         assert_eq!(truncate("short", 9), "short");
+    }
+
+    /// The plain text as first written: every text joined, a space after
+    /// each block, then whitespace folded. The one-pass version must agree.
+    fn plain_text_reference(md: &str) -> String {
+        let mut out = String::new();
+        for event in Parser::new_ext(md, options()) {
+            match event {
+                Event::Text(t) | Event::Code(t) => out.push_str(&t),
+                Event::SoftBreak
+                | Event::HardBreak
+                | Event::End(
+                    TagEnd::Paragraph
+                    | TagEnd::Heading(_)
+                    | TagEnd::Item
+                    | TagEnd::TableCell
+                    | TagEnd::BlockQuote(_)
+                    | TagEnd::CodeBlock
+                    | TagEnd::FootnoteDefinition,
+                ) => out.push(' '),
+                _ => {}
+            }
+        }
+        out.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn plain_text_folds_whitespace_as_before(
+            md in proptest::string::string_regex(
+                "([a-z]{1,5}|[ \\t\\n]{1,3}|\\*\\*|`|- |# |> |\\| a \\||\u{a0}|\u{2003}|x\\[\\^1\\]|\\[\\^1\\]: n|```\\n|&amp;|<b>){0,40}"
+            ).unwrap()
+        ) {
+            let parsed = Parsed::new(&md);
+            proptest::prop_assert_eq!(plain_text(&md), plain_text_reference(&md));
+            proptest::prop_assert_eq!(parsed.plain_text(), plain_text_reference(&md));
+        }
+    }
+
+    #[test]
+    fn plain_text_of_the_example_site_is_unchanged() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        for entry in walkdir::WalkDir::new(root.join("content"))
+            .into_iter()
+            .flatten()
+        {
+            if entry.file_type().is_file() {
+                let text = std::fs::read_to_string(entry.path()).unwrap();
+                assert_eq!(plain_text(&text), plain_text_reference(&text));
+            }
+        }
     }
 }

@@ -5,12 +5,11 @@
 //! with two renames; the old site is removed only after the swap. A folder
 //! is recognised as partnerbook's by the manifest written into it.
 
+use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
 use anyhow::{Context as _, bail};
 use rayon::prelude::*;
-
-use crate::render::OutputFile;
 
 /// The manifest's name inside every output folder.
 pub const MANIFEST: &str = ".partnerbook-manifest.json";
@@ -132,7 +131,7 @@ fn recover(output: &Path) -> anyhow::Result<()> {
 
 /// Takes an exclusive lock on `folder`, released when the handle drops.
 #[cfg(unix)]
-fn lock_folder(folder: &Path) -> anyhow::Result<std::fs::File> {
+fn lock_folder(folder: &Path) -> anyhow::Result<Lock> {
     let handle =
         std::fs::File::open(folder).with_context(|| format!("cannot open {}", folder.display()))?;
     handle
@@ -144,45 +143,280 @@ fn lock_folder(folder: &Path) -> anyhow::Result<std::fs::File> {
 /// Folders cannot be opened as files everywhere; there builds are not
 /// serialised.
 #[cfg(not(unix))]
-fn lock_folder(_folder: &Path) -> anyhow::Result<()> {
+fn lock_folder(_folder: &Path) -> anyhow::Result<Lock> {
     Ok(())
 }
 
-/// Writes `files` as the new content of `output`, atomically replacing
-/// what was there. [`check_output`] must have accepted `output`.
-pub fn write(output: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
+/// One file as the manifest records it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Written {
+    /// The path below the output folder, with `/` separators.
+    pub path: String,
+    /// Its size in bytes.
+    pub size: u64,
+}
+
+/// What `.partnerbook-manifest.json` holds.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Manifest {
+    /// Always `partnerbook`.
+    pub generator: String,
+    /// The version that wrote the folder.
+    pub version: String,
+    /// A digest of everything the output was made from (see
+    /// [`crate::render::fingerprint`]); equal digests mean equal output.
+    #[serde(default)]
+    pub inputs: String,
+    /// How many HTML pages the folder holds, for the summary line.
+    #[serde(default)]
+    pub pages: usize,
+    /// Every file written, sorted by path.
+    pub files: Vec<Written>,
+}
+
+/// A new site being written into a hidden sibling of the output folder.
+/// Files are put in as they are rendered, from any thread; [`commit`]
+/// swaps the finished site in. Dropped without a commit, the staging
+/// folder is removed and the output is left as it was.
+///
+/// [`commit`]: Staging::commit
+pub struct Staging {
+    output: PathBuf,
+    parent: PathBuf,
+    name: String,
+    dir: PathBuf,
+    written: std::sync::Mutex<Vec<Written>>,
+    committed: bool,
+    // held until the staging is committed or dropped: one build at a time
+    // per output folder
+    _lock: Lock,
+}
+
+#[cfg(unix)]
+type Lock = std::fs::File;
+#[cfg(not(unix))]
+type Lock = ();
+
+/// The right to write one output folder, held by one build at a time.
+pub struct Locked {
+    output: PathBuf,
+    parent: PathBuf,
+    name: String,
+    lock: Lock,
+}
+
+/// Locks the output folder's parent (a second build waits here, so it
+/// neither clears away this one's staging folder nor races its swap), and
+/// recovers from a killed build: a site it had moved aside is put back,
+/// unfinished staging folders are removed. [`check_output`] must have
+/// accepted `output`.
+pub fn lock(output: &Path) -> anyhow::Result<Locked> {
     let (parent, name) = siblings(output)?;
     std::fs::create_dir_all(&parent)
         .with_context(|| format!("cannot create {}", parent.display()))?;
-    // one build at a time per output folder: a second one waits here, so
-    // it neither clears away the first one's staging folder nor races its
-    // swap. The lock is on the parent folder, so no lock file is left behind.
-    let _lock = lock_folder(&parent)?;
+    let lock = lock_folder(&parent)?;
     recover(output)?;
-    let pid = std::process::id();
-    let staging = parent.join(format!(".{name}.partnerbook-new-{pid}"));
-    let result = write_tree(&staging, files);
-    if let Err(err) = result {
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(err);
+    Ok(Locked {
+        output: output.to_path_buf(),
+        parent,
+        name,
+        lock,
+    })
+}
+
+impl Staging {
+    /// Creates the staging folder beside the locked output folder.
+    pub fn begin(locked: Locked) -> anyhow::Result<Staging> {
+        let Locked {
+            output,
+            parent,
+            name,
+            lock,
+        } = locked;
+        let dir = parent.join(format!(".{name}.partnerbook-new-{}", std::process::id()));
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("cannot create {}", dir.display()))?;
+        Ok(Staging {
+            output,
+            parent,
+            name,
+            dir,
+            written: std::sync::Mutex::new(Vec::new()),
+            committed: false,
+            _lock: lock,
+        })
     }
-    if output.exists() {
-        let old = parent.join(format!(".{name}.partnerbook-old-{pid}"));
-        std::fs::rename(output, &old)
-            .with_context(|| format!("cannot move {} aside", output.display()))?;
-        if let Err(err) = std::fs::rename(&staging, output) {
-            let _ = std::fs::rename(&old, output);
-            let _ = std::fs::remove_dir_all(&staging);
-            return Err(err)
-                .with_context(|| format!("cannot move the new site into {}", output.display()));
+
+    /// Writes one file into the staging folder, creating its folders.
+    pub fn put(&self, path: &str, bytes: &[u8]) -> anyhow::Result<()> {
+        // slugs are validated long before, but the output folder is too
+        // important to trust that: no file may land outside it
+        if !stays_inside(path) || path == MANIFEST {
+            bail!("refusing to write {path}: the path leaves the output folder");
         }
-        std::fs::remove_dir_all(&old)
-            .with_context(|| format!("cannot remove the previous site at {}", old.display()))?;
-    } else {
-        std::fs::rename(&staging, output)
-            .with_context(|| format!("cannot move the new site into {}", output.display()))?;
+        let target = self.dir.join(path);
+        let result = match std::fs::write(&target, bytes) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let folder = target.parent().unwrap_or(&self.dir);
+                std::fs::create_dir_all(folder)
+                    .with_context(|| format!("cannot create {}", folder.display()))?;
+                std::fs::write(&target, bytes)
+            }
+            other => other,
+        };
+        result.with_context(|| format!("cannot write {}", target.display()))?;
+        self.written
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(Written {
+                path: path.to_string(),
+                size: bytes.len() as u64,
+            });
+        Ok(())
     }
-    Ok(())
+
+    /// Writes the manifest, swaps the new site in with two renames, and
+    /// removes the old one. Returns the manifest.
+    pub fn commit(mut self, inputs: String) -> anyhow::Result<Manifest> {
+        let mut files = std::mem::take(
+            &mut *self
+                .written
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
+        files.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+        let manifest = Manifest {
+            generator: "partnerbook".to_string(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            inputs,
+            pages: files.iter().filter(|f| f.path.ends_with(".html")).count(),
+            files,
+        };
+        let path = self.dir.join(MANIFEST);
+        std::fs::write(&path, serde_json::to_vec(&manifest)?)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        let output = &self.output;
+        if output.exists() {
+            let old = self.parent.join(format!(
+                ".{}.partnerbook-old-{}",
+                self.name,
+                std::process::id()
+            ));
+            std::fs::rename(output, &old)
+                .with_context(|| format!("cannot move {} aside", output.display()))?;
+            if let Err(err) = std::fs::rename(&self.dir, output) {
+                let _ = std::fs::rename(&old, output);
+                return Err(err).with_context(|| {
+                    format!("cannot move the new site into {}", output.display())
+                });
+            }
+            self.committed = true;
+            remove_tree(&old)
+                .with_context(|| format!("cannot remove the previous site at {}", old.display()))?;
+        } else {
+            std::fs::rename(&self.dir, output)
+                .with_context(|| format!("cannot move the new site into {}", output.display()))?;
+            self.committed = true;
+        }
+        Ok(manifest)
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = remove_tree(&self.dir);
+        }
+    }
+}
+
+/// Removes a folder and everything in it, the folders of its first two
+/// levels in parallel (a site is mostly `partners/<slug>/` folders).
+fn remove_tree(dir: &Path) -> std::io::Result<()> {
+    let children = |d: &Path| -> Vec<PathBuf> {
+        std::fs::read_dir(d)
+            .map(|rd| rd.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default()
+    };
+    children(dir).par_iter().for_each(|child| {
+        if child.is_dir() && !child.is_symlink() {
+            children(child).par_iter().for_each(|grandchild| {
+                let _ = if grandchild.is_dir() && !grandchild.is_symlink() {
+                    std::fs::remove_dir_all(grandchild)
+                } else {
+                    std::fs::remove_file(grandchild)
+                };
+            });
+        }
+    });
+    std::fs::remove_dir_all(dir)
+}
+
+/// Whether `output` already holds the site a build would write: its
+/// manifest records the same `inputs` digest, and every file it lists is
+/// there, unchanged in size and not modified after the manifest, with
+/// nothing else beside them. Reads only metadata.
+pub fn up_to_date(output: &Path, inputs: &str) -> Option<Manifest> {
+    let path = output.join(MANIFEST);
+    let written = std::fs::metadata(&path).ok()?.modified().ok()?;
+    let manifest: Manifest = serde_json::from_slice(&std::fs::read(&path).ok()?).ok()?;
+    if manifest.inputs != inputs
+        || manifest.version != env!("CARGO_PKG_VERSION")
+        || manifest.inputs.is_empty()
+    {
+        return None;
+    }
+    // the expected entries of every folder
+    type Entries<'a> = HashMap<&'a str, Option<u64>>;
+    let mut folders: HashMap<&str, Entries> = HashMap::new();
+    folders.entry("").or_default().insert(MANIFEST, None);
+    for file in &manifest.files {
+        let (folder, name) = file.path.rsplit_once('/').unwrap_or(("", &file.path));
+        folders
+            .entry(folder)
+            .or_default()
+            .insert(name, Some(file.size));
+        // and the folders leading to it
+        let mut sub = folder;
+        while !sub.is_empty() {
+            let (up, name) = sub.rsplit_once('/').unwrap_or(("", sub));
+            if folders.entry(up).or_default().insert(name, None).is_some() {
+                break;
+            }
+            sub = up;
+        }
+    }
+    let folders: Vec<_> = folders.into_iter().collect();
+    let intact = folders.par_iter().all(|(folder, expected)| {
+        let Ok(entries) = std::fs::read_dir(output.join(folder)) else {
+            return false;
+        };
+        let mut seen = 0;
+        for entry in entries {
+            let Ok(entry) = entry else { return false };
+            let name = entry.file_name();
+            let Some(&size) = name.to_str().and_then(|n| expected.get(n)) else {
+                return false;
+            };
+            seen += 1;
+            let Ok(meta) = entry.metadata() else {
+                return false;
+            };
+            let fine = match size {
+                Some(size) => {
+                    meta.is_file()
+                        && meta.len() == size
+                        && meta.modified().is_ok_and(|m| m <= written)
+                }
+                None => meta.is_dir() || name == MANIFEST,
+            };
+            if !fine {
+                return false;
+            }
+        }
+        seen == expected.len()
+    });
+    intact.then_some(manifest)
 }
 
 /// Whether `path` stays inside the folder it is joined to: relative, with
@@ -192,42 +426,6 @@ fn stays_inside(path: &str) -> bool {
         && Path::new(path)
             .components()
             .all(|c| matches!(c, Component::Normal(_)))
-}
-
-fn write_tree(staging: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
-    // slugs are validated long before, but the output folder is too
-    // important to trust that: no file may land outside it
-    if let Some(bad) = files.iter().find(|f| !stays_inside(&f.path)) {
-        bail!(
-            "refusing to write {}: the path leaves the output folder",
-            bad.path
-        );
-    }
-    std::fs::create_dir_all(staging)
-        .with_context(|| format!("cannot create {}", staging.display()))?;
-    let mut dirs: Vec<&str> = files
-        .iter()
-        .filter_map(|f| f.path.rsplit_once('/').map(|(d, _)| d))
-        .collect();
-    dirs.sort_unstable();
-    dirs.dedup();
-    for dir in dirs {
-        let path = staging.join(dir);
-        std::fs::create_dir_all(&path)
-            .with_context(|| format!("cannot create {}", path.display()))?;
-    }
-    files.par_iter().try_for_each(|f| {
-        let path = staging.join(&f.path);
-        std::fs::write(&path, &f.bytes).with_context(|| format!("cannot write {}", path.display()))
-    })?;
-    let manifest = serde_json::json!({
-        "generator": "partnerbook",
-        "version": env!("CARGO_PKG_VERSION"),
-        "files": files.iter().map(|f| f.path.as_str()).collect::<Vec<_>>(),
-    });
-    let path = staging.join(MANIFEST);
-    std::fs::write(&path, serde_json::to_vec_pretty(&manifest)?)
-        .with_context(|| format!("cannot write {}", path.display()))
 }
 
 #[cfg(test)]

@@ -39,29 +39,54 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<u8> {
         return Ok(exit_code(&loaded.diagnostics, loaded.config_failed));
     }
     let site = &loaded.site;
-    let rendered =
-        render::load_theme(site).and_then(|theme| render::render(site, &theme, opts.today));
-    let files = match rendered {
-        Ok(files) => files,
-        Err(diagnostics) => {
-            term::diagnostics(&diagnostics, Format::Human);
-            term::status(&format!(
-                "build failed: {}; {} was not touched",
-                diagnostic::count_summary(&diagnostics),
-                output.display()
-            ));
-            return Ok(exit_code(&diagnostics, false));
+    let timings = std::env::var_os("PARTNERBOOK_TIMINGS").is_some();
+    let lap = |what: &str| {
+        if timings {
+            eprintln!("{:>8.3} s  {what}", started.elapsed().as_secs_f64());
         }
     };
-    write::write(&output, &files)?;
-    let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
+    lap("loaded and checked");
+    let theme = match render::load_theme(site) {
+        Ok(theme) => theme,
+        Err(diagnostics) => return Ok(failed(&diagnostics, &output)),
+    };
+    let inputs = render::fingerprint(site, &theme, opts.today, opts.drafts);
+    lap("theme loaded, inputs digested");
+    let locked = write::lock(&output)?;
+    let unchanged = write::up_to_date(&output, &inputs);
+    lap("output compared");
+    let (pages, note) = match unchanged {
+        Some(manifest) => (manifest.pages, " (unchanged: nothing to write)"),
+        None => {
+            let staging = write::Staging::begin(locked)?;
+            let rendered = render::render_into(
+                site,
+                &theme,
+                opts.today,
+                &render::Selection::everything(),
+                &mut render::FeedCache::default(),
+                &|file| staging.put(&file.path, &file.bytes),
+            );
+            lap("rendered and written");
+            match rendered {
+                Ok(()) => {}
+                Err(render::Failure::Templates(diagnostics)) => {
+                    return Ok(failed(&diagnostics, &output));
+                }
+                Err(render::Failure::Output(err)) => return Err(err),
+            }
+            let manifest = staging.commit(inputs)?;
+            lap("swapped in");
+            (manifest.pages, "")
+        }
+    };
     let warnings = loaded
         .diagnostics
         .iter()
         .filter(|d| d.severity == Severity::Warning)
         .count();
     println!(
-        "built {} ({}, {}) with {} in {:.2} s into {}",
+        "built {} ({}, {}) with {} in {:.2} s into {}{note}",
         diagnostic::plural(pages, "page"),
         diagnostic::plural(site.partners.len(), "partner"),
         diagnostic::plural(site.playbooks.len(), "playbook"),
@@ -70,4 +95,15 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<u8> {
         output.display()
     );
     Ok(exit::OK)
+}
+
+/// Reports template errors; the output is left as it was.
+fn failed(diagnostics: &[crate::diagnostic::Diagnostic], output: &std::path::Path) -> u8 {
+    term::diagnostics(diagnostics, Format::Human);
+    term::status(&format!(
+        "build failed: {}; {} was not touched",
+        diagnostic::count_summary(diagnostics),
+        output.display()
+    ));
+    exit_code(diagnostics, false)
 }

@@ -26,6 +26,87 @@ pub struct Views<'a> {
     pub root: String,
     /// The date review status is computed for.
     pub today: jiff::civil::Date,
+    /// Each partner's benefit as plain text, shared by every page.
+    pub benefits: &'a Benefits,
+}
+
+/// Every partner's benefit as plain text (for one-line excerpts and
+/// search), worked out once per render and shared by the pages that list
+/// the partner. Filled on first use, or all at once in parallel.
+pub struct Benefits(Vec<std::sync::OnceLock<String>>);
+
+impl Benefits {
+    /// Room for the benefits of `site`'s partners.
+    pub fn new(site: &Site) -> Benefits {
+        Benefits(
+            (0..site.partners.len())
+                .map(|_| std::sync::OnceLock::new())
+                .collect(),
+        )
+    }
+
+    /// Works out every partner's benefit, in parallel.
+    pub fn fill(&self, site: &Site) {
+        use rayon::prelude::*;
+        self.0.par_iter().zip(&site.partners).for_each(|(cell, p)| {
+            cell.get_or_init(|| markdown::plain_text(&p.proposition.partner_benefit));
+        });
+    }
+
+    /// The benefit of `p` as plain text.
+    pub fn of(&self, site: &Site, p: &Partner) -> &str {
+        match site.by_slug.get(&p.slug).and_then(|&i| self.0.get(i)) {
+            Some(cell) => cell.get_or_init(|| markdown::plain_text(&p.proposition.partner_benefit)),
+            None => "",
+        }
+    }
+}
+
+/// What a partner's page and its worksheet share, worked out once for
+/// both: the proposition's Markdown, parsed, and the plain-text pitch.
+pub struct PartnerPrep<'p> {
+    we_do: markdown::Parsed<'p>,
+    they_do: markdown::Parsed<'p>,
+    together: markdown::Parsed<'p>,
+    partner_benefit: markdown::Parsed<'p>,
+    customer_benefit: Option<markdown::Parsed<'p>>,
+    pain_point: Option<markdown::Parsed<'p>>,
+    pitch: String,
+}
+
+impl<'p> PartnerPrep<'p> {
+    /// Parses `p`'s proposition and composes its pitch.
+    pub fn new(p: &'p Partner) -> PartnerPrep<'p> {
+        let prop = &p.proposition;
+        let parse = |s: &'p str| markdown::Parsed::new(s);
+        let we_do = parse(&prop.we_do);
+        let they_do = parse(&prop.they_do);
+        let together = parse(&prop.together);
+        let partner_benefit = parse(&prop.partner_benefit);
+        let customer_benefit = prop.customer_benefit.as_deref().map(parse);
+        let mut pitch = format!(
+            "Here is what we do: {} Here is what you do: {} Together we would like to deliver this: {} What is in it for you: {}",
+            sentence(&we_do.plain_text()),
+            sentence(&they_do.plain_text()),
+            sentence(&together.plain_text()),
+            sentence(&partner_benefit.plain_text()),
+        );
+        if let Some(c) = &customer_benefit {
+            pitch.push_str(&format!(
+                " And for our mutual customers: {}",
+                sentence(&c.plain_text())
+            ));
+        }
+        PartnerPrep {
+            we_do,
+            they_do,
+            together,
+            partner_benefit,
+            customer_benefit,
+            pain_point: prop.pain_point.as_deref().map(parse),
+            pitch,
+        }
+    }
 }
 
 /// The site, as every page sees it.
@@ -402,10 +483,7 @@ impl<'a> Views<'a> {
             tags: p.tags.clone(),
             summary_html: p.summary.as_deref().map(|s| self.line(s)),
             review_overdue: self.review_overdue(p),
-            benefit_line: markdown::truncate(
-                &markdown::plain_text(&p.proposition.partner_benefit),
-                160,
-            ),
+            benefit_line: markdown::truncate(self.benefits.of(self.site, p), 160),
         }
     }
 
@@ -547,21 +625,22 @@ impl<'a> Views<'a> {
     }
 
     /// A partner, whole, for its page and its worksheet.
-    pub fn partner(&self, p: &Partner) -> PartnerView {
-        let prop = &p.proposition;
+    pub fn partner(&self, p: &Partner, prep: &PartnerPrep) -> PartnerView {
         let review = self.review(p);
-        let worksheet = self.worksheet(p, review.as_ref());
+        let worksheet = self.worksheet(p, prep, review.as_ref());
+        let md = self.md();
+        let html = |parsed: &markdown::Parsed| parsed.render(&md).html;
         PartnerView {
             summary: self.partner_summary(p),
             tier_label: p.tier.label(),
             tier_url: self.url(&format!("tiers/{}", p.tier)),
             proposition: PropositionView {
-                we_do: self.html(&prop.we_do),
-                they_do: self.html(&prop.they_do),
-                together: self.html(&prop.together),
-                partner_benefit: self.html(&prop.partner_benefit),
-                customer_benefit: prop.customer_benefit.as_deref().map(|s| self.html(s)),
-                pain_point: prop.pain_point.as_deref().map(|s| self.html(s)),
+                we_do: html(&prep.we_do),
+                they_do: html(&prep.they_do),
+                together: html(&prep.together),
+                partner_benefit: html(&prep.partner_benefit),
+                customer_benefit: prep.customer_benefit.as_ref().map(html),
+                pain_point: prep.pain_point.as_ref().map(html),
             },
             scenario: p.scenario.map(|s| Named {
                 name: s.as_str(),
@@ -596,23 +675,14 @@ impl<'a> Views<'a> {
         }
     }
 
-    fn worksheet(&self, p: &Partner, review: Option<&ReviewView>) -> WorksheetView {
+    fn worksheet(
+        &self,
+        p: &Partner,
+        prep: &PartnerPrep,
+        review: Option<&ReviewView>,
+    ) -> WorksheetView {
         let w = &p.worksheet;
         let prop = &p.proposition;
-        let plain = |s: &str| markdown::plain_text(s);
-        let mut pitch = format!(
-            "Here is what we do: {} Here is what you do: {} Together we would like to deliver this: {} What is in it for you: {}",
-            sentence(&plain(&prop.we_do)),
-            sentence(&plain(&prop.they_do)),
-            sentence(&plain(&prop.together)),
-            sentence(&plain(&prop.partner_benefit)),
-        );
-        if let Some(c) = &prop.customer_benefit {
-            pitch.push_str(&format!(
-                " And for our mutual customers: {}",
-                sentence(&plain(c))
-            ));
-        }
         let champion = p.influence_map.iter().any(|x| {
             x.influence == Some(Influence::High) && x.attitude == Some(Attitude::Positive)
         });
@@ -688,7 +758,7 @@ impl<'a> Views<'a> {
             their_business: w.their_business.as_deref().map(|s| self.html(s)),
             open_questions: w.open_questions.iter().map(|s| self.inline(s)).collect(),
             next_steps: w.next_steps.iter().map(|s| self.inline(s)).collect(),
-            pitch,
+            pitch: prep.pitch.clone(),
             ready: checklist.iter().filter(|c| c.done).count(),
             checklist,
         }

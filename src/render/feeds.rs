@@ -87,11 +87,32 @@ fn safe_json<T: Serialize>(value: &T) -> String {
 /// Escapes the characters of serialised JSON that could end a script or
 /// start markup.
 fn escape_json_text(json: &str) -> String {
-    json.replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
-        .replace('\u{2028}', "\\u2028")
-        .replace('\u{2029}', "\\u2029")
+    indent_and_escape(json, "")
+}
+
+/// [`escape_json_text`], and every line after the first indented by
+/// `indent`, in one pass.
+fn indent_and_escape(json: &str, indent: &str) -> String {
+    let mut out = String::with_capacity(json.len() + json.len() / 8);
+    let mut rest = json;
+    while let Some(i) = rest.find(['<', '>', '&', '\u{2028}', '\u{2029}', '\n']) {
+        out.push_str(&rest[..i]);
+        let c = rest[i..].chars().next().unwrap_or('\n');
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            _ => {
+                out.push('\n');
+                out.push_str(indent);
+            }
+        }
+        rest = &rest[i + c.len_utf8()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The words of `text` as search.js splits them: lowercased, then split
@@ -161,18 +182,16 @@ impl FeedCache {
     }
 }
 
-fn partner_feed(site: &Site, p: &Partner) -> PartnerFeed {
+fn partner_feed(site: &Site, p: &Partner, benefit: &str) -> PartnerFeed {
     let url = site.targets.page_url(&format!("partners/{}", p.slug));
     let json = serde_json::to_string_pretty(&PartnerJson {
         url: url.clone(),
         record: p,
     })
     .expect("records always serialise");
-    let prop = &p.proposition;
-    let benefit = plain_text(&prop.partner_benefit);
     let summary = p.summary.as_deref().map(plain_text);
-    let line = crate::markdown::truncate(&benefit, LINE_CHARS);
-    let texts = [Some(benefit.as_str()), summary.as_deref()]
+    let line = crate::markdown::truncate(benefit, LINE_CHARS);
+    let texts = [Some(benefit), summary.as_deref()]
         .into_iter()
         .chain([&p.kind, &p.region, &p.owner].map(Option::as_deref))
         .flatten()
@@ -186,19 +205,33 @@ fn partner_feed(site: &Site, p: &Partner) -> PartnerFeed {
     };
     PartnerFeed {
         // one level into "partners": [ ... ], as a pretty printer would
-        json: escape_json_text(&json.replace('\n', "\n    ")),
+        json: indent_and_escape(&json, "    "),
         search: safe_json(&entry),
     }
 }
 
+/// The names of the files [`files`] makes for `site`.
+pub fn file_names(site: &Site) -> Vec<String> {
+    let mut names = vec!["partners.json".to_string(), "search-index.js".to_string()];
+    if site.config.base_url.is_some() {
+        names.push("sitemap.xml".to_string());
+    }
+    names
+}
+
 /// partners.json, search-index.js and, with a base URL, sitemap.xml.
 /// Partners missing from `cache` are serialised (in parallel) and kept.
-pub fn files(site: &Site, html_pages: &[String], cache: &mut FeedCache) -> Vec<OutputFile> {
+pub fn files(
+    site: &Site,
+    html_pages: &[String],
+    cache: &mut FeedCache,
+    benefits: &super::context::Benefits,
+) -> Vec<OutputFile> {
     let missing: Vec<(String, PartnerFeed)> = site
         .partners
         .par_iter()
         .filter(|p| !cache.0.contains_key(&p.slug))
-        .map(|p| (p.slug.clone(), partner_feed(site, p)))
+        .map(|p| (p.slug.clone(), partner_feed(site, p, benefits.of(site, p))))
         .collect();
     cache.0.extend(missing);
     let feeds: Vec<&PartnerFeed> = site.partners.iter().map(|p| &cache.0[&p.slug]).collect();

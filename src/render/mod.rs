@@ -514,52 +514,190 @@ pub fn render_selected(
     selection: &Selection,
     feeds: &mut FeedCache,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let files = std::sync::Mutex::new(Vec::new());
+    let result = render_into(site, theme, today, selection, feeds, &|file| {
+        files
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(file);
+        Ok(())
+    });
+    match result {
+        Ok(()) => {}
+        Err(Failure::Templates(ds)) => return Err(ds),
+        Err(Failure::Output(err)) => unreachable!("collecting in memory cannot fail: {err}"),
+    }
+    let mut files = files
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// Why rendering stopped.
+#[derive(Debug)]
+pub enum Failure {
+    /// Templates failed: every page's errors, sorted.
+    Templates(Vec<Diagnostic>),
+    /// A file could not be handed on (written).
+    Output(anyhow::Error),
+}
+
+/// Renders the pages and files `selection` names, in parallel, handing
+/// each file to `emit` as soon as it is ready, from any thread, so a build
+/// writes while it renders and never holds the whole site in memory.
+/// Every page is rendered even after a template error, so that all errors
+/// are reported; no file is emitted after the first one.
+pub fn render_into(
+    site: &Site,
+    theme: &Theme,
+    today: jiff::civil::Date,
+    selection: &Selection,
+    feeds: &mut FeedCache,
+    emit: &(dyn Fn(OutputFile) -> anyhow::Result<()> + Sync),
+) -> Result<(), Failure> {
     let all = pages(site);
+    let lists = selection.all || selection.lists;
+    // a partner's page and worksheet are rendered by one task, which
+    // parses the partner's Markdown once for both
     let chosen: Vec<&Page> = all
         .iter()
         .filter(|page| {
             selection.all
                 || match page {
                     Page::Portfolio | Page::Playbooks | Page::Tier(_) => selection.lists,
-                    Page::Partner(p) | Page::Worksheet(p) => selection.partners.contains(&p.slug),
+                    Page::Partner(p) => selection.partners.contains(&p.slug),
                     Page::Playbook(pb) => selection.playbooks.contains(&pb.path),
-                    Page::NotFound => false,
+                    Page::NotFound | Page::Worksheet(_) => false,
                 }
         })
+        .filter(|page| !matches!(page, Page::Worksheet(_)))
         .collect();
-    let rendered: Vec<Result<OutputFile, Vec<Diagnostic>>> = chosen
-        .par_iter()
-        .map(|page| render_page(site, theme, page, today))
-        .collect();
-    let mut files = Vec::with_capacity(rendered.len() + 8);
-    let mut errors = Vec::new();
-    for r in rendered {
-        match r {
-            Ok(f) => files.push(f),
-            Err(ds) => errors.extend(ds),
+    let benefits = context::Benefits::new(site);
+    if lists {
+        benefits.fill(site);
+    }
+    let failed = std::sync::atomic::AtomicBool::new(false);
+    let give = |file: OutputFile| -> Result<(), Failure> {
+        if failed.load(std::sync::atomic::Ordering::Relaxed) {
+            return Ok(());
+        }
+        emit(file).map_err(|err| {
+            failed.store(true, std::sync::atomic::Ordering::Relaxed);
+            Failure::Output(err)
+        })
+    };
+    let mut errors: Vec<Diagnostic> = Vec::new();
+    let mut output_error = None;
+    let mut note = |r: Result<(), Failure>| match r {
+        Ok(()) => {}
+        Err(Failure::Templates(ds)) => errors.extend(ds),
+        Err(Failure::Output(err)) => {
+            output_error.get_or_insert(err);
+        }
+    };
+    // the feeds first: they are the largest files, and serialising them
+    // while the pages render keeps both cores busy to the end
+    let (pages_done, feeds_done) = rayon::join(
+        || {
+            chosen
+                .par_iter()
+                .map(|page| {
+                    render_page(site, theme, page, today, &benefits, &|file| {
+                        if failed.load(std::sync::atomic::Ordering::Relaxed) {
+                            return Ok(());
+                        }
+                        give(file)
+                    })
+                })
+                .filter_map(Result::err)
+                .collect::<Vec<Failure>>()
+        },
+        || -> Result<(), Failure> {
+            if !lists {
+                return Ok(());
+            }
+            let html_pages: Vec<String> = all
+                .iter()
+                .filter(|page| !matches!(page, Page::NotFound))
+                .map(|page| page_path(page).0)
+                .collect();
+            for file in feeds::files(site, &html_pages, feeds, &benefits) {
+                give(file)?;
+            }
+            Ok(())
+        },
+    );
+    for failure in pages_done {
+        note(Err(failure));
+    }
+    note(feeds_done);
+    if selection.all || selection.statics {
+        let made: std::collections::HashSet<String> = all
+            .iter()
+            .map(|page| page_path(page).0)
+            .chain(feeds::file_names(site))
+            .collect();
+        for f in &theme.static_files {
+            if !made.contains(&f.path) {
+                note(give(f.clone()));
+            }
         }
     }
     if !errors.is_empty() {
         crate::diagnostic::sort(&mut errors);
-        return Err(errors);
+        return Err(Failure::Templates(errors));
     }
-    if selection.all || selection.lists {
-        let html_pages: Vec<String> = all
-            .iter()
-            .filter(|page| !matches!(page, Page::NotFound))
-            .map(|page| page_path(page).0)
-            .collect();
-        files.extend(feeds::files(site, &html_pages, feeds));
+    match output_error {
+        Some(err) => Err(Failure::Output(err)),
+        None => Ok(()),
     }
-    if selection.all || selection.statics {
-        for f in &theme.static_files {
-            if !files.iter().any(|x| x.path == f.path) {
-                files.push(f.clone());
-            }
-        }
+}
+
+/// A digest of everything a build's output is made from: the version of
+/// partnerbook, the date, whether drafts are in, every content file, the
+/// configuration (with any `--base-url`), and the theme's templates and
+/// static files. Two builds with the same digest write the same bytes, so
+/// `build` skips writing when the output already holds that digest.
+pub fn fingerprint(site: &Site, theme: &Theme, today: jiff::civil::Date, drafts: bool) -> String {
+    use std::hash::{Hash, Hasher};
+    // two differently started SipHash digests: 128 bits
+    fn digest(part: impl Hash) -> (u64, u64) {
+        let mut a = std::hash::DefaultHasher::new();
+        let mut b = std::hash::DefaultHasher::new();
+        0u8.hash(&mut a);
+        1u8.hash(&mut b);
+        part.hash(&mut a);
+        part.hash(&mut b);
+        (a.finish(), b.finish())
     }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    let sources: Vec<(u64, u64)> = site
+        .sources
+        .par_iter()
+        .map(|f| digest((&f.path, &f.text)))
+        .collect();
+    let mut templates: Vec<(&String, &SourceFile)> = theme.sources.iter().collect();
+    templates.sort_by(|a, b| a.0.cmp(b.0));
+    let templates: Vec<(&String, &String, &String)> = templates
+        .into_iter()
+        .map(|(name, f)| (name, &f.path, &f.text))
+        .collect();
+    let statics: Vec<(&String, &Vec<u8>)> = theme
+        .static_files
+        .iter()
+        .map(|f| (&f.path, &f.bytes))
+        .collect();
+    let (a, b) = digest((
+        env!("CARGO_PKG_VERSION"),
+        today.to_string(),
+        drafts,
+        &site.config.base_url,
+        &site.config.theme,
+        sources,
+        templates,
+        statics,
+    ));
+    format!("{a:016x}{b:016x}")
 }
 
 /// A page's output path, template, and kind.
@@ -596,6 +734,38 @@ fn render_page(
     theme: &Theme,
     page: &Page,
     today: jiff::civil::Date,
+    benefits: &context::Benefits,
+    emit: &(dyn Fn(OutputFile) -> Result<(), Failure> + Sync),
+) -> Result<(), Failure> {
+    if let Page::Partner(p) = page {
+        // the page and its worksheet, from one parse of the Markdown
+        let prep = context::PartnerPrep::new(p);
+        let mut errors = Vec::new();
+        for page in [Page::Partner(p), Page::Worksheet(p)] {
+            match render_one(site, theme, &page, today, benefits, Some(&prep)) {
+                Ok(file) => emit(file)?,
+                Err(ds) => errors.extend(ds),
+            }
+        }
+        return if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(Failure::Templates(errors))
+        };
+    }
+    match render_one(site, theme, page, today, benefits, None) {
+        Ok(file) => emit(file),
+        Err(ds) => Err(Failure::Templates(ds)),
+    }
+}
+
+fn render_one(
+    site: &Site,
+    theme: &Theme,
+    page: &Page,
+    today: jiff::civil::Date,
+    benefits: &context::Benefits,
+    prep: Option<&context::PartnerPrep>,
 ) -> Result<OutputFile, Vec<Diagnostic>> {
     let (path, template, kind) = page_path(page);
     let root = match page {
@@ -608,6 +778,7 @@ fn render_page(
         site,
         root: root.clone(),
         today,
+        benefits,
     };
     let mut cx = Context::new();
     cx.insert("site", &views.site_view());
@@ -616,11 +787,27 @@ fn render_page(
     let title = match page {
         Page::Portfolio => "Partner portfolio".to_string(),
         Page::Partner(p) => {
-            cx.insert("partner", &views.partner(p));
+            let own;
+            let prep = match prep {
+                Some(prep) => prep,
+                None => {
+                    own = context::PartnerPrep::new(p);
+                    &own
+                }
+            };
+            cx.insert("partner", &views.partner(p, prep));
             p.name.clone()
         }
         Page::Worksheet(p) => {
-            cx.insert("partner", &views.partner(p));
+            let own;
+            let prep = match prep {
+                Some(prep) => prep,
+                None => {
+                    own = context::PartnerPrep::new(p);
+                    &own
+                }
+            };
+            cx.insert("partner", &views.partner(p, prep));
             format!("{}: partnering proposition worksheet", p.name)
         }
         Page::Playbooks => {

@@ -17,24 +17,30 @@ fn message(dest: &str) -> String {
 
 /// Checks every Markdown field of every partner and every playbook.
 pub fn check(site: &Site, scope: &Scope) -> Vec<Finding> {
-    let mut out = Vec::new();
-    for partner in scope.partners(site) {
-        for (path, text) in partner.markdown_fields() {
-            for (dest, _) in markdown::internal_links(text) {
-                if site.targets.resolve(&dest).is_none() {
-                    let issue = Issue::new(
-                        Code::BrokenLink,
-                        path.clone(),
-                        Target::Needle(dest.clone()),
-                        message(&dest),
-                        "no such page",
-                        HELP,
-                    );
-                    out.push(Finding::record(site, partner.source, issue));
+    use rayon::prelude::*;
+    let partners: Vec<_> = scope.partners(site).collect();
+    let mut out: Vec<Finding> = partners
+        .par_iter()
+        .flat_map_iter(|partner| {
+            let mut out = Vec::new();
+            for (path, text) in partner.markdown_fields() {
+                for (dest, _) in markdown::internal_links(text) {
+                    if site.targets.resolve(&dest).is_none() {
+                        let issue = Issue::new(
+                            Code::BrokenLink,
+                            path.clone(),
+                            Target::Needle(dest.clone()),
+                            message(&dest),
+                            "no such page",
+                            HELP,
+                        );
+                        out.push(Finding::record(site, partner.source, issue));
+                    }
                 }
             }
-        }
-    }
+            out
+        })
+        .collect();
     if let Some(source) = site.config_source.filter(|&s| scope.has(s)) {
         for tier in crate::record::Tier::ALL {
             for (topic, rule) in &site.config.tier(tier).rules_of_engagement {
@@ -63,7 +69,9 @@ pub fn check(site: &Site, scope: &Scope) -> Vec<Finding> {
         }
     }
     let slugs: Vec<&str> = site.partners.iter().map(|p| p.slug.as_str()).collect();
-    for pb in scope.playbooks(site) {
+    let playbooks: Vec<_> = scope.playbooks(site).collect();
+    out.par_extend(playbooks.par_iter().flat_map_iter(|pb| {
+        let mut out = Vec::new();
         let file = &site.sources[pb.source];
         for (i, slug) in pb.partners.iter().enumerate() {
             if !site.targets.partners.contains(slug) {
@@ -107,6 +115,7 @@ pub fn check(site: &Site, scope: &Scope) -> Vec<Finding> {
                 )));
             }
         }
-    }
+        out
+    }));
     out
 }

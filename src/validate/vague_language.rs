@@ -9,14 +9,19 @@ use crate::yaml::{Issue, Seg, Target};
 /// Where `phrase` occurs in `text` as whole words (ignoring case), allowing
 /// the common inflections (`leveraging`, `synergies`): the byte offset and
 /// length of the words found.
+#[cfg(test)]
 pub fn find_phrase(text: &str, phrase: &str) -> Option<(usize, usize)> {
-    let lower = text.to_lowercase();
-    let phrase = phrase.trim().to_lowercase();
+    find_lowered(text, &text.to_lowercase(), &phrase.trim().to_lowercase())
+}
+
+/// [`find_phrase`] with `text` lowercased and `phrase` trimmed and
+/// lowercased beforehand, so a text is lowercased once for every phrase.
+fn find_lowered(text: &str, lower: &str, phrase: &str) -> Option<(usize, usize)> {
     if phrase.is_empty() || lower.len() != text.len() {
         // lowercasing changed byte lengths: search the original, ASCII-only
-        return find_in(text, &phrase, true);
+        return find_in(text, phrase, true);
     }
-    find_in(&lower, &phrase, false)
+    find_in(lower, phrase, false)
 }
 
 fn find_in(text: &str, phrase: &str, ascii: bool) -> Option<(usize, usize)> {
@@ -57,8 +62,27 @@ fn find_in(text: &str, phrase: &str, ascii: bool) -> Option<(usize, usize)> {
 /// Fires for each vague phrase in a partner's `together`, `partner_benefit`
 /// and `customer_benefit`.
 pub fn check(site: &Site, _today: jiff::civil::Date, scope: &Scope) -> Vec<Finding> {
+    use rayon::prelude::*;
+    let phrases: Vec<(&String, String)> = site
+        .config
+        .vague_phrases
+        .iter()
+        .map(|p| (p, p.trim().to_lowercase()))
+        .collect();
+    let partners: Vec<_> = scope.partners(site).collect();
+    partners
+        .par_iter()
+        .flat_map_iter(|p| partner_findings(site, p, &phrases))
+        .collect()
+}
+
+fn partner_findings(
+    site: &Site,
+    p: &crate::record::Partner,
+    phrases: &[(&String, String)],
+) -> Vec<Finding> {
     let mut out = Vec::new();
-    for p in scope.partners(site) {
+    {
         let prop = &p.proposition;
         let fields = [
             (
@@ -79,8 +103,9 @@ pub fn check(site: &Site, _today: jiff::civil::Date, scope: &Scope) -> Vec<Findi
         ];
         for (field, text, what) in fields {
             let Some(text) = text else { continue };
-            for phrase in &site.config.vague_phrases {
-                let Some((at, len)) = find_phrase(text, phrase) else {
+            let lower = text.to_lowercase();
+            for (phrase, phrase_lower) in phrases {
+                let Some((at, len)) = find_lowered(text, &lower, phrase_lower) else {
                     continue;
                 };
                 let found = &text[at..at + len];

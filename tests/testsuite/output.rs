@@ -171,7 +171,7 @@ fn a_build_waits_while_another_holds_the_output() {
     .unwrap();
     for file in manifest["files"].as_array().unwrap() {
         assert!(
-            s.public().join(file.as_str().unwrap()).is_file(),
+            s.public().join(file["path"].as_str().unwrap()).is_file(),
             "{file} is missing"
         );
     }
