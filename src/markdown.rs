@@ -196,11 +196,31 @@ const TABLE_OPEN: &str =
 
 /// Renders `md` to HTML.
 pub fn render(md: &str, cx: &Context) -> Rendered {
-    let mut events: Vec<Event> = Parser::new_ext(md, options()).collect();
+    // raw HTML becomes text before headings are named, so a heading's entry
+    // in the table of contents shows the same text as the heading
+    let mut events: Vec<Event> = Parser::new_ext(md, options())
+        .map(|event| match event {
+            Event::Html(s) | Event::InlineHtml(s) if !cx.allow_html => Event::Text(s),
+            other => other,
+        })
+        .collect();
     let toc = name_headings(&mut events);
     let mut dropped: Vec<bool> = Vec::new();
     let events = events.into_iter().filter_map(|event| match event {
-        Event::Html(s) | Event::InlineHtml(s) if !cx.allow_html => Some(Event::Text(s)),
+        // `## Title {onclick=x style=y}` would write any attribute, event
+        // handlers included: attributes other than the id and classes are
+        // raw HTML, kept only where raw HTML is allowed
+        Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        }) => Some(Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs: if cx.allow_html { attrs } else { Vec::new() },
+        })),
         // a checkbox needs a name for screen readers
         Event::TaskListMarker(done) => Some(Event::InlineHtml(CowStr::from(if done {
             "<input type=\"checkbox\" disabled checked aria-label=\"done\"> "
@@ -333,13 +353,14 @@ pub fn render_line(md: &str, cx: &Context) -> String {
         "<dl",
     ];
     if BLOCKS.iter().any(|b| joined.contains(b)) {
-        escape(&plain_text(md))
+        escape(&plain_text(md, cx.allow_html))
     } else {
         joined.to_string()
     }
 }
 
-/// `text` escaped for HTML and XML text and attribute values.
+/// `text` escaped for HTML and XML text and attribute values, quoted with
+/// either quote (`'` too, as the sitemap protocol asks of URLs).
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -348,6 +369,7 @@ pub fn escape(text: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
             _ => out.push(c),
         }
     }
@@ -355,12 +377,14 @@ pub fn escape(text: &str) -> String {
 }
 
 /// The text of `md` without markup, whitespace folded, for search, JSON
-/// summaries and one-line excerpts.
-pub fn plain_text(md: &str) -> String {
+/// summaries and one-line excerpts. Raw HTML is text unless `allow_html`,
+/// as on the page: what the page shows as `<b>` the excerpt shows too.
+pub fn plain_text(md: &str, allow_html: bool) -> String {
     let mut out = String::with_capacity(md.len());
     for event in Parser::new_ext(md, options()) {
         match event {
             Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::Html(t) | Event::InlineHtml(t) if !allow_html => out.push_str(&t),
             Event::SoftBreak
             | Event::HardBreak
             | Event::End(
@@ -475,6 +499,38 @@ mod tests {
     }
 
     #[test]
+    fn heading_attributes_other_than_the_id_and_classes_are_raw_html() {
+        let md = "## T {#t .c onclick=alert(1) style=color:red}";
+        assert_eq!(html(md), "<h2 id=\"t\" class=\"c\">T</h2>\n");
+        let allowed = Context {
+            allow_html: true,
+            ..at_root()
+        };
+        assert!(render(md, &allowed).html.contains(" onclick=\"alert(1)\""));
+    }
+
+    #[test]
+    fn raw_html_is_text_in_the_toc_and_in_plain_text_too() {
+        let r = render("## A <b>b</b>", &at_root());
+        assert_eq!(r.toc[0].title, "A <b>b</b>");
+        assert!(
+            r.html.contains(">A &lt;b&gt;b&lt;/b&gt;</h2>"),
+            "{}",
+            r.html
+        );
+        assert_eq!(plain_text("x <b>y</b> &amp;", false), "x <b>y</b> &");
+        assert_eq!(plain_text("x <b>y</b> &amp;", true), "x y &");
+    }
+
+    #[test]
+    fn escape_covers_text_and_both_quotes() {
+        assert_eq!(
+            escape("AT&T <b>\"q\" 'a'</b>"),
+            "AT&amp;T &lt;b&gt;&quot;q&quot; &#39;a&#39;&lt;/b&gt;"
+        );
+    }
+
+    #[test]
     fn headings_get_unique_anchors_and_a_toc() {
         let r = render(
             "## Before the call\n### Know `them`\n## Before the call\n## Custom {#mine}",
@@ -538,7 +594,7 @@ mod tests {
     #[test]
     fn plain_text_and_truncate() {
         assert_eq!(
-            plain_text("**Cut** audit\ncosts by [a third](x)."),
+            plain_text("**Cut** audit\ncosts by [a third](x).", false),
             "Cut audit costs by a third."
         );
         assert_eq!(truncate("one two three", 9), "one two…");

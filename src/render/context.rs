@@ -403,7 +403,7 @@ impl<'a> Views<'a> {
             summary_html: p.summary.as_deref().map(|s| self.line(s)),
             review_overdue: self.review_overdue(p),
             benefit_line: markdown::truncate(
-                &markdown::plain_text(&p.proposition.partner_benefit),
+                &markdown::plain_text(&p.proposition.partner_benefit, self.site.config.allow_html),
                 160,
             ),
         }
@@ -599,7 +599,7 @@ impl<'a> Views<'a> {
     fn worksheet(&self, p: &Partner, review: Option<&ReviewView>) -> WorksheetView {
         let w = &p.worksheet;
         let prop = &p.proposition;
-        let plain = |s: &str| markdown::plain_text(s);
+        let plain = |s: &str| markdown::plain_text(s, self.site.config.allow_html);
         let mut pitch = format!(
             "Here is what we do: {} Here is what you do: {} Together we would like to deliver this: {} What is in it for you: {}",
             sentence(&plain(&prop.we_do)),

@@ -169,8 +169,9 @@ fn partner_feed(site: &Site, p: &Partner) -> PartnerFeed {
     })
     .expect("records always serialise");
     let prop = &p.proposition;
-    let benefit = plain_text(&prop.partner_benefit);
-    let summary = p.summary.as_deref().map(plain_text);
+    let html = site.config.allow_html;
+    let benefit = plain_text(&prop.partner_benefit, html);
+    let summary = p.summary.as_deref().map(|s| plain_text(s, html));
     let line = crate::markdown::truncate(&benefit, LINE_CHARS);
     let texts = [Some(benefit.as_str()), summary.as_deref()]
         .into_iter()
@@ -225,7 +226,11 @@ pub fn files(site: &Site, html_pages: &[String], cache: &mut FeedCache) -> Vec<O
         .playbooks
         .iter()
         .map(|pb| {
-            let summary = pb.summary.as_deref().map(plain_text).unwrap_or_default();
+            let summary = pb
+                .summary
+                .as_deref()
+                .map(|s| plain_text(s, site.config.allow_html))
+                .unwrap_or_default();
             let line = crate::markdown::truncate(&summary, LINE_CHARS);
             safe_json(&SearchEntry {
                 w: search_words(&pb.title, &line, [summary.as_str()]),
