@@ -204,9 +204,12 @@ pub struct Parsed<'a> {
 }
 
 impl<'a> Parsed<'a> {
-    /// Parses `md`, naming its headings.
-    pub fn new(md: &'a str) -> Parsed<'a> {
-        let mut events: Vec<Event> = Parser::new_ext(md, options()).collect();
+    /// Parses `md`, naming its headings. Raw HTML becomes text before
+    /// headings are named, unless `allow_html`, so a heading's entry in the
+    /// table of contents shows the same text as the heading.
+    pub fn new(md: &'a str, allow_html: bool) -> Parsed<'a> {
+        let mut events: Vec<Event> =
+            html_as_text(Parser::new_ext(md, options()), allow_html).collect();
         let toc = name_headings(&mut events);
         Parsed {
             events,
@@ -215,7 +218,8 @@ impl<'a> Parsed<'a> {
         }
     }
 
-    /// The text without markup, as [`plain_text`] gives it.
+    /// The text without markup, as [`plain_text`] gives it with the same
+    /// `allow_html`.
     pub fn plain_text(&self) -> String {
         plain_of(self.events.iter().cloned(), self.len)
     }
@@ -224,7 +228,20 @@ impl<'a> Parsed<'a> {
     pub fn render(&self, cx: &Context) -> Rendered {
         let mut dropped: Vec<bool> = Vec::new();
         let events = self.events.iter().cloned().filter_map(|event| match event {
-            Event::Html(s) | Event::InlineHtml(s) if !cx.allow_html => Some(Event::Text(s)),
+            // `## Title {onclick=x style=y}` would write any attribute, event
+            // handlers included: attributes other than the id and classes are
+            // raw HTML, kept only where raw HTML is allowed
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => Some(Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs: if cx.allow_html { attrs } else { Vec::new() },
+            })),
             // a checkbox needs a name for screen readers
             Event::TaskListMarker(done) => Some(Event::InlineHtml(CowStr::from(if done {
                 "<input type=\"checkbox\" disabled checked aria-label=\"done\"> "
@@ -282,7 +299,7 @@ impl<'a> Parsed<'a> {
 
 /// Renders `md` to HTML.
 pub fn render(md: &str, cx: &Context) -> Rendered {
-    Parsed::new(md).render(cx)
+    Parsed::new(md, cx.allow_html).render(cx)
 }
 
 /// Gives every heading an `id` (its own `{#id}`, or one made from its text,
@@ -366,13 +383,14 @@ pub fn render_line(md: &str, cx: &Context) -> String {
         "<dl",
     ];
     if BLOCKS.iter().any(|b| joined.contains(b)) {
-        escape(&plain_text(md))
+        escape(&plain_text(md, cx.allow_html))
     } else {
         joined.to_string()
     }
 }
 
-/// `text` escaped for HTML and XML text and attribute values.
+/// `text` escaped for HTML and XML text and attribute values, quoted with
+/// either quote (`'` too, as the sitemap protocol asks of URLs).
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -381,6 +399,7 @@ pub fn escape(text: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
             _ => out.push(c),
         }
     }
@@ -389,8 +408,23 @@ pub fn escape(text: &str) -> String {
 
 /// The text of `md` without markup, whitespace folded, for search, JSON
 /// summaries and one-line excerpts.
-pub fn plain_text(md: &str) -> String {
-    plain_of(Parser::new_ext(md, options()), md.len())
+/// Raw HTML is text here, as on the page, unless `allow_html`.
+pub fn plain_text(md: &str, allow_html: bool) -> String {
+    plain_of(
+        html_as_text(Parser::new_ext(md, options()), allow_html),
+        md.len(),
+    )
+}
+
+/// Turns raw HTML into text, unless `allow_html`.
+fn html_as_text<'e>(
+    events: impl Iterator<Item = Event<'e>>,
+    allow_html: bool,
+) -> impl Iterator<Item = Event<'e>> {
+    events.map(move |event| match event {
+        Event::Html(s) | Event::InlineHtml(s) if !allow_html => Event::Text(s),
+        other => other,
+    })
 }
 
 /// The text of parsed events, words separated by single spaces.
@@ -524,6 +558,38 @@ mod tests {
     }
 
     #[test]
+    fn heading_attributes_other_than_the_id_and_classes_are_raw_html() {
+        let md = "## T {#t .c onclick=alert(1) style=color:red}";
+        assert_eq!(html(md), "<h2 id=\"t\" class=\"c\">T</h2>\n");
+        let allowed = Context {
+            allow_html: true,
+            ..at_root()
+        };
+        assert!(render(md, &allowed).html.contains(" onclick=\"alert(1)\""));
+    }
+
+    #[test]
+    fn raw_html_is_text_in_the_toc_and_in_plain_text_too() {
+        let r = render("## A <b>b</b>", &at_root());
+        assert_eq!(r.toc[0].title, "A <b>b</b>");
+        assert!(
+            r.html.contains(">A &lt;b&gt;b&lt;/b&gt;</h2>"),
+            "{}",
+            r.html
+        );
+        assert_eq!(plain_text("x <b>y</b> &amp;", false), "x <b>y</b> &");
+        assert_eq!(plain_text("x <b>y</b> &amp;", true), "x y &");
+    }
+
+    #[test]
+    fn escape_covers_text_and_both_quotes() {
+        assert_eq!(
+            escape("AT&T <b>\"q\" 'a'</b>"),
+            "AT&amp;T &lt;b&gt;&quot;q&quot; &#39;a&#39;&lt;/b&gt;"
+        );
+    }
+
+    #[test]
     fn headings_get_unique_anchors_and_a_toc() {
         let r = render(
             "## Before the call\n### Know `them`\n## Before the call\n## Custom {#mine}",
@@ -587,7 +653,7 @@ mod tests {
     #[test]
     fn plain_text_and_truncate() {
         assert_eq!(
-            plain_text("**Cut** audit\ncosts by [a third](x)."),
+            plain_text("**Cut** audit\ncosts by [a third](x).", false),
             "Cut audit costs by a third."
         );
         assert_eq!(truncate("one two three", 9), "one two…");
@@ -596,11 +662,12 @@ mod tests {
 
     /// The plain text as first written: every text joined, a space after
     /// each block, then whitespace folded. The one-pass version must agree.
-    fn plain_text_reference(md: &str) -> String {
+    fn plain_text_reference(md: &str, allow_html: bool) -> String {
         let mut out = String::new();
         for event in Parser::new_ext(md, options()) {
             match event {
                 Event::Text(t) | Event::Code(t) => out.push_str(&t),
+                Event::Html(t) | Event::InlineHtml(t) if !allow_html => out.push_str(&t),
                 Event::SoftBreak
                 | Event::HardBreak
                 | Event::End(
@@ -623,11 +690,13 @@ mod tests {
         fn plain_text_folds_whitespace_as_before(
             md in proptest::string::string_regex(
                 "([a-z]{1,5}|[ \\t\\n]{1,3}|\\*\\*|`|- |# |> |\\| a \\||\u{a0}|\u{2003}|x\\[\\^1\\]|\\[\\^1\\]: n|```\\n|&amp;|<b>){0,40}"
-            ).unwrap()
+            ).unwrap(),
+            allow_html in proptest::bool::ANY,
         ) {
-            let parsed = Parsed::new(&md);
-            proptest::prop_assert_eq!(plain_text(&md), plain_text_reference(&md));
-            proptest::prop_assert_eq!(parsed.plain_text(), plain_text_reference(&md));
+            let parsed = Parsed::new(&md, allow_html);
+            let expected = plain_text_reference(&md, allow_html);
+            proptest::prop_assert_eq!(plain_text(&md, allow_html), expected.clone());
+            proptest::prop_assert_eq!(parsed.plain_text(), expected);
         }
     }
 
@@ -640,7 +709,12 @@ mod tests {
         {
             if entry.file_type().is_file() {
                 let text = std::fs::read_to_string(entry.path()).unwrap();
-                assert_eq!(plain_text(&text), plain_text_reference(&text));
+                for allow_html in [false, true] {
+                    assert_eq!(
+                        plain_text(&text, allow_html),
+                        plain_text_reference(&text, allow_html)
+                    );
+                }
             }
         }
     }

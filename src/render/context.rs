@@ -49,14 +49,18 @@ impl Benefits {
     pub fn fill(&self, site: &Site) {
         use rayon::prelude::*;
         self.0.par_iter().zip(&site.partners).for_each(|(cell, p)| {
-            cell.get_or_init(|| markdown::plain_text(&p.proposition.partner_benefit));
+            cell.get_or_init(|| {
+                markdown::plain_text(&p.proposition.partner_benefit, site.config.allow_html)
+            });
         });
     }
 
     /// The benefit of `p` as plain text.
     pub fn of(&self, site: &Site, p: &Partner) -> &str {
         match site.by_slug.get(&p.slug).and_then(|&i| self.0.get(i)) {
-            Some(cell) => cell.get_or_init(|| markdown::plain_text(&p.proposition.partner_benefit)),
+            Some(cell) => cell.get_or_init(|| {
+                markdown::plain_text(&p.proposition.partner_benefit, site.config.allow_html)
+            }),
             None => "",
         }
     }
@@ -76,9 +80,9 @@ pub struct PartnerPrep<'p> {
 
 impl<'p> PartnerPrep<'p> {
     /// Parses `p`'s proposition and composes its pitch.
-    pub fn new(p: &'p Partner) -> PartnerPrep<'p> {
+    pub fn new(p: &'p Partner, allow_html: bool) -> PartnerPrep<'p> {
         let prop = &p.proposition;
-        let parse = |s: &'p str| markdown::Parsed::new(s);
+        let parse = |s: &'p str| markdown::Parsed::new(s, allow_html);
         let we_do = parse(&prop.we_do);
         let they_do = parse(&prop.they_do);
         let together = parse(&prop.together);

@@ -189,7 +189,10 @@ fn partner_feed(site: &Site, p: &Partner, benefit: &str) -> PartnerFeed {
         record: p,
     })
     .expect("records always serialise");
-    let summary = p.summary.as_deref().map(plain_text);
+    let summary = p
+        .summary
+        .as_deref()
+        .map(|s| plain_text(s, site.config.allow_html));
     let line = crate::markdown::truncate(benefit, LINE_CHARS);
     let texts = [Some(benefit), summary.as_deref()]
         .into_iter()
@@ -258,7 +261,11 @@ pub fn files(
         .playbooks
         .iter()
         .map(|pb| {
-            let summary = pb.summary.as_deref().map(plain_text).unwrap_or_default();
+            let summary = pb
+                .summary
+                .as_deref()
+                .map(|s| plain_text(s, site.config.allow_html))
+                .unwrap_or_default();
             let line = crate::markdown::truncate(&summary, LINE_CHARS);
             safe_json(&SearchEntry {
                 w: search_words(&pb.title, &line, [summary.as_str()]),

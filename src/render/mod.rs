@@ -739,7 +739,7 @@ fn render_page(
 ) -> Result<(), Failure> {
     if let Page::Partner(p) = page {
         // the page and its worksheet, from one parse of the Markdown
-        let prep = context::PartnerPrep::new(p);
+        let prep = context::PartnerPrep::new(p, site.config.allow_html);
         let mut errors = Vec::new();
         for page in [Page::Partner(p), Page::Worksheet(p)] {
             match render_one(site, theme, &page, today, benefits, Some(&prep)) {
@@ -791,7 +791,7 @@ fn render_one(
             let prep = match prep {
                 Some(prep) => prep,
                 None => {
-                    own = context::PartnerPrep::new(p);
+                    own = context::PartnerPrep::new(p, site.config.allow_html);
                     &own
                 }
             };
@@ -803,7 +803,7 @@ fn render_one(
             let prep = match prep {
                 Some(prep) => prep,
                 None => {
-                    own = context::PartnerPrep::new(p);
+                    own = context::PartnerPrep::new(p, site.config.allow_html);
                     &own
                 }
             };

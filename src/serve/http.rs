@@ -388,4 +388,19 @@ mod tests {
         assert!(panel < failed.find("<p>hi</p>").unwrap());
         assert!(failed.contains("error: &lt;bad&gt;"));
     }
+
+    #[test]
+    fn the_panel_shows_diagnostics_as_text() {
+        let errors = "error: `</pre><script>alert(1)</script>` \" onmouseover=\"x' &amp; <!--";
+        let page = String::from_utf8(inject(b"<html><body></body></html>", Some(errors))).unwrap();
+        assert!(
+            page.contains(concat!(
+                "error: `&lt;/pre&gt;&lt;script&gt;alert(1)&lt;/script&gt;` ",
+                "&quot; onmouseover=&quot;x&#39; &amp;amp; &lt;!--</pre>"
+            )),
+            "{page}"
+        );
+        // the live-reload script is the page's only script
+        assert_eq!(page.matches("<script").count(), 1, "{page}");
+    }
 }

@@ -242,17 +242,17 @@ fn changes_reported_under_the_real_path_of_a_linked_root_count() {
 // the binary over HTTP
 
 /// A running `partnerbook serve`, killed when dropped.
-struct Server {
+pub(crate) struct Server {
     child: Child,
     /// `http://127.0.0.1:<port>`
     origin: String,
     /// Where the site is mounted, `/` or base_url's path.
-    url: String,
+    pub(crate) url: String,
     stderr: mpsc::Receiver<String>,
 }
 
 impl Server {
-    fn start(root: &Path, args: &[&str]) -> Server {
+    pub(crate) fn start(root: &Path, args: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_partnerbook"))
             .arg("serve")
             .arg("--root")
@@ -296,7 +296,7 @@ impl Server {
 
     /// Sends `path` as it is, byte for byte, and returns the status, the
     /// headers (lowercased names) and the body.
-    fn get(&self, path: &str) -> Response {
+    pub(crate) fn get(&self, path: &str) -> Response {
         let mut stream = TcpStream::connect(self.addr()).unwrap();
         stream
             .set_read_timeout(Some(Duration::from_secs(10)))
@@ -369,10 +369,10 @@ impl Drop for Server {
     }
 }
 
-struct Response {
-    status: u16,
+pub(crate) struct Response {
+    pub(crate) status: u16,
     headers: Vec<(String, String)>,
-    body: String,
+    pub(crate) body: String,
 }
 
 impl Response {
