@@ -176,3 +176,173 @@ fn a_build_waits_while_another_holds_the_output() {
         );
     }
 }
+
+/// A build whose inputs and output are unchanged writes nothing.
+fn unchanged(out: &snapbox::cmd::OutputAssert) -> bool {
+    crate::support::stdout(out).contains("(unchanged: nothing to write)")
+}
+
+fn modified(path: &std::path::Path) -> std::time::SystemTime {
+    std::fs::metadata(path).unwrap().modified().unwrap()
+}
+
+#[test]
+fn a_build_with_nothing_changed_writes_nothing_but_still_reports() {
+    let s = Scratch::example();
+    let first = s.build(&[]).code(0);
+    assert!(!unchanged(&first), "{}", crate::support::stdout(&first));
+    let before = tree(&s.public());
+    let index = s.public().join("index.html");
+    let written = modified(&index);
+    std::thread::sleep(std::time::Duration::from_millis(20));
+
+    let again = s.build(&[]).code(0);
+    let line = crate::support::stdout(&again);
+    assert!(unchanged(&again), "{line}");
+    // the same summary, page count included
+    let summary = |l: &str| l.split(" in ").next().unwrap().to_string();
+    assert_eq!(summary(&line), summary(&crate::support::stdout(&first)));
+    assert_eq!(tree(&s.public()), before);
+    assert_eq!(modified(&index), written, "index.html was rewritten");
+
+    // every diagnostic is still printed when nothing is written
+    let record = "content/partners/emea/kestrel-systems.yaml";
+    let text = std::fs::read_to_string(s.site().join(record)).unwrap();
+    s.write(
+        record,
+        text.replacen(
+            "  together: |\n",
+            "  together: |\n    A win-win synergy.\n",
+            1,
+        ),
+    );
+    let first = s.build(&[]).code(0);
+    assert!(!unchanged(&first));
+    assert!(
+        stderr(&first).contains("vague-language"),
+        "{}",
+        stderr(&first)
+    );
+    let again = s.build(&[]).code(0);
+    assert!(unchanged(&again));
+    assert_eq!(stderr(&again), stderr(&first));
+    // and an error still stops the build
+    s.write(record, text.replacen("name:", "nmae:", 1));
+    let failed = s.build(&[]).code(1);
+    assert!(stderr(&failed).contains("was not touched"));
+}
+
+#[test]
+fn any_change_to_the_inputs_gives_a_full_build() {
+    let s = Scratch::example();
+    s.build(&[]).code(0);
+    // a content file
+    let record = "content/partners/emea/kestrel-systems.yaml";
+    let text = std::fs::read_to_string(s.site().join(record)).unwrap();
+    s.write(
+        record,
+        text.replace("Kestrel Systems Integration", "Kestrel Systemz"),
+    );
+    let out = s.build(&[]).code(0);
+    assert!(!unchanged(&out));
+    assert!(s.out("index.html").contains("Kestrel Systemz"));
+    assert!(unchanged(&s.build(&[]).code(0)));
+    // the date, which decides `review-overdue`
+    let later = partnerbook()
+        .env("SOURCE_DATE_EPOCH", "2000000000")
+        .args(["build", "--root"])
+        .arg(s.site())
+        .assert();
+    assert!(!unchanged(&later));
+    // --base-url
+    assert!(!unchanged(
+        &s.build(&["-u", "https://intranet.example/p/"]).code(0)
+    ));
+    assert!(s.out("sitemap.xml").contains("https://intranet.example/p/"));
+    assert!(!unchanged(&s.build(&[]).code(0)));
+    assert!(!s.out("sitemap.xml").contains("https://intranet.example/p/"));
+    // a template and a static file of the site
+    s.write("static/extra.txt", "x");
+    assert!(!unchanged(&s.build(&[]).code(0)));
+    assert_eq!(s.out("extra.txt"), "x");
+    s.write("static/extra.txt", "y");
+    assert!(!unchanged(&s.build(&[]).code(0)));
+    assert_eq!(s.out("extra.txt"), "y");
+    s.write("templates/404.html", "<p>gone</p>");
+    assert!(!unchanged(&s.build(&[]).code(0)));
+    assert_eq!(s.out("404.html"), "<p>gone</p>");
+
+    // --drafts
+    let s = minimal();
+    s.write(
+        "content/partners/fabrikam.yaml",
+        "name: Fabrikam\ndraft: true\ntier: casual\nobjectives: [market-access]\nproposition:\n  we_do: A.\n  they_do: B.\n  together: C.\n  partner_benefit: D.\n",
+    );
+    s.build(&[]).code(0);
+    assert!(unchanged(&s.build(&[]).code(0)));
+    assert!(!unchanged(&s.build(&["--drafts"]).code(0)));
+    assert!(s.public().join("partners/fabrikam/index.html").is_file());
+    assert!(unchanged(&s.build(&["--drafts"]).code(0)));
+    assert!(!unchanged(&s.build(&[]).code(0)));
+    assert!(!s.public().join("partners/fabrikam").exists());
+}
+
+#[test]
+fn an_output_changed_by_hand_is_rebuilt_whole() {
+    let s = Scratch::example();
+    s.build(&[]).code(0);
+    let before = tree(&s.public());
+    let page = s.public().join("partners/kestrel-systems/index.html");
+    let original = std::fs::read(&page).unwrap();
+
+    // a page edited (same size, later time)
+    let mut edited = original.clone();
+    edited[0] = b'X';
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(&page, &edited).unwrap();
+    assert!(!unchanged(&s.build(&[]).code(0)));
+    assert_eq!(tree(&s.public()), before);
+
+    // a page deleted
+    std::fs::remove_file(&page).unwrap();
+    assert!(!unchanged(&s.build(&[]).code(0)));
+    assert_eq!(tree(&s.public()), before);
+
+    // a file or a folder added
+    std::fs::write(s.public().join("partners/notes.txt"), "mine").unwrap();
+    assert!(!unchanged(&s.build(&[]).code(0)));
+    assert_eq!(tree(&s.public()), before);
+    std::fs::create_dir(s.public().join("tiers/empty")).unwrap();
+    assert!(!unchanged(&s.build(&[]).code(0)));
+    assert!(!s.public().join("tiers/empty").exists());
+
+    // the manifest damaged
+    std::fs::write(s.public().join(".partnerbook-manifest.json"), "{").unwrap();
+    assert!(!unchanged(&s.build(&[]).code(0)));
+    assert_eq!(tree(&s.public()).len(), before.len());
+    assert!(unchanged(&s.build(&[]).code(0)));
+}
+
+#[test]
+fn a_single_threaded_build_writes_the_same_bytes() {
+    for s in [minimal(), Scratch::example()] {
+        s.build(&["-u", "https://intranet.example/partners/"])
+            .code(0);
+        let parallel = tree(&s.public());
+        let other = s.site().join("single");
+        partnerbook()
+            .env("RAYON_NUM_THREADS", "1")
+            .args([
+                "build",
+                "-u",
+                "https://intranet.example/partners/",
+                "--root",
+            ])
+            .arg(s.site())
+            .arg("-o")
+            .arg(&other)
+            .assert()
+            .code(0);
+        assert_eq!(tree(&other), parallel);
+    }
+}
