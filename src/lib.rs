@@ -10,6 +10,7 @@ pub mod cmd;
 pub mod config;
 pub mod decode;
 pub mod diagnostic;
+pub mod fastyaml;
 pub mod frontmatter;
 pub mod markdown;
 pub mod playbook;

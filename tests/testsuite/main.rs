@@ -6,6 +6,7 @@ mod support;
 
 mod cli;
 mod diagnostics;
+mod fastyaml;
 mod feeds;
 mod injection;
 mod lints;
