@@ -62,6 +62,16 @@ pub fn build_case(case: &str, code: i32) -> OutputAssert {
         .stderr_eq(snapbox::Data::read_from(&expected, None))
 }
 
+/// Compares the standard error of a finished command with
+/// `tests/ui/<case>/stderr.txt` (`SNAPSHOTS=overwrite` rewrites it): for
+/// cases whose site the test generates at run time (too large to commit, or
+/// holding links, pipes and file names git cannot store), which have no
+/// `in/` folder.
+pub fn stderr_snapshot(out: OutputAssert, case: &str) -> OutputAssert {
+    let expected = repo().join("tests/ui").join(case).join("stderr.txt");
+    out.stderr_eq(snapbox::Data::read_from(&expected, None))
+}
+
 /// A site copied into a temporary folder, so a test can change it and
 /// build it.
 pub struct Scratch {
