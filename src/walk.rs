@@ -167,7 +167,7 @@ pub fn files(
             .is_ok_and(|target| target.starts_with(&canonical_root))
     };
     if !inside(dir) {
-        diagnostics.push(outside(&relative(root, dir)));
+        diagnostics.push(outside(&relative(root, dir), true));
         return Vec::new();
     }
     let mut refused = Vec::new();
@@ -182,10 +182,27 @@ pub fn files(
             if e.file_name().to_str().is_some_and(ignored) {
                 return false;
             }
+            if !e.path_is_symlink() {
+                return true;
+            }
             // only a link can lead out: below a followed link that stays
             // inside, every path does too, up to the next link
-            if e.path_is_symlink() && !inside(e.path()) {
-                refused.push(outside(&relative(root, e.path())));
+            if !inside(e.path()) {
+                refused.push(outside(&relative(root, e.path()), e.file_type().is_dir()));
+                return false;
+            }
+            // a link to the folder that holds it, or to one above, would
+            // walk that folder again (walkdir notices only some of these)
+            if e.file_type().is_dir() && holds_itself(e.path()) {
+                refused.push(file_diagnostic(
+                    Code::UnreadableFile,
+                    &relative(root, e.path()),
+                    format!(
+                        "cannot read {}: a symbolic link loops back to a folder above it",
+                        relative(root, e.path())
+                    ),
+                    LOOP_HELP,
+                ));
                 return false;
             }
             true
@@ -204,13 +221,34 @@ pub fn files(
     out
 }
 
-/// The diagnostic for a link that leads outside the site.
-fn outside(rel: &str) -> Diagnostic {
+const LOOP_HELP: &str = "remove the link, or point it at a folder that does not hold it";
+
+/// Whether the folder the link at `path` leads to holds the link itself.
+fn holds_itself(path: &Path) -> bool {
+    let target = path.canonicalize();
+    let parent = path.parent().map(Path::canonicalize);
+    matches!((target, parent), (Ok(target), Some(Ok(parent))) if parent.starts_with(&target))
+}
+
+/// The diagnostic for a link that leads outside the site, to a folder or
+/// a file.
+fn outside(rel: &str, folder: bool) -> Diagnostic {
+    let (what, help) = if folder {
+        (
+            "folder",
+            "copy the folder into the site instead of linking to it; partnerbook never reads outside the site root",
+        )
+    } else {
+        (
+            "file",
+            "copy the file into the site instead of linking to it; partnerbook never reads outside the site root",
+        )
+    };
     file_diagnostic(
         Code::UnreadableFile,
         rel,
-        format!("{rel} is a symbolic link to a file outside the site"),
-        "copy the file into the site instead of linking to it; partnerbook never reads outside the site root",
+        format!("{rel} is a symbolic link to a {what} outside the site"),
+        help,
     )
 }
 
@@ -227,7 +265,7 @@ fn walk_error(root: &Path, dir: &Path, err: &walkdir::Error) -> Diagnostic {
     let (message, help) = if err.loop_ancestor().is_some() {
         (
             format!("cannot read {rel}: a symbolic link loops back to a folder above it"),
-            "remove the link, or point it at a folder that does not hold it",
+            LOOP_HELP,
         )
     } else if is_link {
         (

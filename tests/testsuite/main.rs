@@ -7,6 +7,7 @@ mod support;
 mod cli;
 mod diagnostics;
 mod feeds;
+mod filesystem;
 mod limits;
 mod lints;
 mod output;

@@ -142,6 +142,56 @@ impl Scratch {
     }
 }
 
+/// Writes a site of `count` valid partner records, each with a few
+/// paragraphs of Markdown, and a partnerbook.yaml titled `title`: a site
+/// large enough for a build to take a while.
+pub fn write_partners(s: &Scratch, count: usize, title: &str) {
+    s.write("partnerbook.yaml", format!("title: {title}\n"));
+    let words = [
+        "joint",
+        "pipeline",
+        "renewal",
+        "account",
+        "review",
+        "quarterly",
+        "market",
+        "customer",
+        "enablement",
+        "registration",
+        "**shared revenue**",
+        "*time to value*",
+    ];
+    for i in 0..count {
+        // a different text for each partner, from a simple sequence
+        let paragraph = |salt: usize| -> String {
+            (0..60)
+                .map(|k| words[(i * 7 + k * 5 + salt) % words.len()])
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let next = (i + 1) % count;
+        s.write(
+            &format!("content/partners/p{i:04}.yaml"),
+            format!(
+                "name: Partner {i:04}\n\
+                 tier: casual\n\
+                 objectives: [market-access]\n\
+                 proposition:\n  \
+                   we_do: License compliance software.\n  \
+                   they_do: Resells software. {}\n  \
+                   together: A compliance check with every renewal.\n  \
+                   partner_benefit: A reason to call customers before renewal.\n\
+                 worksheet:\n  \
+                   product_strategy: |\n    {}\n\n    - {}\n    - see [the next partner](@/partners/p{next:04})\n\n    {}\n",
+                paragraph(1),
+                paragraph(2),
+                paragraph(3),
+                paragraph(4),
+            ),
+        );
+    }
+}
+
 /// Copies a folder recursively.
 pub fn copy_dir(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
