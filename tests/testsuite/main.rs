@@ -8,6 +8,7 @@ mod cli;
 mod diagnostics;
 mod feeds;
 mod filesystem;
+mod kill;
 mod limits;
 mod lints;
 mod output;

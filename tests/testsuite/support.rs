@@ -142,8 +142,8 @@ impl Scratch {
     }
 }
 
-/// Writes a site of `count` valid partner records, each with a few
-/// paragraphs of Markdown, and a partnerbook.yaml titled `title`: a site
+/// Writes a site of `count` valid partner records, each with a paragraph
+/// and a list of Markdown, and a partnerbook.yaml titled `title`: a site
 /// large enough for a build to take a while.
 pub fn write_partners(s: &Scratch, count: usize, title: &str) {
     s.write("partnerbook.yaml", format!("title: {title}\n"));
@@ -163,12 +163,9 @@ pub fn write_partners(s: &Scratch, count: usize, title: &str) {
     ];
     for i in 0..count {
         // a different text for each partner, from a simple sequence
-        let paragraph = |salt: usize| -> String {
-            (0..60)
-                .map(|k| words[(i * 7 + k * 5 + salt) % words.len()])
-                .collect::<Vec<_>>()
-                .join(" ")
-        };
+        let paragraph: Vec<&str> = (0..24)
+            .map(|k| words[(i * 7 + k * 5) % words.len()])
+            .collect();
         let next = (i + 1) % count;
         s.write(
             &format!("content/partners/p{i:04}.yaml"),
@@ -178,15 +175,14 @@ pub fn write_partners(s: &Scratch, count: usize, title: &str) {
                  objectives: [market-access]\n\
                  proposition:\n  \
                    we_do: License compliance software.\n  \
-                   they_do: Resells software. {}\n  \
+                   they_do: Resells software to mid-size firms.\n  \
                    together: A compliance check with every renewal.\n  \
                    partner_benefit: A reason to call customers before renewal.\n\
                  worksheet:\n  \
-                   product_strategy: |\n    {}\n\n    - {}\n    - see [the next partner](@/partners/p{next:04})\n\n    {}\n",
-                paragraph(1),
-                paragraph(2),
-                paragraph(3),
-                paragraph(4),
+                   product_strategy: |\n    \
+                     Resells software. {}\n\n    \
+                     - Review the [next partner](@/partners/p{next:04}).\n",
+                paragraph.join(" ")
             ),
         );
     }
