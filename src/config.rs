@@ -170,25 +170,18 @@ fn default_tier(tier: Tier) -> TierConfig {
 /// (for diagnostics), and the problems found.
 pub fn load(root: &Path) -> (Config, Option<SourceFile>, Vec<Diagnostic>) {
     let path = root.join(FILE_NAME);
-    let text = match std::fs::read(&path) {
+    if matches!(std::fs::symlink_metadata(&path), Err(e) if e.kind() == std::io::ErrorKind::NotFound)
+    {
+        return (Config::default(), None, Vec::new());
+    }
+    let text = match crate::walk::read_file(&path, FILE_NAME, Some(crate::walk::MAX_FILE_SIZE)) {
         Ok(bytes) => bytes,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return (Config::default(), None, Vec::new());
-        }
-        Err(e) => {
+        Err(d) => {
             let file = SourceFile {
                 path: FILE_NAME.to_string(),
                 text: String::new(),
             };
-            let d = Diagnostic::new(
-                Code::UnreadableFile,
-                &file,
-                0..0,
-                format!("cannot read {FILE_NAME}: {e}"),
-                "this file",
-                "check the file's permissions",
-            );
-            return (Config::default(), Some(file), vec![d]);
+            return (Config::default(), Some(file), vec![*d]);
         }
     };
     let file = match crate::walk::utf8_source(FILE_NAME, text) {

@@ -11,7 +11,7 @@ use std::ops::Range;
 use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
 use serde::Serialize;
 
-use crate::source::{self, SourceFile};
+use crate::source::{self, Lines, SourceFile};
 
 /// How bad a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -150,7 +150,20 @@ pub struct Diagnostic {
     /// The span within `source_line`, in bytes (clamped to that line).
     #[serde(skip)]
     pub line_span: Range<usize>,
+    /// How many characters of a long line were left out before
+    /// `source_line`: 0 unless the line was too long to keep whole.
+    #[serde(skip)]
+    pub shown_from: usize,
 }
+
+/// Lines longer than this many bytes are kept only around the span: a
+/// diagnostic copies its line, and a 4 MiB line with 100,000 problems must
+/// not become 100,000 copies of it (issue "hostile input", part 2).
+const MAX_KEPT_LINE: usize = 1024;
+
+/// How many bytes of a long line are kept on each side of the span; more
+/// than the renderer shows, so the shown text is the same.
+const KEPT_AROUND: usize = 200;
 
 impl Diagnostic {
     /// A diagnostic at byte range `span` of `file`.
@@ -165,10 +178,42 @@ impl Diagnostic {
         label: impl Into<String>,
         help: impl Into<String>,
     ) -> Diagnostic {
+        Diagnostic::new_in(
+            &Lines::new(&file.text),
+            code,
+            file,
+            span,
+            message,
+            label,
+            help,
+        )
+    }
+
+    /// [`Diagnostic::new`] with `file`'s text already indexed by `lines`,
+    /// for placing many diagnostics in one file.
+    pub fn new_in(
+        lines: &Lines,
+        code: Code,
+        file: &SourceFile,
+        span: Range<usize>,
+        message: impl Into<String>,
+        label: impl Into<String>,
+        help: impl Into<String>,
+    ) -> Diagnostic {
         let text = &file.text;
         let start = source::floor_char_boundary(text, span.start);
         let end = source::floor_char_boundary(text, span.end.max(start));
-        let line = source::line_range(text, start);
+        let mut line = lines.line_range(start);
+        let from = lines.line_col(start);
+        let to = lines.line_col(end.max(start));
+        let mut shown_from = 0;
+        if line.len() > MAX_KEPT_LINE {
+            let keep_from = source::floor_char_boundary(text, start.saturating_sub(KEPT_AROUND))
+                .max(line.start);
+            let keep_to = source::floor_char_boundary(text, start + KEPT_AROUND).min(line.end);
+            shown_from = from.column - 1 - text[keep_from..start].chars().count();
+            line = keep_from..keep_to.max(start);
+        }
         let mut line_span = (start - line.start)..(end.min(line.end) - line.start);
         let source_line = &text[line.clone()];
         if line_span.is_empty() {
@@ -179,8 +224,6 @@ impl Diagnostic {
                 .map_or(1, char::len_utf8);
             line_span.end = line_span.start + next;
         }
-        let from = source::line_col(text, start);
-        let to = source::line_col(text, end.max(start));
         Diagnostic {
             severity: Severity::Error,
             code,
@@ -194,6 +237,7 @@ impl Diagnostic {
             help: help.into(),
             source_line: source_line.to_string(),
             line_span,
+            shown_from,
         }
     }
 
@@ -234,7 +278,17 @@ impl Diagnostic {
         } else {
             Renderer::plain()
         };
-        renderer.render(report)
+        let text = renderer.render(report);
+        if self.shown_from == 0 {
+            return text;
+        }
+        // the renderer counts the column from the start of the part kept
+        let location = |column: usize| format!("{}:{}:{column}", self.file, self.line);
+        text.replacen(
+            &location(self.column - self.shown_from),
+            &location(self.column),
+            1,
+        )
     }
 
     /// The diagnostic as one line of JSON.
@@ -354,6 +408,40 @@ mod tests {
             d.to_github(),
             "::error file=a%2Cb%3Ac.yaml,line=1,col=1,endLine=1,endColumn=2,title=invalid-value::50%25 off%0Anow (help: h)"
         );
+    }
+
+    #[test]
+    fn a_long_line_is_kept_only_around_the_span() {
+        let line: String = (0..500)
+            .map(|i| format!("{{name: p{i}, x: é}}, "))
+            .collect();
+        let f = SourceFile {
+            path: "a.yaml".into(),
+            text: format!("first: line\nmap: [{line}]\n"),
+        };
+        let at = f.text.find("p400,").unwrap();
+        let d = Diagnostic::new(Code::InvalidValue, &f, at..at + 4, "bad", "here", "fix");
+        let column = f.text[f.text.find("map").unwrap()..at].chars().count() + 1;
+        assert_eq!((d.line, d.column), (2, column));
+        // a character cut in two at either end is kept whole
+        assert!(
+            d.source_line.len() <= 2 * KEPT_AROUND + 2,
+            "{}",
+            d.source_line.len()
+        );
+        assert!(d.shown_from > 0);
+        assert_eq!(&d.source_line[d.line_span.clone()], "p400");
+        let text = d.to_human(false);
+        assert!(text.contains(&format!("--> a.yaml:2:{column}\n")), "{text}");
+        assert!(text.contains("{name: p400, x: é}"), "{text}");
+        // the same as what the renderer shows of the whole line
+        let whole = Diagnostic {
+            source_line: f.text.lines().nth(1).unwrap().to_string(),
+            line_span: at - f.text.find("map").unwrap()..at - f.text.find("map").unwrap() + 4,
+            shown_from: 0,
+            ..d.clone()
+        };
+        assert_eq!(whole.to_human(false), text);
     }
 
     #[test]

@@ -727,6 +727,24 @@ fn decode_proposition(d: &mut Decoder, map: &Mapping, name: &str) -> Proposition
     }
 }
 
+/// How many unknown people in one record get a "did you mean" suggestion.
+const MAX_SUGGESTIONS: usize = 100;
+
+/// How many names a help line lists before it says how many more there are.
+const MAX_LISTED_NAMES: usize = 10;
+
+/// `names` joined with commas, cut after [`MAX_LISTED_NAMES`].
+fn some_names(names: &[&str]) -> String {
+    if names.len() <= MAX_LISTED_NAMES {
+        return names.join(", ");
+    }
+    format!(
+        "{} and {} more",
+        names[..MAX_LISTED_NAMES].join(", "),
+        names.len() - MAX_LISTED_NAMES
+    )
+}
+
 fn decode_influence_map(d: &mut Decoder, map: &Mapping) -> Vec<Person> {
     let path = vec![Seg::Key("influence_map".into())];
     let items = d.list(map, &[], "influence_map");
@@ -770,21 +788,36 @@ fn decode_influence_map(d: &mut Decoder, map: &Mapping) -> Vec<Person> {
             relationships: d.text_list(m, &p, "relationships"),
         });
     }
-    // relationships must name people of this map
-    let mut names: Vec<&str> = people.iter().map(|p| p.name.as_str()).collect();
-    names.dedup();
+    // relationships must name people of this map; a set, because a map of
+    // 100,000 people must not cost 100,000 scans of the list (issue
+    // "hostile input", part 2)
+    let mut names: Vec<&str> = Vec::with_capacity(people.len());
+    let mut known = std::collections::HashSet::with_capacity(people.len());
+    for person in &people {
+        if known.insert(person.name.as_str()) {
+            names.push(person.name.as_str());
+        }
+    }
+    let mut suggested = 0;
     for (person, &i) in people.iter().zip(&entries) {
         for (k, other) in person.relationships.iter().enumerate() {
-            if names.contains(&other.trim()) {
+            if known.contains(other.trim()) {
                 continue;
             }
             let rel_path = decode::index(&child(&decode::index(&path, i), "relationships"), k);
-            let hint = decode::did_you_mean(other, &names).or_else(|| {
-                names
-                    .iter()
-                    .find(|n| n.eq_ignore_ascii_case(other.trim()))
-                    .copied()
-            });
+            // a suggestion compares the name with everyone in the map: only
+            // the first few unknown names get one, so the work stays linear
+            suggested += 1;
+            let hint = (suggested <= MAX_SUGGESTIONS)
+                .then(|| {
+                    decode::did_you_mean(other, &names).or_else(|| {
+                        names
+                            .iter()
+                            .find(|n| n.eq_ignore_ascii_case(other.trim()))
+                            .copied()
+                    })
+                })
+                .flatten();
             let (label, help) = match hint {
                 Some(s) => (
                     format!("did you mean `{s}`?"),
@@ -794,7 +827,7 @@ fn decode_influence_map(d: &mut Decoder, map: &Mapping) -> Vec<Person> {
                     "nobody by this name in the map".to_string(),
                     format!(
                         "add `{other}` to `influence_map`, or name one of: {}",
-                        names.join(", ")
+                        some_names(&names)
                     ),
                 ),
             };

@@ -1,6 +1,7 @@
 //! Finding the site: its root folder, the partner records and playbooks
 //! below `content/`, and the slugs their file names give.
 
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
@@ -79,10 +80,17 @@ fn is_ignored(name: &str) -> bool {
     name.starts_with('.') || name.ends_with('~')
 }
 
+/// The largest text file partnerbook reads: a partner record, a playbook,
+/// partnerbook.yaml or a template. A record is a few kilobytes; 4 MiB holds
+/// a record with 100,000 influence-map people written one per line. The
+/// cap bounds memory: deeply nested Markdown costs up to about 250 bytes of
+/// memory per byte of text. Static files are copied, not parsed, and have
+/// no cap.
+pub const MAX_FILE_SIZE: u64 = 4 * 1024 * 1024;
+
 /// Walks `content/` under `root`.
 pub fn walk(root: &Path) -> Found {
     let mut found = Found::default();
-    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     for (sub, exts) in [
         ("partners", &["yaml", "yml"][..]),
         ("playbooks", &["md"][..]),
@@ -91,36 +99,7 @@ pub fn walk(root: &Path) -> Found {
         if !dir.is_dir() {
             continue;
         }
-        let walker = WalkDir::new(&dir)
-            .follow_links(true)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_str().is_some_and(is_ignored));
-        for item in walker {
-            let entry = match item {
-                Ok(entry) => entry,
-                Err(err) => {
-                    let rel = err
-                        .path()
-                        .map_or_else(|| format!("content/{sub}"), |p| relative(root, p));
-                    let why = if err.loop_ancestor().is_some() {
-                        "a symbolic link loops back to a folder above it".to_string()
-                    } else {
-                        err.io_error()
-                            .map_or_else(|| err.to_string(), ToString::to_string)
-                    };
-                    found.diagnostics.push(file_diagnostic(
-                        Code::UnreadableFile,
-                        &rel,
-                        format!("cannot read {rel}: {why}"),
-                        "remove the link or fix the folder's permissions",
-                    ));
-                    continue;
-                }
-            };
-            if !entry.file_type().is_file() {
-                continue;
-            }
+        for entry in files(root, &dir, is_ignored, &mut found.diagnostics) {
             let path = entry.path();
             let rel = relative(root, path);
             let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
@@ -137,20 +116,6 @@ pub fn walk(root: &Path) -> Found {
             };
             if !exts.contains(&ext.to_ascii_lowercase().as_str()) {
                 continue;
-            }
-            if entry.path_is_symlink() || path_has_link(&dir, path) {
-                let inside = path
-                    .canonicalize()
-                    .is_ok_and(|target| target.starts_with(&canonical_root));
-                if !inside {
-                    found.diagnostics.push(file_diagnostic(
-                        Code::UnreadableFile,
-                        &rel,
-                        format!("{rel} is a symbolic link to a file outside the site"),
-                        "copy the file into the site instead of linking to it; partnerbook never reads outside the site root",
-                    ));
-                    continue;
-                }
             }
             let key = if sub == "partners" {
                 normalize_slug(stem)
@@ -181,18 +146,139 @@ pub fn walk(root: &Path) -> Found {
     found
 }
 
-/// Whether any folder between `base` and `path` is a symbolic link.
-fn path_has_link(base: &Path, path: &Path) -> bool {
-    path.strip_prefix(base).is_ok_and(|rest| {
-        let mut p = base.to_path_buf();
-        rest.parent().is_some_and(|parent| {
-            parent.components().any(|c| {
-                p.push(c);
-                p.symlink_metadata()
-                    .is_ok_and(|m| m.file_type().is_symlink())
-            })
-        })
-    })
+/// Everything below `dir`, a folder of the site at `root`, that is not a
+/// folder (files, and special files for the reader to refuse), sorted by
+/// path. Names for which `ignored` is true are skipped, with what is below
+/// them.
+///
+/// Symbolic links are followed while they stay inside the site. A link
+/// that leads outside it is reported and neither read nor walked into, so
+/// a link to `/` costs nothing. Folders that cannot be read, links that
+/// loop and links that lead nowhere are reported too, never skipped.
+pub fn files(
+    root: &Path,
+    dir: &Path,
+    ignored: fn(&str) -> bool,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<walkdir::DirEntry> {
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let inside = |path: &Path| {
+        path.canonicalize()
+            .is_ok_and(|target| target.starts_with(&canonical_root))
+    };
+    if !inside(dir) {
+        diagnostics.push(outside(&relative(root, dir), true));
+        return Vec::new();
+    }
+    let mut refused = Vec::new();
+    let walker = WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            if e.depth() == 0 {
+                return true;
+            }
+            if e.file_name().to_str().is_some_and(ignored) {
+                return false;
+            }
+            if !e.path_is_symlink() {
+                return true;
+            }
+            // only a link can lead out: below a followed link that stays
+            // inside, every path does too, up to the next link
+            if !inside(e.path()) {
+                refused.push(outside(&relative(root, e.path()), e.file_type().is_dir()));
+                return false;
+            }
+            // a link to the folder that holds it, or to one above, would
+            // walk that folder again (walkdir notices only some of these)
+            if e.file_type().is_dir() && holds_itself(e.path()) {
+                refused.push(file_diagnostic(
+                    Code::UnreadableFile,
+                    &relative(root, e.path()),
+                    format!(
+                        "cannot read {}: a symbolic link loops back to a folder above it",
+                        relative(root, e.path())
+                    ),
+                    LOOP_HELP,
+                ));
+                return false;
+            }
+            true
+        });
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for item in walker {
+        match item {
+            Ok(entry) if entry.file_type().is_dir() => {}
+            Ok(entry) => out.push(entry),
+            Err(err) => errors.push(walk_error(root, dir, &err)),
+        }
+    }
+    diagnostics.append(&mut refused);
+    diagnostics.append(&mut errors);
+    out
+}
+
+const LOOP_HELP: &str = "remove the link, or point it at a folder that does not hold it";
+
+/// Whether the folder the link at `path` leads to holds the link itself.
+fn holds_itself(path: &Path) -> bool {
+    let target = path.canonicalize();
+    let parent = path.parent().map(Path::canonicalize);
+    matches!((target, parent), (Ok(target), Some(Ok(parent))) if parent.starts_with(&target))
+}
+
+/// The diagnostic for a link that leads outside the site, to a folder or
+/// a file.
+fn outside(rel: &str, folder: bool) -> Diagnostic {
+    let (what, help) = if folder {
+        (
+            "folder",
+            "copy the folder into the site instead of linking to it; partnerbook never reads outside the site root",
+        )
+    } else {
+        (
+            "file",
+            "copy the file into the site instead of linking to it; partnerbook never reads outside the site root",
+        )
+    };
+    file_diagnostic(
+        Code::UnreadableFile,
+        rel,
+        format!("{rel} is a symbolic link to a {what} outside the site"),
+        help,
+    )
+}
+
+/// The diagnostic for a file or folder the walk could not get past.
+fn walk_error(root: &Path, dir: &Path, err: &walkdir::Error) -> Diagnostic {
+    let path = err.path().unwrap_or(dir);
+    let rel = relative(root, path);
+    let io = err
+        .io_error()
+        .map_or_else(|| err.to_string(), ToString::to_string);
+    let is_link = path
+        .symlink_metadata()
+        .is_ok_and(|m| m.file_type().is_symlink());
+    let (message, help) = if err.loop_ancestor().is_some() {
+        (
+            format!("cannot read {rel}: a symbolic link loops back to a folder above it"),
+            LOOP_HELP,
+        )
+    } else if is_link {
+        (
+            format!("{rel} is a symbolic link that leads nowhere: {io}"),
+            "remove the link, or point it at a file inside the site",
+        )
+    } else {
+        (
+            format!("cannot read {rel}: {io}"),
+            "fix the permissions so that you may read it",
+        )
+    };
+    file_diagnostic(Code::UnreadableFile, &rel, message, help)
 }
 
 /// A playbook's URL path: each folder and the file stem normalised to a slug.
@@ -223,17 +309,62 @@ pub fn file_diagnostic(code: Code, rel: &str, message: String, help: &str) -> Di
     Diagnostic::new(code, &file, 0..0, message, "this file", help)
 }
 
-/// Reads a content file.
+/// Reads a content file: a regular file of at most [`MAX_FILE_SIZE`]
+/// bytes, in UTF-8.
 pub fn read(entry: &Entry) -> Result<SourceFile, Box<Diagnostic>> {
-    match std::fs::read(&entry.abs) {
-        Ok(bytes) => utf8_source(&entry.rel, bytes),
-        Err(e) => Err(Box::new(file_diagnostic(
+    let bytes = read_file(&entry.abs, &entry.rel, Some(MAX_FILE_SIZE))?;
+    utf8_source(&entry.rel, bytes)
+}
+
+/// Reads the file at `path` (`rel` names it in messages): a regular file,
+/// of at most `limit` bytes when there is a limit. Anything else is an
+/// `unreadable-file` diagnostic: a folder, a pipe or a device (which could
+/// stall the build forever), a file too large, or one that cannot be read.
+pub fn read_file(path: &Path, rel: &str, limit: Option<u64>) -> Result<Vec<u8>, Box<Diagnostic>> {
+    let unreadable = |e: std::io::Error| {
+        Box::new(file_diagnostic(
             Code::UnreadableFile,
-            &entry.rel,
-            format!("cannot read {}: {e}", entry.rel),
+            rel,
+            format!("cannot read {rel}: {e}"),
             "check that the file exists and that you may read it",
-        ))),
+        ))
+    };
+    let meta = std::fs::metadata(path).map_err(unreadable)?;
+    if !meta.is_file() {
+        return Err(Box::new(file_diagnostic(
+            Code::UnreadableFile,
+            rel,
+            format!("{rel} is not a regular file"),
+            "partnerbook reads only plain files: remove it, or replace it with a file",
+        )));
     }
+    let limit = limit.unwrap_or(u64::MAX);
+    if meta.len() > limit {
+        return Err(too_large(rel, meta.len(), limit));
+    }
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    // the file may have grown since: read one byte past the limit at most
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(rel, bytes.len() as u64, limit));
+    }
+    Ok(bytes)
+}
+
+/// The diagnostic for a file over the size limit.
+fn too_large(rel: &str, size: u64, limit: u64) -> Box<Diagnostic> {
+    Box::new(file_diagnostic(
+        Code::UnreadableFile,
+        rel,
+        format!(
+            "{rel} is too large: {size} bytes, over the limit of {limit} bytes ({} MiB) for one file",
+            limit / (1024 * 1024)
+        ),
+        "a record or a playbook is text for people: split it into several files, or keep bulk data out of the site",
+    ))
 }
 
 /// A source file from raw bytes; text that is not UTF-8 is an

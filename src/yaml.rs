@@ -17,7 +17,7 @@ pub use serde_yaml::{Mapping, Value};
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::fastyaml;
-use crate::source::{self, SourceFile};
+use crate::source::{self, Lines, SourceFile};
 
 /// One step into a YAML document.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -107,8 +107,21 @@ impl Issue {
 /// [`fastyaml`] reads most files, several times faster; whatever it does
 /// not read (it returns `None`), `serde_yaml` does, including every error.
 pub fn parse(file: &SourceFile, text: &str, offset: usize) -> Result<Value, Box<Diagnostic>> {
+    // the fast path reads no anchors or aliases and nests at most 64
+    // levels, so nothing it accepts can break the limits below
     if let Some(value) = fastyaml::parse(text) {
         return Ok(value);
+    }
+    if let Err(breach) = check_limits(text) {
+        let at = offset + breach.at;
+        return Err(Box::new(Diagnostic::new(
+            Code::InvalidYaml,
+            file,
+            at..at,
+            format!("{} {}", file.path, breach.message),
+            breach.label,
+            breach.help,
+        )));
     }
     match serde_yaml::from_str::<Value>(text) {
         Ok(value) => Ok(value),
@@ -124,23 +137,182 @@ pub fn parse(file: &SourceFile, text: &str, offset: usize) -> Result<Value, Box<
                 (None, Some(loc)) => source::offset_of(text, loc.line(), loc.column()),
                 (None, None) => 0,
             };
-            let help = if message.contains("duplicate entry") {
-                "each field may appear once: remove or merge the repeated one"
-            } else if message.contains("recursion limit") || message.contains("repetition limit") {
-                "the file nests or repeats too deeply to be a partnerbook file; simplify it"
+            // the limits are checked before, but only on texts that could
+            // break them; serde_yaml's own have the same wording
+            let (message, label, help) = if message.contains("recursion limit") {
+                (TOO_DEEP.to_string(), "too deep", TOO_DEEP_HELP)
+            } else if message.contains("repetition limit") {
+                (
+                    TOO_MANY_ALIASES.to_string(),
+                    "too much",
+                    TOO_MANY_ALIASES_HELP,
+                )
+            } else if message.contains("duplicate entry") {
+                (
+                    format!("is not valid YAML: {message}"),
+                    "the YAML parser stopped here",
+                    "each field may appear once: remove or merge the repeated one",
+                )
             } else {
-                "fix the YAML syntax here: check indentation, colons and quotes (a value with `: ` or starting with `*`, `&`, `!`, `@` or a quote needs quoting)"
+                (
+                    format!("is not valid YAML: {message}"),
+                    "the YAML parser stopped here",
+                    SYNTAX_HELP,
+                )
             };
             Err(Box::new(Diagnostic::new(
                 Code::InvalidYaml,
                 file,
                 offset + at..offset + at,
-                format!("{} is not valid YAML: {message}", file.path),
-                "the YAML parser stopped here",
+                format!("{} {message}", file.path),
+                label,
                 help,
             )))
         }
     }
+}
+
+/// The deepest nesting of lists and mappings a YAML text may have (the
+/// limit serde_yaml applies too). A record needs four levels.
+pub const MAX_DEPTH: usize = 128;
+
+/// How much aliases (`*name`) may add to a YAML text, in bytes of values
+/// (each value counts its text and one byte). Anchors and aliases are
+/// allowed, but a "billion laughs" text expands ten aliases into a billion
+/// values: this stops it after a megabyte.
+pub const MAX_ALIAS_EXPANSION: u64 = 1_000_000;
+
+const TOO_DEEP: &str = "nests lists and mappings more than 128 levels deep";
+const TOO_DEEP_HELP: &str = "a partner record needs four levels at most: flatten the structure (partnerbook stops at 128 levels, so that no file can exhaust the parser)";
+const TOO_MANY_ALIASES: &str =
+    "repeats too much through aliases: expanding them would make more than 1 MB of values";
+const TOO_MANY_ALIASES_HELP: &str = "write the values out, or use fewer aliases (`*name`); partnerbook expands at most 1 MB of repeated values per file, so that an alias bomb cannot exhaust memory";
+const SYNTAX_HELP: &str = "fix the YAML syntax here: check indentation, colons and quotes (a value with `: ` or starting with `*`, `&`, `!`, `@` or a quote needs quoting)";
+
+/// A YAML text over one of the limits.
+#[derive(Debug)]
+struct Breach {
+    /// Where, in bytes.
+    at: usize,
+    /// The message, after the file name.
+    message: String,
+    /// The label under the marker.
+    label: &'static str,
+    /// How to fix it.
+    help: &'static str,
+}
+
+/// Checks [`MAX_DEPTH`] and [`MAX_ALIAS_EXPANSION`] with an event parser
+/// that uses little memory and stops at the first breach, before
+/// serde_yaml sees the text: serde_yaml expands every alias into a copy
+/// (a 10 KB text can make 4 million values) and its scanner takes time
+/// quadratic in the depth of `[` and `{` (200,000 of them take minutes).
+///
+/// Texts without an alias-like `*` or `&` and with at most [`MAX_DEPTH`]
+/// brackets cannot break either limit, and are not parsed here. For the
+/// others, a syntax error found here is the one reported, since serde_yaml
+/// is not safe to run on them.
+fn check_limits(text: &str) -> Result<(), Breach> {
+    if !could_break_limits(text) {
+        return Ok(());
+    }
+    let chars = CharOffsets::new(text);
+    let mut parser = Parser::new_from_str(text);
+    // the open collections: each one's anchor and expanded size so far
+    let mut open: Vec<(usize, u64)> = Vec::new();
+    let mut anchors: HashMap<usize, u64> = HashMap::new();
+    let mut added: u64 = 0;
+    while let Some(next) = parser.next_event() {
+        let (event, span) = match next {
+            Ok(next) => next,
+            Err(err) if err.info().contains("recursion limit") => {
+                return Err(too_deep(chars.byte(err.marker().index())));
+            }
+            Err(err) => {
+                return Err(Breach {
+                    at: chars.byte(err.marker().index()),
+                    message: format!("is not valid YAML: {}", err.info()),
+                    label: "the YAML parser stopped here",
+                    help: SYNTAX_HELP,
+                });
+            }
+        };
+        let size = match event {
+            Event::MappingStart(anchor, _) | Event::SequenceStart(anchor, _) => {
+                if open.len() >= MAX_DEPTH {
+                    return Err(too_deep(chars.byte(span.start.index())));
+                }
+                open.push((anchor, 1));
+                continue;
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                let Some((anchor, size)) = open.pop() else {
+                    continue;
+                };
+                if anchor > 0 {
+                    anchors.insert(anchor, size);
+                }
+                size
+            }
+            Event::Scalar(value, _, anchor, _) => {
+                let size = value.len() as u64 + 1;
+                if anchor > 0 {
+                    anchors.insert(anchor, size);
+                }
+                size
+            }
+            Event::Alias(anchor) => {
+                let size = anchors.get(&anchor).copied().unwrap_or(1);
+                added += size;
+                if added > MAX_ALIAS_EXPANSION {
+                    return Err(Breach {
+                        at: chars.byte(span.start.index()),
+                        message: TOO_MANY_ALIASES.to_string(),
+                        label: "this alias goes over the limit",
+                        help: TOO_MANY_ALIASES_HELP,
+                    });
+                }
+                size
+            }
+            _ => continue,
+        };
+        if let Some((_, parent)) = open.last_mut() {
+            *parent += size;
+        }
+    }
+    Ok(())
+}
+
+fn too_deep(at: usize) -> Breach {
+    Breach {
+        at,
+        message: TOO_DEEP.to_string(),
+        label: "too deep",
+        help: TOO_DEEP_HELP,
+    }
+}
+
+/// Whether `text` has a `*` or `&` where an alias or an anchor could start,
+/// or more than [`MAX_DEPTH`] opening brackets.
+fn could_break_limits(text: &str) -> bool {
+    let mut brackets = 0;
+    let mut before = b'\n';
+    for &b in text.as_bytes() {
+        match b {
+            b'[' | b'{' => brackets += 1,
+            b'*' | b'&'
+                if matches!(
+                    before,
+                    b' ' | b'\t' | b'\r' | b'\n' | b'[' | b'{' | b',' | b':'
+                ) =>
+            {
+                return true;
+            }
+            _ => {}
+        }
+        before = b;
+    }
+    brackets > MAX_DEPTH
 }
 
 /// `message` without the parser's " at line N column M" notes: the
@@ -352,6 +524,21 @@ impl SpanIndex {
     /// The byte range (in `text`, the indexed text) that `target` of the node
     /// at `path` occupies.
     pub fn locate(&self, text: &str, path: &[Seg], target: &Target) -> Range<usize> {
+        let mut unlimited = usize::MAX;
+        self.locate_within(text, path, target, &mut unlimited)
+    }
+
+    /// [`SpanIndex::locate`], with a `budget` for finding needles, in bytes
+    /// compared: a search costs the value's length times the needle's. Once
+    /// it is spent, a needle points at its whole value, so that 100,000
+    /// broken links in one long text do not take 100,000 searches of it.
+    fn locate_within(
+        &self,
+        text: &str,
+        path: &[Seg],
+        target: &Target,
+        budget: &mut usize,
+    ) -> Range<usize> {
         let Some((node, dropped)) = self.nearest(path) else {
             return first_line(text);
         };
@@ -367,6 +554,11 @@ impl SpanIndex {
             Target::Value => node.value.clone(),
             Target::Needle(needle) => {
                 let value = node.value.clone();
+                let cost = value.len().saturating_mul(needle.len());
+                if cost > *budget {
+                    return value;
+                }
+                *budget -= cost;
                 find_ignore_case(&text[value.clone()], needle).map_or(value.clone(), |i| {
                     value.start + i..value.start + i + needle.len()
                 })
@@ -436,6 +628,10 @@ impl CharOffsets {
     }
 }
 
+/// How many bytes [`diagnostics`] may compare while looking for needles in
+/// one file: thousands of ordinary searches, and a fraction of a second.
+const NEEDLE_BUDGET: usize = 256 * 1024 * 1024;
+
 /// Turns the issues found in one YAML text into diagnostics. `text` starts at
 /// byte `offset` of `file`. The span index is built here, once, and only
 /// for files that have issues.
@@ -449,11 +645,14 @@ pub fn diagnostics(
         return Vec::new();
     }
     let index = SpanIndex::build(text);
+    let lines = Lines::new(&file.text);
+    let mut budget = NEEDLE_BUDGET;
     issues
         .into_iter()
         .map(|issue| {
-            let span = index.locate(text, &issue.path, &issue.target);
-            Diagnostic::new(
+            let span = index.locate_within(text, &issue.path, &issue.target, &mut budget);
+            Diagnostic::new_in(
+                &lines,
                 issue.code,
                 file,
                 offset + span.start..offset + span.end,

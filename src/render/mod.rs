@@ -10,7 +10,6 @@ use std::path::Path;
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, ErrorKind, Tera};
-use walkdir::WalkDir;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::record::Tier;
@@ -144,6 +143,7 @@ pub fn load_theme(site: &Site) -> Result<Theme, Vec<Diagnostic>> {
         read_dir_bytes(
             root,
             &theme_dir.join("static"),
+            None,
             &mut diagnostics,
             &mut static_files,
         );
@@ -171,7 +171,7 @@ pub fn load_theme(site: &Site) -> Result<Theme, Vec<Diagnostic>> {
     let site_static = root.join("static");
     if site_static.is_dir() {
         let mut own = Vec::new();
-        read_dir_bytes(root, &site_static, &mut diagnostics, &mut own);
+        read_dir_bytes(root, &site_static, None, &mut diagnostics, &mut own);
         for file in own {
             static_files.retain(|f| f.path != file.path);
             static_files.push(file);
@@ -221,7 +221,8 @@ pub fn load_theme(site: &Site) -> Result<Theme, Vec<Diagnostic>> {
 }
 
 /// Calls `each` with every readable UTF-8 file below `dir` (name relative to
-/// `dir`), reporting the rest.
+/// `dir`), reporting the rest. These are templates: text, held to
+/// [`walk::MAX_FILE_SIZE`].
 fn read_dir_files(
     root: &Path,
     dir: &Path,
@@ -229,7 +230,13 @@ fn read_dir_files(
     mut each: impl FnMut(String, SourceFile),
 ) {
     let mut bytes = Vec::new();
-    read_dir_bytes(root, dir, diagnostics, &mut bytes);
+    read_dir_bytes(
+        root,
+        dir,
+        Some(walk::MAX_FILE_SIZE),
+        diagnostics,
+        &mut bytes,
+    );
     for f in bytes {
         let rel = walk::relative(root, &dir.join(&f.path));
         match walk::utf8_source(&rel, f.bytes) {
@@ -239,65 +246,24 @@ fn read_dir_files(
     }
 }
 
-/// Reads every file below `dir` (hidden ones skipped) as output files named
+/// Reads every file below `dir` (hidden ones skipped, links followed only
+/// inside the site, files over `limit` refused) as output files named
 /// relative to `dir`.
 fn read_dir_bytes(
     root: &Path,
     dir: &Path,
+    limit: Option<u64>,
     diagnostics: &mut Vec<Diagnostic>,
     out: &mut Vec<OutputFile>,
 ) {
-    let walker = WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    for entry in walker {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(err) => {
-                let rel = err
-                    .path()
-                    .map_or_else(|| walk::relative(root, dir), |p| walk::relative(root, p));
-                diagnostics.push(walk::file_diagnostic(
-                    Code::UnreadableFile,
-                    &rel,
-                    format!("cannot read {rel}: {err}"),
-                    "fix the file's permissions, or remove the link",
-                ));
-                continue;
-            }
-        };
-        if !entry.file_type().is_file() {
-            continue;
-        }
+    for entry in walk::files(root, dir, |name| name.starts_with('.'), diagnostics) {
         let rel = walk::relative(root, entry.path());
-        let inside = entry
-            .path()
-            .canonicalize()
-            .ok()
-            .zip(root.canonicalize().ok())
-            .is_some_and(|(p, r)| p.starts_with(r));
-        if !inside {
-            diagnostics.push(walk::file_diagnostic(
-                Code::UnreadableFile,
-                &rel,
-                format!("{rel} is a symbolic link to a file outside the site"),
-                "copy the file into the site instead of linking to it",
-            ));
-            continue;
-        }
-        match std::fs::read(entry.path()) {
+        match walk::read_file(entry.path(), &rel, limit) {
             Ok(bytes) => out.push(OutputFile {
                 path: walk::relative(dir, entry.path()),
                 bytes,
             }),
-            Err(e) => diagnostics.push(walk::file_diagnostic(
-                Code::UnreadableFile,
-                &rel,
-                format!("cannot read {rel}: {e}"),
-                "check the file's permissions",
-            )),
+            Err(d) => diagnostics.push(*d),
         }
     }
 }

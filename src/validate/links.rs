@@ -7,6 +7,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::markdown;
 use crate::playbook;
 use crate::site::Site;
+use crate::source::Lines;
 use crate::yaml::{Issue, Target};
 
 const HELP: &str = "link to an existing page: `@/partners/<slug>` (a file in content/partners/ without .yaml) or `@/playbooks/<path>` (a file in content/playbooks/ without .md)";
@@ -102,10 +103,14 @@ pub fn check(site: &Site, scope: &Scope) -> Vec<Finding> {
                 }
             }
         }
+        // indexed once per file, and only when a link is broken
+        let mut lines = None;
         for (dest, span) in markdown::internal_links(site.body(pb)) {
             if site.targets.resolve(&dest).is_none() {
                 let at = pb.body.start + span.start..pb.body.start + span.end;
-                out.push(Finding::Placed(Diagnostic::new(
+                let lines = lines.get_or_insert_with(|| Lines::new(&file.text));
+                out.push(Finding::Placed(Diagnostic::new_in(
+                    lines,
                     Code::BrokenLink,
                     file,
                     at,

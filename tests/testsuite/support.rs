@@ -62,6 +62,16 @@ pub fn build_case(case: &str, code: i32) -> OutputAssert {
         .stderr_eq(snapbox::Data::read_from(&expected, None))
 }
 
+/// Compares the standard error of a finished command with
+/// `tests/ui/<case>/stderr.txt` (`SNAPSHOTS=overwrite` rewrites it): for
+/// cases whose site the test generates at run time (too large to commit, or
+/// holding links, pipes and file names git cannot store), which have no
+/// `in/` folder.
+pub fn stderr_snapshot(out: OutputAssert, case: &str) -> OutputAssert {
+    let expected = repo().join("tests/ui").join(case).join("stderr.txt");
+    out.stderr_eq(snapbox::Data::read_from(&expected, None))
+}
+
 /// A site copied into a temporary folder, so a test can change it and
 /// build it.
 pub struct Scratch {
@@ -129,6 +139,52 @@ impl Scratch {
         let path = self.public().join(rel);
         std::fs::read_to_string(&path)
             .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+    }
+}
+
+/// Writes a site of `count` valid partner records, each with a paragraph
+/// and a list of Markdown, and a partnerbook.yaml titled `title`: a site
+/// large enough for a build to take a while.
+pub fn write_partners(s: &Scratch, count: usize, title: &str) {
+    s.write("partnerbook.yaml", format!("title: {title}\n"));
+    let words = [
+        "joint",
+        "pipeline",
+        "renewal",
+        "account",
+        "review",
+        "quarterly",
+        "market",
+        "customer",
+        "enablement",
+        "registration",
+        "**shared revenue**",
+        "*time to value*",
+    ];
+    for i in 0..count {
+        // a different text for each partner, from a simple sequence
+        let paragraph: Vec<&str> = (0..24)
+            .map(|k| words[(i * 7 + k * 5) % words.len()])
+            .collect();
+        let next = (i + 1) % count;
+        s.write(
+            &format!("content/partners/p{i:04}.yaml"),
+            format!(
+                "name: Partner {i:04}\n\
+                 tier: casual\n\
+                 objectives: [market-access]\n\
+                 proposition:\n  \
+                   we_do: License compliance software.\n  \
+                   they_do: Resells software to mid-size firms.\n  \
+                   together: A compliance check with every renewal.\n  \
+                   partner_benefit: A reason to call customers before renewal.\n\
+                 worksheet:\n  \
+                   product_strategy: |\n    \
+                     Resells software. {}\n\n    \
+                     - Review the [next partner](@/partners/p{next:04}).\n",
+                paragraph.join(" ")
+            ),
+        );
     }
 }
 
