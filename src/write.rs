@@ -296,7 +296,17 @@ impl Staging {
         std::fs::write(&path, serde_json::to_vec(&manifest)?)
             .with_context(|| format!("cannot write {}", path.display()))?;
         let output = &self.output;
-        if output.exists() {
+        if output.exists() && exchange(&self.dir, output) {
+            // the old site is now in the staging folder: a kill from here on
+            // leaves the new site, and the next build removes the old one
+            self.committed = true;
+            remove_tree(&self.dir).with_context(|| {
+                format!("cannot remove the previous site at {}", self.dir.display())
+            })?;
+        } else if output.exists() {
+            // no atomic exchange here: two renames, with a moment between
+            // them in which the output folder is missing (a build killed
+            // then puts the old site back next time)
             let old = self.parent.join(format!(
                 ".{}.partnerbook-old-{}",
                 self.name,
@@ -328,6 +338,18 @@ impl Drop for Staging {
             let _ = remove_tree(&self.dir);
         }
     }
+}
+
+/// Swaps two folders in one atomic step, where the system can.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> bool {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).is_ok()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> bool {
+    false
 }
 
 /// Removes a folder and everything in it, the folders of its first two

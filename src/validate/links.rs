@@ -19,24 +19,23 @@ fn message(dest: &str) -> String {
 /// Checks every Markdown field of every partner and every playbook.
 pub fn check(site: &Site, scope: &Scope) -> Vec<Finding> {
     use rayon::prelude::*;
+    let resolves = |dest: &str| site.targets.resolve(dest).is_some();
     let partners: Vec<_> = scope.partners(site).collect();
     let mut out: Vec<Finding> = partners
         .par_iter()
         .flat_map_iter(|partner| {
             let mut out = Vec::new();
             for (path, text) in partner.markdown_fields() {
-                for (dest, _) in markdown::internal_links(text) {
-                    if site.targets.resolve(&dest).is_none() {
-                        let issue = Issue::new(
-                            Code::BrokenLink,
-                            path.clone(),
-                            Target::Needle(dest.clone()),
-                            message(&dest),
-                            "no such page",
-                            HELP,
-                        );
-                        out.push(Finding::record(site, partner.source, issue));
-                    }
+                for (dest, _) in markdown::broken_internal_links(text, resolves) {
+                    let issue = Issue::new(
+                        Code::BrokenLink,
+                        path.clone(),
+                        Target::Needle(dest.clone()),
+                        message(&dest),
+                        "no such page",
+                        HELP,
+                    );
+                    out.push(Finding::record(site, partner.source, issue));
                 }
             }
             out
@@ -45,26 +44,24 @@ pub fn check(site: &Site, scope: &Scope) -> Vec<Finding> {
     if let Some(source) = site.config_source.filter(|&s| scope.has(s)) {
         for tier in crate::record::Tier::ALL {
             for (topic, rule) in &site.config.tier(tier).rules_of_engagement {
-                for (dest, _) in markdown::internal_links(rule) {
-                    if site.targets.resolve(&dest).is_none() {
-                        let path = [
-                            "tiers",
-                            tier.as_str(),
-                            "rules_of_engagement",
-                            topic.as_str(),
-                        ]
-                        .map(|k| crate::yaml::Seg::Key(k.to_string()))
-                        .to_vec();
-                        let issue = Issue::new(
-                            Code::BrokenLink,
-                            path,
-                            Target::Needle(dest.clone()),
-                            message(&dest),
-                            "no such page",
-                            HELP,
-                        );
-                        out.push(Finding::record(site, source, issue));
-                    }
+                for (dest, _) in markdown::broken_internal_links(rule, resolves) {
+                    let path = [
+                        "tiers",
+                        tier.as_str(),
+                        "rules_of_engagement",
+                        topic.as_str(),
+                    ]
+                    .map(|k| crate::yaml::Seg::Key(k.to_string()))
+                    .to_vec();
+                    let issue = Issue::new(
+                        Code::BrokenLink,
+                        path,
+                        Target::Needle(dest.clone()),
+                        message(&dest),
+                        "no such page",
+                        HELP,
+                    );
+                    out.push(Finding::record(site, source, issue));
                 }
             }
         }
@@ -85,40 +82,36 @@ pub fn check(site: &Site, scope: &Scope) -> Vec<Finding> {
             }
         }
         if let Some(summary) = &pb.summary {
-            for (dest, _) in markdown::internal_links(summary) {
-                if site.targets.resolve(&dest).is_none() {
-                    let issue = Issue::new(
-                        Code::BrokenLink,
-                        vec![crate::yaml::Seg::Key("summary".into())],
-                        Target::Needle(dest.clone()),
-                        message(&dest),
-                        "no such page",
-                        HELP,
-                    );
-                    out.push(Finding::Yaml {
-                        source: pb.source,
-                        yaml: pb.yaml.clone(),
-                        issue,
-                    });
-                }
+            for (dest, _) in markdown::broken_internal_links(summary, resolves) {
+                let issue = Issue::new(
+                    Code::BrokenLink,
+                    vec![crate::yaml::Seg::Key("summary".into())],
+                    Target::Needle(dest.clone()),
+                    message(&dest),
+                    "no such page",
+                    HELP,
+                );
+                out.push(Finding::Yaml {
+                    source: pb.source,
+                    yaml: pb.yaml.clone(),
+                    issue,
+                });
             }
         }
         // indexed once per file, and only when a link is broken
         let mut lines = None;
-        for (dest, span) in markdown::internal_links(site.body(pb)) {
-            if site.targets.resolve(&dest).is_none() {
-                let at = pb.body.start + span.start..pb.body.start + span.end;
-                let lines = lines.get_or_insert_with(|| Lines::new(&file.text));
-                out.push(Finding::Placed(Diagnostic::new_in(
-                    lines,
-                    Code::BrokenLink,
-                    file,
-                    at,
-                    message(&dest),
-                    "no such page",
-                    HELP,
-                )));
-            }
+        for (dest, span) in markdown::broken_internal_links(site.body(pb), resolves) {
+            let at = pb.body.start + span.start..pb.body.start + span.end;
+            let lines = lines.get_or_insert_with(|| Lines::new(&file.text));
+            out.push(Finding::Placed(Diagnostic::new_in(
+                lines,
+                Code::BrokenLink,
+                file,
+                at,
+                message(&dest),
+                "no such page",
+                HELP,
+            )));
         }
         out
     }));

@@ -82,45 +82,43 @@ fn partner_findings(
     phrases: &[(&String, String)],
 ) -> Vec<Finding> {
     let mut out = Vec::new();
-    {
-        let prop = &p.proposition;
-        let fields = [
-            (
-                "together",
-                Some(&prop.together),
-                "what you deliver together",
-            ),
-            (
-                "partner_benefit",
-                Some(&prop.partner_benefit),
-                "what the partner gains",
-            ),
-            (
-                "customer_benefit",
-                prop.customer_benefit.as_ref(),
-                "what customers gain",
-            ),
-        ];
-        for (field, text, what) in fields {
-            let Some(text) = text else { continue };
-            let lower = text.to_lowercase();
-            for (phrase, phrase_lower) in phrases {
-                let Some((at, len)) = find_lowered(text, &lower, phrase_lower) else {
-                    continue;
-                };
-                let found = &text[at..at + len];
-                let issue = Issue::new(
-                    Code::VagueLanguage,
-                    vec![Seg::Key("proposition".into()), Seg::Key(field.into())],
-                    Target::Needle(found.to_string()),
-                    format!("the `{field}` of {} relies on \"{phrase}\"", p.name),
-                    "vague phrase",
-                    format!(
-                        "say concretely {what}: which customers, how much revenue, what work saved"
-                    ),
-                );
-                out.push(Finding::record(site, p.source, issue));
-            }
+    let prop = &p.proposition;
+    let fields = [
+        (
+            "together",
+            Some(&prop.together),
+            "what you deliver together",
+        ),
+        (
+            "partner_benefit",
+            Some(&prop.partner_benefit),
+            "what the partner gains",
+        ),
+        (
+            "customer_benefit",
+            prop.customer_benefit.as_ref(),
+            "what customers gain",
+        ),
+    ];
+    for (field, text, what) in fields {
+        let Some(text) = text else { continue };
+        let lower = text.to_lowercase();
+        for (phrase, phrase_lower) in phrases {
+            let Some((at, len)) = find_lowered(text, &lower, phrase_lower) else {
+                continue;
+            };
+            let found = &text[at..at + len];
+            let issue = Issue::new(
+                Code::VagueLanguage,
+                vec![Seg::Key("proposition".into()), Seg::Key(field.into())],
+                Target::Needle(found.to_string()),
+                format!("the `{field}` of {} relies on \"{phrase}\"", p.name),
+                "vague phrase",
+                format!(
+                    "say concretely {what}: which customers, how much revenue, what work saved"
+                ),
+            );
+            out.push(Finding::record(site, p.source, issue));
         }
     }
     out
