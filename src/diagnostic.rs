@@ -167,8 +167,11 @@ impl Diagnostic {
     ) -> Diagnostic {
         let text = &file.text;
         let start = source::floor_char_boundary(text, span.start);
-        let end = source::floor_char_boundary(text, span.end.max(start));
         let line = source::line_range(text, start);
+        // a span that starts on the `\n` of a `\r\n` starts where its line
+        // ends, like one on the `\r`: past it, there is no character to mark
+        let start = start.min(line.end);
+        let end = source::floor_char_boundary(text, span.end.max(start));
         let mut line_span = (start - line.start)..(end.min(line.end) - line.start);
         let source_line = &text[line.clone()];
         if line_span.is_empty() {
@@ -354,6 +357,22 @@ mod tests {
             d.to_github(),
             "::error file=a%2Cb%3Ac.yaml,line=1,col=1,endLine=1,endColumn=2,title=invalid-value::50%25 off%0Anow (help: h)"
         );
+    }
+
+    #[test]
+    fn span_on_a_crlf_line_break_is_placed_at_the_end_of_its_line() {
+        // found by the span property tests: a span starting on the `\n` of
+        // `\r\n` sliced past the end of its line and panicked
+        let f = SourceFile {
+            path: "x.yaml".into(),
+            text: "ab\r\ncd\r\n".into(),
+        };
+        for start in [2, 3] {
+            let d = Diagnostic::new(Code::InvalidValue, &f, start..start + 2, "m", "l", "h");
+            assert_eq!((d.line, d.column), (1, 3), "{d:?}");
+            assert_eq!((d.source_line.as_str(), d.line_span.clone()), ("ab", 2..3));
+            assert!(d.to_human(false).contains("--> x.yaml:1:3"));
+        }
     }
 
     #[test]

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
 
-use saphyr_parser::{Event, Parser, Span};
+use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 pub use serde_yaml::{Mapping, Value};
 
 use crate::diagnostic::{Code, Diagnostic};
@@ -261,7 +261,13 @@ impl SpanIndex {
                         root_done = true;
                     }
                 }
-                Event::Scalar(ref value, ..) => {
+                Event::Scalar(ref value, style, ..) => {
+                    let range = match style {
+                        ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
+                            quoted(text, range)
+                        }
+                        _ => range,
+                    };
                     if let Some(Frame::Map {
                         key: key @ None, ..
                     }) = stack.last_mut()
@@ -366,6 +372,27 @@ impl SpanIndex {
             }
         }
     }
+}
+
+/// `range` of a quoted scalar cut after its closing quote: saphyr-parser
+/// 0.3 ends the span of a quoted scalar after the spaces and the comment
+/// that follow it on its line.
+fn quoted(text: &str, range: Range<usize>) -> Range<usize> {
+    let bytes = text.as_bytes();
+    let Some(&quote) = bytes.get(range.start).filter(|&&b| b == b'\'' || b == b'"') else {
+        return range;
+    };
+    let mut i = range.start + 1;
+    while i < range.end {
+        match bytes[i] {
+            b'\\' if quote == b'"' => i += 2,
+            // `''` is a quote inside a single-quoted scalar
+            b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
+            b if b == quote => return range.start..i + 1,
+            _ => i += 1,
+        }
+    }
+    range
 }
 
 /// The first line of `text` that holds something other than a comment or
@@ -559,6 +586,20 @@ summary: |
             &doc[index.locate(doc, &[key("owner")], &Target::Value)],
             "Zoë"
         );
+    }
+
+    #[test]
+    fn quoted_values_end_at_their_closing_quote() {
+        // found by the span property tests: the span of a quoted scalar
+        // ran on over the comment after it
+        let doc = "a: \"TBD\" # fill in\nb: 'it''s' # c\nc: \"x\\\" y\"  # c\n'd': \"é\"\n";
+        let index = SpanIndex::build(doc);
+        let at = |k: &str| &doc[index.locate(doc, &[key(k)], &Target::Value)];
+        assert_eq!(at("a"), "\"TBD\"");
+        assert_eq!(at("b"), "'it''s'");
+        assert_eq!(at("c"), "\"x\\\" y\"");
+        assert_eq!(at("d"), "\"é\"");
+        assert_eq!(&doc[index.locate(doc, &[key("d")], &Target::Key)], "'d'");
     }
 
     #[test]

@@ -14,3 +14,4 @@ mod safety;
 mod scaffold;
 mod schema;
 mod serve;
+mod spans;
