@@ -223,17 +223,14 @@ pub fn file_diagnostic(code: Code, rel: &str, message: String, help: &str) -> Di
     Diagnostic::new(code, &file, 0..0, message, "this file", help)
 }
 
-/// Reads a content file.
-pub fn read(entry: &Entry) -> Result<SourceFile, Box<Diagnostic>> {
-    match std::fs::read(&entry.abs) {
-        Ok(bytes) => utf8_source(&entry.rel, bytes),
-        Err(e) => Err(Box::new(file_diagnostic(
-            Code::UnreadableFile,
-            &entry.rel,
-            format!("cannot read {}: {e}", entry.rel),
-            "check that the file exists and that you may read it",
-        ))),
-    }
+/// `unreadable-file` for a content file that could not be read.
+pub fn unreadable(rel: &str, err: &std::io::Error) -> Diagnostic {
+    file_diagnostic(
+        Code::UnreadableFile,
+        rel,
+        format!("cannot read {rel}: {err}"),
+        "check that the file exists and that you may read it",
+    )
 }
 
 /// A source file from raw bytes; text that is not UTF-8 is an
