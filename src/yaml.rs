@@ -103,35 +103,79 @@ impl Issue {
 /// starts after its `---` line). A syntax error becomes an `invalid-yaml`
 /// diagnostic at the position the parser reports.
 pub fn parse(file: &SourceFile, text: &str, offset: usize) -> Result<Value, Box<Diagnostic>> {
-    match serde_yaml::from_str::<Value>(text) {
-        Ok(value) => Ok(value),
-        Err(err) => {
-            let message = strip_positions(&err.to_string());
-            // serde_yaml points a repeated key at its mapping, or nowhere
-            let duplicate = message
-                .contains("duplicate entry")
-                .then(|| SpanIndex::build(text).duplicates.first().map(|r| r.start))
-                .flatten();
-            let at = match (duplicate, err.location()) {
-                (Some(at), _) => at,
-                (None, Some(loc)) => source::offset_of(text, loc.line(), loc.column()),
-                (None, None) => 0,
-            };
-            let help = if message.contains("duplicate entry") {
-                "each field may appear once: remove or merge the repeated one"
-            } else if message.contains("recursion limit") || message.contains("repetition limit") {
-                "the file nests or repeats too deeply to be a partnerbook file; simplify it"
-            } else {
-                "fix the YAML syntax here: check indentation, colons and quotes (a value with `: ` or starting with `*`, `&`, `!`, `@` or a quote needs quoting)"
-            };
-            Err(Box::new(Diagnostic::new(
-                Code::InvalidYaml,
-                file,
-                offset + at..offset + at,
-                format!("{} is not valid YAML: {message}", file.path),
-                "the YAML parser stopped here",
-                help,
-            )))
+    let (message, at) = match too_deep(text) {
+        Some(at) => ("recursion limit exceeded".to_string(), at),
+        None => match serde_yaml::from_str::<Value>(text) {
+            Ok(value) => return Ok(value),
+            Err(err) => {
+                let message = strip_positions(&err.to_string());
+                // serde_yaml points a repeated key at its mapping, or nowhere
+                let duplicate = message
+                    .contains("duplicate entry")
+                    .then(|| SpanIndex::build(text).duplicates.first().map(|r| r.start))
+                    .flatten();
+                let at = match (duplicate, err.location()) {
+                    (Some(at), _) => at,
+                    (None, Some(loc)) => source::offset_of(text, loc.line(), loc.column()),
+                    (None, None) => 0,
+                };
+                (message, at)
+            }
+        },
+    };
+    let help = if message.contains("duplicate entry") {
+        "each field may appear once: remove or merge the repeated one"
+    } else if message.contains("recursion limit") || message.contains("repetition limit") {
+        "the file nests or repeats too deeply to be a partnerbook file; simplify it"
+    } else {
+        "fix the YAML syntax here: check indentation, colons and quotes (a value with `: ` or starting with `*`, `&`, `!`, `@` or a quote needs quoting)"
+    };
+    Err(Box::new(Diagnostic::new(
+        Code::InvalidYaml,
+        file,
+        offset + at..offset + at,
+        format!("{} is not valid YAML: {message}", file.path),
+        "the YAML parser stopped here",
+        help,
+    )))
+}
+
+/// How deep serde_yaml lets collections nest.
+const MAX_DEPTH: usize = 128;
+
+/// Where `text` first nests collections deeper than serde_yaml allows.
+///
+/// serde_yaml refuses such a text anyway, but only after libyaml has read
+/// all of it, and libyaml rescans every open `[` or `{` for each token it
+/// reads: ten thousand `[` take seconds, a hundred thousand minutes. The
+/// span parser stops at the first level too deep. Only a text with more
+/// brackets than the limit can nest that deep in flow style, so every
+/// other text skips the check.
+fn too_deep(text: &str) -> Option<usize> {
+    let brackets = text.bytes().filter(|&b| b == b'[' || b == b'{').count();
+    if brackets <= MAX_DEPTH {
+        return None;
+    }
+    let chars = CharOffsets::new(text);
+    let mut parser = Parser::new_from_str(text);
+    let mut depth = 0usize;
+    loop {
+        match parser.next_event()? {
+            Ok((Event::MappingStart(..) | Event::SequenceStart(..), span)) => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Some(chars.range(span).start);
+                }
+            }
+            Ok((Event::MappingEnd | Event::SequenceEnd, _)) => depth = depth.saturating_sub(1),
+            Ok(_) => {}
+            // the span parser looks ahead further than it reports
+            Err(err) if err.info().contains("recursion limit") => {
+                return Some(chars.byte(err.marker().index()));
+            }
+            // leave other errors to serde_yaml, whose messages the
+            // diagnostics quote
+            Err(_) => return None,
         }
     }
 }
@@ -632,6 +676,44 @@ summary: |
             &doc[index.locate(doc, &[key("tags"), Seg::Index(0)], &Target::Value)],
             "x"
         );
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_where_serde_yaml_refuses_it() {
+        // libyaml takes quadratic time on deep flow nesting: the check
+        // must refuse exactly what serde_yaml would, only sooner
+        let file = SourceFile {
+            path: "x.yaml".into(),
+            text: String::new(),
+        };
+        for depth in [1, 126, 127, 128, 129, 130, 300] {
+            for (open, close) in [("[", "]"), ("{a: ", "}"), ("[[1], ", "]")] {
+                let text = format!("x: {}1{}\n", open.repeat(depth), close.repeat(depth));
+                let serde = serde_yaml::from_str::<Value>(&text).is_err();
+                if too_deep(&text).is_some() {
+                    assert!(serde, "{open} nested {depth} deep");
+                }
+                assert_eq!(parse(&file, &text, 0).is_err(), serde, "{open} {depth}");
+            }
+        }
+        assert!(too_deep(&format!("x: {}", "[".repeat(300))).is_some());
+        // brackets that do not nest, or sit in a string, are no depth
+        let siblings = format!("x: [{}]\n", "[1], ".repeat(300));
+        assert_eq!(too_deep(&siblings), None);
+        assert_eq!(too_deep(&format!("x: '{}'\n", "[".repeat(500))), None);
+    }
+
+    #[test]
+    fn deep_unclosed_flow_nesting_is_refused_at_once() {
+        let text = format!("name: a\nx: {}\n", "[".repeat(100_000));
+        let file = SourceFile {
+            path: "x.yaml".into(),
+            text: text.clone(),
+        };
+        let d = parse(&file, &text, 0).unwrap_err();
+        assert!(d.message.contains("recursion limit exceeded"), "{d:?}");
+        assert!(d.help.contains("nests or repeats too deeply"), "{d:?}");
+        assert_eq!(d.line, 2, "{d:?}");
     }
 
     #[test]
