@@ -202,8 +202,11 @@ impl Diagnostic {
     ) -> Diagnostic {
         let text = &file.text;
         let start = source::floor_char_boundary(text, span.start);
-        let end = source::floor_char_boundary(text, span.end.max(start));
         let mut line = lines.line_range(start);
+        // a span that starts on the `\n` of a `\r\n` starts where its line
+        // ends, like one on the `\r`: past it, there is no character to mark
+        let start = start.min(line.end);
+        let end = source::floor_char_boundary(text, span.end.max(start));
         let from = lines.line_col(start);
         let to = lines.line_col(end.max(start));
         let mut shown_from = 0;
@@ -442,6 +445,22 @@ mod tests {
             ..d.clone()
         };
         assert_eq!(whole.to_human(false), text);
+    }
+
+    #[test]
+    fn span_on_a_crlf_line_break_is_placed_at_the_end_of_its_line() {
+        // found by the span property tests: a span starting on the `\n` of
+        // `\r\n` sliced past the end of its line and panicked
+        let f = SourceFile {
+            path: "x.yaml".into(),
+            text: "ab\r\ncd\r\n".into(),
+        };
+        for start in [2, 3] {
+            let d = Diagnostic::new(Code::InvalidValue, &f, start..start + 2, "m", "l", "h");
+            assert_eq!((d.line, d.column), (1, 3), "{d:?}");
+            assert_eq!((d.source_line.as_str(), d.line_span.clone()), ("ab", 2..3));
+            assert!(d.to_human(false).contains("--> x.yaml:1:3"));
+        }
     }
 
     #[test]

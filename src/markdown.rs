@@ -340,7 +340,8 @@ pub fn render(md: &str, cx: &Context) -> Rendered {
 /// Gives every heading an `id` (its own `{#id}`, or one made from its text,
 /// made unique) and returns the level-2 and level-3 headings.
 fn name_headings(events: &mut [Event]) -> Vec<TocEntry> {
-    let mut used: HashMap<String, usize> = HashMap::new();
+    let mut used: HashSet<String> = HashSet::new();
+    let mut suffixes: HashMap<String, usize> = HashMap::new();
     let mut toc = Vec::new();
     let mut i = 0;
     while i < events.len() {
@@ -356,13 +357,15 @@ fn name_headings(events: &mut [Event]) -> Vec<TocEntry> {
                 j += 1;
             }
             let base = given.unwrap_or_else(|| anchor(&text));
-            let n = used.entry(base.clone()).or_insert(0);
-            let unique = if *n == 0 {
-                base.clone()
-            } else {
-                format!("{base}-{n}")
-            };
-            *n += 1;
+            // `-1` may be taken already, by a heading that reads "A 1" or
+            // says `{#a-1}`: count on until a free one
+            let mut unique = base.clone();
+            let n = suffixes.entry(base.clone()).or_insert(0);
+            while used.contains(&unique) {
+                *n += 1;
+                unique = format!("{base}-{n}");
+            }
+            used.insert(unique.clone());
             if let Event::Start(Tag::Heading { id, .. }) = &mut events[i] {
                 *id = Some(CowStr::from(unique.clone()));
             }
@@ -575,6 +578,23 @@ mod tests {
     }
 
     #[test]
+    fn heading_attributes_cannot_add_event_handlers() {
+        // found by the `markdown` fuzz target
+        assert_eq!(
+            html("## Agenda {#agenda .wide onclick=alert(1) style=x}"),
+            "<h2 id=\"agenda\" class=\"wide\">Agenda</h2>\n"
+        );
+        let allowed = render(
+            "## A {onclick=x}",
+            &Context {
+                allow_html: true,
+                ..at_root()
+            },
+        );
+        assert!(allowed.html.contains("onclick=\"x\""), "{}", allowed.html);
+    }
+
+    #[test]
     fn unsafe_urls_are_not_live() {
         for md in [
             "[x](javascript:alert(1))",
@@ -636,6 +656,22 @@ mod tests {
             ["before-the-call", "know-them", "before-the-call-1", "mine"]
         );
         assert!(r.html.contains("<h2 id=\"before-the-call\">"));
+    }
+
+    #[test]
+    fn heading_ids_stay_unique_when_a_suffix_is_taken() {
+        // found by the `markdown` fuzz target: "A 1" made `a-1` twice
+        let r = render("# A\n# A\n# A 1\n## B {#a-2}\n# A", &at_root());
+        let ids: Vec<_> = r.toc.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids, ["a-2"]);
+        for id in ["a", "a-1", "a-1-1", "a-2", "a-3"] {
+            assert_eq!(
+                r.html.matches(&format!(" id=\"{id}\"")).count(),
+                1,
+                "{id}: {}",
+                r.html
+            );
+        }
     }
 
     #[test]

@@ -387,9 +387,24 @@ fn index_playbooks(partners: &[Partner], playbooks: &[Playbook]) -> HashMap<Stri
 
 /// Reads and decodes one partner record.
 pub fn read_partner(entry: &Entry, drafts: bool) -> FileRead<Partner> {
-    let file = match walk::read(entry) {
+    match walk::read_file(&entry.abs, &entry.rel, Some(walk::MAX_FILE_SIZE)) {
+        Ok(bytes) => read_partner_bytes(&entry.rel, &entry.key, bytes, drafts),
+        Err(d) => failed(&entry.rel, *d),
+    }
+}
+
+/// Decodes one partner record from the bytes of the file at `rel`, whose
+/// slug is `slug`: everything [`read_partner`] does once the file is read.
+/// The fuzz target `record` feeds it arbitrary bytes.
+pub fn read_partner_bytes(
+    rel: &str,
+    slug: &str,
+    bytes: Vec<u8>,
+    drafts: bool,
+) -> FileRead<Partner> {
+    let file = match walk::utf8_source(rel, bytes) {
         Ok(file) => file,
-        Err(d) => return failed(entry, *d),
+        Err(d) => return failed(rel, *d),
     };
     let value = match yaml::parse(&file, &file.text, 0) {
         Ok(value) => value,
@@ -401,7 +416,7 @@ pub fn read_partner(entry: &Entry, drafts: bool) -> FileRead<Partner> {
             };
         }
     };
-    let (item, issues) = record::decode(&value, &entry.key, 0, drafts);
+    let (item, issues) = record::decode(&value, slug, 0, drafts);
     let diagnostics = yaml::diagnostics(&file, &file.text, 0, issues);
     FileRead {
         file,
@@ -412,11 +427,26 @@ pub fn read_partner(entry: &Entry, drafts: bool) -> FileRead<Partner> {
 
 /// Reads and decodes one playbook.
 pub fn read_playbook(entry: &Entry, drafts: bool) -> FileRead<Playbook> {
-    let file = match walk::read(entry) {
+    match walk::read_file(&entry.abs, &entry.rel, Some(walk::MAX_FILE_SIZE)) {
+        Ok(bytes) => read_playbook_bytes(&entry.rel, &entry.key, bytes, drafts),
+        Err(d) => failed(&entry.rel, *d),
+    }
+}
+
+/// Decodes one playbook from the bytes of the file at `rel`, whose URL path
+/// is `path`: everything [`read_playbook`] does once the file is read. The
+/// fuzz target `frontmatter` feeds it arbitrary bytes.
+pub fn read_playbook_bytes(
+    rel: &str,
+    path: &str,
+    bytes: Vec<u8>,
+    drafts: bool,
+) -> FileRead<Playbook> {
+    let file = match walk::utf8_source(rel, bytes) {
         Ok(file) => file,
-        Err(d) => return failed(entry, *d),
+        Err(d) => return failed(rel, *d),
     };
-    let (item, diagnostics) = playbook::decode(&file, 0, &entry.key, drafts);
+    let (item, diagnostics) = playbook::decode(&file, 0, path, drafts);
     FileRead {
         file,
         item,
@@ -424,11 +454,12 @@ pub fn read_playbook(entry: &Entry, drafts: bool) -> FileRead<Playbook> {
     }
 }
 
-/// A file that could not be read: it keeps its place among the sources.
-fn failed<T>(entry: &Entry, d: Diagnostic) -> FileRead<T> {
+/// A file that could not be read: it keeps its place among the sources,
+/// with no text.
+fn failed<T>(rel: &str, d: Diagnostic) -> FileRead<T> {
     FileRead {
         file: SourceFile {
-            path: entry.rel.clone(),
+            path: rel.to_string(),
             text: String::new(),
         },
         item: None,

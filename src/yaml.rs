@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
 
-use saphyr_parser::{Event, Parser, Span};
+use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 pub use serde_yaml::{Mapping, Value};
 
 use crate::diagnostic::{Code, Diagnostic};
@@ -440,7 +440,13 @@ impl SpanIndex {
                         root_done = true;
                     }
                 }
-                Event::Scalar(ref value, ..) => {
+                Event::Scalar(ref value, style, ..) => {
+                    let range = match style {
+                        ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
+                            quoted(text, range)
+                        }
+                        _ => range,
+                    };
                     if let Some(Frame::Map {
                         key: key @ None, ..
                     }) = stack.last_mut()
@@ -565,6 +571,27 @@ impl SpanIndex {
             }
         }
     }
+}
+
+/// `range` of a quoted scalar cut after its closing quote: saphyr-parser
+/// 0.3 ends the span of a quoted scalar after the spaces and the comment
+/// that follow it on its line.
+fn quoted(text: &str, range: Range<usize>) -> Range<usize> {
+    let bytes = text.as_bytes();
+    let Some(&quote) = bytes.get(range.start).filter(|&&b| b == b'\'' || b == b'"') else {
+        return range;
+    };
+    let mut i = range.start + 1;
+    while i < range.end {
+        match bytes[i] {
+            b'\\' if quote == b'"' => i += 2,
+            // `''` is a quote inside a single-quoted scalar
+            b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
+            b if b == quote => return range.start..i + 1,
+            _ => i += 1,
+        }
+    }
+    range
 }
 
 /// The first line of `text` that holds something other than a comment or
@@ -768,6 +795,20 @@ summary: |
     }
 
     #[test]
+    fn quoted_values_end_at_their_closing_quote() {
+        // found by the span property tests: the span of a quoted scalar
+        // ran on over the comment after it
+        let doc = "a: \"TBD\" # fill in\nb: 'it''s' # c\nc: \"x\\\" y\"  # c\n'd': \"é\"\n";
+        let index = SpanIndex::build(doc);
+        let at = |k: &str| &doc[index.locate(doc, &[key(k)], &Target::Value)];
+        assert_eq!(at("a"), "\"TBD\"");
+        assert_eq!(at("b"), "'it''s'");
+        assert_eq!(at("c"), "\"x\\\" y\"");
+        assert_eq!(at("d"), "\"é\"");
+        assert_eq!(&doc[index.locate(doc, &[key("d")], &Target::Key)], "'d'");
+    }
+
+    #[test]
     fn positions_are_stripped_from_messages() {
         assert_eq!(
             strip_positions(
@@ -797,6 +838,44 @@ summary: |
             &doc[index.locate(doc, &[key("tags"), Seg::Index(0)], &Target::Value)],
             "x"
         );
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_where_serde_yaml_refuses_it() {
+        // libyaml takes quadratic time on deep flow nesting: the check
+        // must refuse exactly what serde_yaml would, only sooner
+        let file = SourceFile {
+            path: "x.yaml".into(),
+            text: String::new(),
+        };
+        for depth in [1, 126, 127, 128, 129, 130, 300] {
+            for (open, close) in [("[", "]"), ("{a: ", "}"), ("[[1], ", "]")] {
+                let text = format!("x: {}1{}\n", open.repeat(depth), close.repeat(depth));
+                let serde = serde_yaml::from_str::<Value>(&text).is_err();
+                if check_limits(&text).is_err() {
+                    assert!(serde, "{open} nested {depth} deep");
+                }
+                assert_eq!(parse(&file, &text, 0).is_err(), serde, "{open} {depth}");
+            }
+        }
+        assert!(check_limits(&format!("x: {}", "[".repeat(300))).is_err());
+        // brackets that do not nest, or sit in a string, are no depth
+        let siblings = format!("x: [{}]\n", "[1], ".repeat(300));
+        assert!(check_limits(&siblings).is_ok());
+        assert!(check_limits(&format!("x: '{}'\n", "[".repeat(500))).is_ok());
+    }
+
+    #[test]
+    fn deep_unclosed_flow_nesting_is_refused_at_once() {
+        let text = format!("name: a\nx: {}\n", "[".repeat(100_000));
+        let file = SourceFile {
+            path: "x.yaml".into(),
+            text: text.clone(),
+        };
+        let d = parse(&file, &text, 0).unwrap_err();
+        assert!(d.message.contains("more than 128 levels deep"), "{d:?}");
+        assert!(d.help.contains("flatten the structure"), "{d:?}");
+        assert_eq!(d.line, 2, "{d:?}");
     }
 
     #[test]

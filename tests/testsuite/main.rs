@@ -19,3 +19,4 @@ mod safety;
 mod scaffold;
 mod schema;
 mod serve;
+mod spans;
