@@ -888,4 +888,69 @@ summary: |
         assert_eq!(d.code, Code::InvalidYaml);
         assert!(d.line >= 2, "{d:?}");
     }
+
+    fn nested(depth: usize) -> String {
+        format!("tags: {}x{}\n", "[".repeat(depth), "]".repeat(depth))
+    }
+
+    #[test]
+    fn nesting_is_limited_at_128_levels() {
+        // the mapping of the document is the first level; the anchor makes
+        // the text one that is checked
+        let anchored = |depth| format!("{}a: &x 1\n", nested(depth));
+        assert!(check_limits(&anchored(MAX_DEPTH - 1)).is_ok());
+        let breach = check_limits(&anchored(MAX_DEPTH)).unwrap_err();
+        assert_eq!(breach.message, TOO_DEEP);
+        assert_eq!(breach.at, "tags: ".len() + MAX_DEPTH - 1);
+        assert!(check_limits(&nested(MAX_DEPTH + 1)).is_err());
+        // indentation alone is left to serde_yaml's limit, in the same words
+        let file = SourceFile {
+            path: "x.yaml".into(),
+            text: (0..200).map(|i| format!("{}k:\n", " ".repeat(i))).collect(),
+        };
+        assert!(check_limits(&file.text).is_ok());
+        let d = parse(&file, &file.text, 0).unwrap_err();
+        assert_eq!(d.message, format!("x.yaml {TOO_DEEP}"));
+    }
+
+    #[test]
+    fn aliases_are_limited_by_what_they_add() {
+        let list = vec!["abcdefghi"; 1000].join(", ");
+        // each alias adds 10,001 bytes: the list, 1,000 values of 10 bytes
+        let text =
+            |aliases: usize| format!("a: &a [{list}]\nb: [{}]\n", vec!["*a"; aliases].join(", "));
+        assert!(check_limits(&text(99)).is_ok());
+        let over = text(100);
+        let breach = check_limits(&over).unwrap_err();
+        assert_eq!(breach.message, TOO_MANY_ALIASES);
+        assert_eq!(breach.at, over.rfind("*a").unwrap());
+        // an alias inside an anchored value counts each time that value is
+        // repeated
+        let nested = format!(
+            "a: &a [{list}]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: [{}]\n",
+            ["*b"; 9].join(", ")
+        );
+        assert!(check_limits(&nested).is_err());
+    }
+
+    #[test]
+    fn texts_that_cannot_break_a_limit_are_not_parsed_twice() {
+        assert!(!could_break_limits("summary: AT&T and 5*3\n"));
+        assert!(could_break_limits("a: &x 1\nb: *x\n"));
+        assert!(could_break_limits("tags: [*x]\n"));
+        assert!(could_break_limits(&nested(MAX_DEPTH + 1)));
+        assert!(!could_break_limits(&nested(MAX_DEPTH / 2)));
+    }
+
+    #[test]
+    fn a_syntax_error_found_while_checking_limits_is_reported() {
+        let file = SourceFile {
+            path: "x.yaml".into(),
+            text: "name: a\nsummary: *nobody\n".into(),
+        };
+        let d = parse(&file, &file.text, 0).unwrap_err();
+        assert_eq!(d.code, Code::InvalidYaml);
+        assert_eq!((d.line, d.column), (2, 10));
+        assert!(d.message.starts_with("x.yaml is not valid YAML: "), "{d:?}");
+    }
 }
