@@ -59,8 +59,22 @@ fuzz_target!(|md: &str| {
         }
     }
 
-    let plain = markdown::plain_text(md);
-    assert!(!plain.contains("  ") && plain.trim() == plain, "{plain:?}");
+    for allow_html in [false, true] {
+        let plain = markdown::plain_text(md, allow_html);
+        assert!(!plain.contains("  ") && plain.trim() == plain, "{plain:?}");
+        // the text parsed once gives the same plain text
+        let parsed = markdown::Parsed::new(md, allow_html);
+        assert_eq!(parsed.plain_text(), plain);
+    }
+    // the broken-link check without parsing finds what the parser finds
+    let resolves = |d: &str| targets.resolve(d).is_some();
+    let parsed_broken: Vec<_> = markdown::internal_links(md)
+        .into_iter()
+        .filter(|(d, _)| !resolves(d))
+        .collect();
+    assert_eq!(markdown::broken_internal_links(md, resolves), parsed_broken);
+
+    let plain = markdown::plain_text(md, false);
     let short = markdown::truncate(&plain, 40);
     assert!(short.chars().count() <= 41, "{short:?}");
     let anchor = markdown::anchor(md);
