@@ -752,7 +752,7 @@ fn render_one(
     cx.insert("root", &root);
     let title = match page {
         Page::Portfolio => "Partner portfolio".to_string(),
-        Page::Partner(p) => {
+        Page::Partner(p) | Page::Worksheet(p) => {
             let own;
             let prep = match prep {
                 Some(prep) => prep,
@@ -762,19 +762,11 @@ fn render_one(
                 }
             };
             cx.insert("partner", &views.partner(p, prep));
-            p.name.clone()
-        }
-        Page::Worksheet(p) => {
-            let own;
-            let prep = match prep {
-                Some(prep) => prep,
-                None => {
-                    own = context::PartnerPrep::new(p, site.config.allow_html);
-                    &own
-                }
-            };
-            cx.insert("partner", &views.partner(p, prep));
-            format!("{}: partnering proposition worksheet", p.name)
+            if let Page::Worksheet(_) = page {
+                format!("{}: partnering proposition worksheet", p.name)
+            } else {
+                p.name.clone()
+            }
         }
         Page::Playbooks => {
             let list: Vec<_> = site
