@@ -5,8 +5,9 @@ use std::process::ExitCode;
 use clap::Parser;
 
 // A build allocates and frees millions of small strings and events, from
-// both threads at once; mimalloc does that in about a third of the time the
-// system allocator takes (see bench/build.py).
+// both threads at once. With mimalloc, `check` and `build` of the
+// 10,000-partner benchmark site spend about 20% less user CPU than with the
+// system allocator, for about 40 MB more peak memory.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -182,8 +182,6 @@ pub struct Manifest {
 /// [`commit`]: Staging::commit
 pub struct Staging {
     output: PathBuf,
-    parent: PathBuf,
-    name: String,
     dir: PathBuf,
     written: std::sync::Mutex<Vec<Written>>,
     committed: bool,
@@ -200,8 +198,6 @@ type Lock = ();
 /// The right to write one output folder, held by one build at a time.
 pub struct Locked {
     output: PathBuf,
-    parent: PathBuf,
-    name: String,
     lock: Lock,
 }
 
@@ -211,35 +207,33 @@ pub struct Locked {
 /// unfinished staging folders are removed. [`check_output`] must have
 /// accepted `output`.
 pub fn lock(output: &Path) -> anyhow::Result<Locked> {
-    let (parent, name) = siblings(output)?;
+    let (parent, _) = siblings(output)?;
     std::fs::create_dir_all(&parent)
         .with_context(|| format!("cannot create {}", parent.display()))?;
     let lock = lock_folder(&parent)?;
     recover(output)?;
     Ok(Locked {
         output: output.to_path_buf(),
-        parent,
-        name,
         lock,
     })
+}
+
+/// This build's hidden sibling of `output` for `role` (`new`, `old`):
+/// `.public.partnerbook-new-<pid>`, the names [`recover`] looks for.
+fn sibling(output: &Path, role: &str) -> anyhow::Result<PathBuf> {
+    let (parent, name) = siblings(output)?;
+    Ok(parent.join(format!(".{name}.partnerbook-{role}-{}", std::process::id())))
 }
 
 impl Staging {
     /// Creates the staging folder beside the locked output folder.
     pub fn begin(locked: Locked) -> anyhow::Result<Staging> {
-        let Locked {
-            output,
-            parent,
-            name,
-            lock,
-        } = locked;
-        let dir = parent.join(format!(".{name}.partnerbook-new-{}", std::process::id()));
+        let Locked { output, lock } = locked;
+        let dir = sibling(&output, "new")?;
         std::fs::create_dir_all(&dir)
             .with_context(|| format!("cannot create {}", dir.display()))?;
         Ok(Staging {
             output,
-            parent,
-            name,
             dir,
             written: std::sync::Mutex::new(Vec::new()),
             committed: false,
@@ -300,18 +294,14 @@ impl Staging {
             // the old site is now in the staging folder: a kill from here on
             // leaves the new site, and the next build removes the old one
             self.committed = true;
-            remove_tree(&self.dir).with_context(|| {
+            std::fs::remove_dir_all(&self.dir).with_context(|| {
                 format!("cannot remove the previous site at {}", self.dir.display())
             })?;
         } else if output.exists() {
             // no atomic exchange here: two renames, with a moment between
             // them in which the output folder is missing (a build killed
             // then puts the old site back next time)
-            let old = self.parent.join(format!(
-                ".{}.partnerbook-old-{}",
-                self.name,
-                std::process::id()
-            ));
+            let old = sibling(output, "old")?;
             std::fs::rename(output, &old)
                 .with_context(|| format!("cannot move {} aside", output.display()))?;
             if let Err(err) = std::fs::rename(&self.dir, output) {
@@ -321,7 +311,7 @@ impl Staging {
                 });
             }
             self.committed = true;
-            remove_tree(&old)
+            std::fs::remove_dir_all(&old)
                 .with_context(|| format!("cannot remove the previous site at {}", old.display()))?;
         } else {
             std::fs::rename(&self.dir, output)
@@ -335,7 +325,7 @@ impl Staging {
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
-            let _ = remove_tree(&self.dir);
+            let _ = std::fs::remove_dir_all(&self.dir);
         }
     }
 }
@@ -350,28 +340,6 @@ fn exchange(a: &Path, b: &Path) -> bool {
 #[cfg(not(target_os = "linux"))]
 fn exchange(_a: &Path, _b: &Path) -> bool {
     false
-}
-
-/// Removes a folder and everything in it, the folders of its first two
-/// levels in parallel (a site is mostly `partners/<slug>/` folders).
-fn remove_tree(dir: &Path) -> std::io::Result<()> {
-    let children = |d: &Path| -> Vec<PathBuf> {
-        std::fs::read_dir(d)
-            .map(|rd| rd.flatten().map(|e| e.path()).collect())
-            .unwrap_or_default()
-    };
-    children(dir).par_iter().for_each(|child| {
-        if child.is_dir() && !child.is_symlink() {
-            children(child).par_iter().for_each(|grandchild| {
-                let _ = if grandchild.is_dir() && !grandchild.is_symlink() {
-                    std::fs::remove_dir_all(grandchild)
-                } else {
-                    std::fs::remove_file(grandchild)
-                };
-            });
-        }
-    });
-    std::fs::remove_dir_all(dir)
 }
 
 /// Whether `output` already holds the site a build would write: its

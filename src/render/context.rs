@@ -79,8 +79,9 @@ pub struct PartnerPrep<'p> {
 }
 
 impl<'p> PartnerPrep<'p> {
-    /// Parses `p`'s proposition and composes its pitch.
-    pub fn new(p: &'p Partner, allow_html: bool) -> PartnerPrep<'p> {
+    /// Parses `p`'s proposition and composes its pitch; `benefit` is the
+    /// benefit's plain text, worked out once per build in [`Benefits`].
+    pub fn new(p: &'p Partner, allow_html: bool, benefit: &str) -> PartnerPrep<'p> {
         let prop = &p.proposition;
         let parse = |s: &'p str| markdown::Parsed::new(s, allow_html);
         let we_do = parse(&prop.we_do);
@@ -93,7 +94,7 @@ impl<'p> PartnerPrep<'p> {
             sentence(&we_do.plain_text()),
             sentence(&they_do.plain_text()),
             sentence(&together.plain_text()),
-            sentence(&partner_benefit.plain_text()),
+            sentence(benefit),
         );
         if let Some(c) = &customer_benefit {
             pitch.push_str(&format!(

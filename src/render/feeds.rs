@@ -214,10 +214,10 @@ fn partner_feed(site: &Site, p: &Partner, benefit: &str) -> PartnerFeed {
 }
 
 /// The names of the files [`files`] makes for `site`.
-pub fn file_names(site: &Site) -> Vec<String> {
-    let mut names = vec!["partners.json".to_string(), "search-index.js".to_string()];
+pub fn file_names(site: &Site) -> Vec<&'static str> {
+    let mut names = vec!["partners.json", "search-index.js"];
     if site.config.base_url.is_some() {
-        names.push("sitemap.xml".to_string());
+        names.push("sitemap.xml");
     }
     names
 }

@@ -459,13 +459,15 @@ pub fn render(
 
 /// Every page of the site.
 fn pages(site: &Site) -> Vec<Page<'_>> {
-    let mut pages = vec![Page::Portfolio, Page::Playbooks, Page::NotFound];
+    let mut pages = vec![Page::Portfolio, Page::Playbooks];
     pages.extend(Tier::ALL.map(Page::Tier));
     for p in &site.partners {
         pages.push(Page::Partner(p));
         pages.push(Page::Worksheet(p));
     }
     pages.extend(site.playbooks.iter().map(Page::Playbook));
+    // last, so the pages before it are the sitemap's
+    pages.push(Page::NotFound);
     pages
 }
 
@@ -523,59 +525,47 @@ pub fn render_into(
     emit: &(dyn Fn(OutputFile) -> anyhow::Result<()> + Sync),
 ) -> Result<(), Failure> {
     let all = pages(site);
+    let paths: Vec<String> = all.iter().map(|page| page_path(page).0).collect();
     let lists = selection.all || selection.lists;
     // a partner's page and worksheet are rendered by one task, which
     // parses the partner's Markdown once for both
     let chosen: Vec<&Page> = all
         .iter()
-        .filter(|page| {
-            selection.all
-                || match page {
-                    Page::Portfolio | Page::Playbooks | Page::Tier(_) => selection.lists,
-                    Page::Partner(p) => selection.partners.contains(&p.slug),
-                    Page::Playbook(pb) => selection.playbooks.contains(&pb.path),
-                    Page::NotFound | Page::Worksheet(_) => false,
-                }
+        .filter(|page| match page {
+            Page::Worksheet(_) => false,
+            _ if selection.all => true,
+            Page::Portfolio | Page::Playbooks | Page::Tier(_) => selection.lists,
+            Page::Partner(p) => selection.partners.contains(&p.slug),
+            Page::Playbook(pb) => selection.playbooks.contains(&pb.path),
+            Page::NotFound => false,
         })
-        .filter(|page| !matches!(page, Page::Worksheet(_)))
         .collect();
     let benefits = context::Benefits::new(site);
     if lists {
         benefits.fill(site);
     }
+    // after the first failure nothing more is written (the staging folder
+    // is thrown away), but every page is still rendered for its errors
     let failed = std::sync::atomic::AtomicBool::new(false);
     let give = |file: OutputFile| -> Result<(), Failure> {
         if failed.load(std::sync::atomic::Ordering::Relaxed) {
             return Ok(());
         }
-        emit(file).map_err(|err| {
+        emit(file).map_err(Failure::Output)
+    };
+    let stop = |r: Result<(), Failure>| {
+        if r.is_err() {
             failed.store(true, std::sync::atomic::Ordering::Relaxed);
-            Failure::Output(err)
-        })
-    };
-    let mut errors: Vec<Diagnostic> = Vec::new();
-    let mut output_error = None;
-    let mut note = |r: Result<(), Failure>| match r {
-        Ok(()) => {}
-        Err(Failure::Templates(ds)) => errors.extend(ds),
-        Err(Failure::Output(err)) => {
-            output_error.get_or_insert(err);
         }
+        r
     };
-    // the feeds first: they are the largest files, and serialising them
+    // the pages and the feeds at the same time: serialising partners.json
     // while the pages render keeps both cores busy to the end
     let (pages_done, feeds_done) = rayon::join(
         || {
             chosen
                 .par_iter()
-                .map(|page| {
-                    render_page(site, theme, page, today, &benefits, &|file| {
-                        if failed.load(std::sync::atomic::Ordering::Relaxed) {
-                            return Ok(());
-                        }
-                        give(file)
-                    })
-                })
+                .map(|page| stop(render_page(site, theme, page, today, &benefits, &give)))
                 .filter_map(Result::err)
                 .collect::<Vec<Failure>>()
         },
@@ -583,30 +573,35 @@ pub fn render_into(
             if !lists {
                 return Ok(());
             }
-            let html_pages: Vec<String> = all
-                .iter()
-                .filter(|page| !matches!(page, Page::NotFound))
-                .map(|page| page_path(page).0)
-                .collect();
-            for file in feeds::files(site, &html_pages, feeds, &benefits) {
-                give(file)?;
+            // every page but the 404 page, which `pages` puts last
+            let html_pages = &paths[..paths.len() - 1];
+            for file in feeds::files(site, html_pages, feeds, &benefits) {
+                stop(give(file))?;
             }
             Ok(())
         },
     );
-    for failure in pages_done {
-        note(Err(failure));
-    }
-    note(feeds_done);
+    let mut failures = pages_done;
+    failures.extend(feeds_done.err());
     if selection.all || selection.statics {
-        let made: std::collections::HashSet<String> = all
+        let made: std::collections::HashSet<&str> = paths
             .iter()
-            .map(|page| page_path(page).0)
+            .map(String::as_str)
             .chain(feeds::file_names(site))
             .collect();
         for f in &theme.static_files {
-            if !made.contains(&f.path) {
-                note(give(f.clone()));
+            if !made.contains(f.path.as_str()) {
+                failures.extend(stop(give(f.clone())).err());
+            }
+        }
+    }
+    let mut errors: Vec<Diagnostic> = Vec::new();
+    let mut output_error = None;
+    for failure in failures {
+        match failure {
+            Failure::Templates(ds) => errors.extend(ds),
+            Failure::Output(err) => {
+                output_error.get_or_insert(err);
             }
         }
     }
@@ -705,7 +700,7 @@ fn render_page(
 ) -> Result<(), Failure> {
     if let Page::Partner(p) = page {
         // the page and its worksheet, from one parse of the Markdown
-        let prep = context::PartnerPrep::new(p, site.config.allow_html);
+        let prep = context::PartnerPrep::new(p, site.config.allow_html, benefits.of(site, p));
         let mut errors = Vec::new();
         for page in [Page::Partner(p), Page::Worksheet(p)] {
             match render_one(site, theme, &page, today, benefits, Some(&prep)) {
@@ -753,14 +748,7 @@ fn render_one(
     let title = match page {
         Page::Portfolio => "Partner portfolio".to_string(),
         Page::Partner(p) | Page::Worksheet(p) => {
-            let own;
-            let prep = match prep {
-                Some(prep) => prep,
-                None => {
-                    own = context::PartnerPrep::new(p, site.config.allow_html);
-                    &own
-                }
-            };
+            let prep = prep.expect("render_page renders partner pages with their prep");
             cx.insert("partner", &views.partner(p, prep));
             if let Page::Worksheet(_) = page {
                 format!("{}: partnering proposition worksheet", p.name)
