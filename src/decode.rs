@@ -16,6 +16,19 @@ pub struct Decoder {
     pub document: &'static str,
 }
 
+/// `map[key]`, found by comparing the keys: a record's mappings have a few
+/// dozen keys at most, and comparing short strings is cheaper than hashing
+/// a YAML value the way `Mapping::get` does (which was a tenth of `check`).
+pub fn get<'m>(map: &'m Mapping, key: &str) -> Option<&'m Value> {
+    if map.len() > 32 {
+        return map.get(key);
+    }
+    map.iter().find_map(|(k, v)| match k {
+        Value::String(s) if s == key => Some(v),
+        _ => None,
+    })
+}
+
 /// `path` with `key` appended.
 pub fn child(path: &[Seg], key: &str) -> YamlPath {
     let mut p = path.to_vec();
@@ -116,6 +129,11 @@ impl Decoder {
         moved: &[(&str, &[&str])],
     ) {
         for key in map.keys() {
+            if let Value::String(s) = key
+                && known.contains(&s.as_str())
+            {
+                continue;
+            }
             let name = match key {
                 Value::String(s) => s.clone(),
                 other => scalar_text(other).unwrap_or_else(|| kind_of(other).to_string()),
@@ -166,9 +184,13 @@ impl Decoder {
 
     /// Optional text at `map[key]`. Blank text counts as absent.
     pub fn text(&mut self, map: &Mapping, path: &[Seg], key: &str) -> Option<String> {
-        let value = map.get(key)?;
-        self.text_value(value, &child(path, key))
-            .filter(|s| !s.trim().is_empty())
+        let value = get(map, key)?;
+        // the path is made only for a report: most fields are fine
+        let text = match scalar_text(value) {
+            Some(text) => Some(text),
+            None => self.text_value(value, &child(path, key)),
+        };
+        text.filter(|s| !s.trim().is_empty())
     }
 
     /// Text of `value` (at `path`), reporting anything that is not a scalar.
@@ -202,12 +224,12 @@ impl Decoder {
         key: &str,
         help: &str,
     ) -> Option<String> {
-        let p = child(path, key);
-        let present = map.get(key).is_some_and(|v| !v.is_null());
         let before = self.issues.len();
         let text = self.text(map, path, key);
         // a value of the wrong type was reported already
         if text.is_none() && self.issues.len() == before {
+            let p = child(path, key);
+            let present = get(map, key).is_some_and(|v| !v.is_null());
             let (target, label) = if present {
                 (Target::Value, "this is blank")
             } else {
@@ -231,11 +253,13 @@ impl Decoder {
 
     /// A list of texts at `map[key]`; absent is empty.
     pub fn text_list(&mut self, map: &Mapping, path: &[Seg], key: &str) -> Vec<String> {
-        let p = child(path, key);
         self.list(map, path, key)
             .iter()
             .enumerate()
-            .filter_map(|(i, v)| self.text_value(v, &index(&p, i)))
+            .filter_map(|(i, v)| match scalar_text(v) {
+                Some(text) => Some(text),
+                None => self.text_value(v, &index(&child(path, key), i)),
+            })
             .filter(|s| !s.trim().is_empty())
             .collect()
     }
@@ -243,7 +267,7 @@ impl Decoder {
     /// The items of the list at `map[key]`; absent or null is empty, and
     /// anything else is reported.
     pub fn list<'v>(&mut self, map: &'v Mapping, path: &[Seg], key: &str) -> &'v [Value] {
-        match map.get(key) {
+        match get(map, key) {
             None | Some(Value::Null) => &[],
             Some(Value::Sequence(items)) => items,
             Some(other) => {
@@ -275,7 +299,12 @@ impl Decoder {
         key: &str,
         choices: &[(&str, T)],
     ) -> Option<T> {
-        let value = map.get(key)?;
+        let value = get(map, key)?;
+        if let Value::String(text) = value
+            && let Some((_, v)) = choices.iter().find(|(n, _)| n == text)
+        {
+            return Some(*v);
+        }
         self.choice_value(value, &child(path, key), choices)
     }
 
@@ -325,7 +354,7 @@ impl Decoder {
         expected: &str,
         help: String,
     ) -> Option<T> {
-        let value = map.get(key).filter(|v| !v.is_null())?;
+        let value = get(map, key).filter(|v| !v.is_null())?;
         let read = read(value);
         if read.is_none() {
             let p = child(path, key);
@@ -372,7 +401,7 @@ impl Decoder {
 
     /// A calendar date `YYYY-MM-DD` at `map[key]`.
     pub fn date(&mut self, map: &Mapping, path: &[Seg], key: &str) -> Option<jiff::civil::Date> {
-        let value = map.get(key)?;
+        let value = get(map, key)?;
         if value.is_null() {
             return None;
         }

@@ -38,6 +38,30 @@ impl Targets {
     /// Resolves an `@/` link (`@/partners/northwind#rules`) to a
     /// site-relative URL, or `None` if its target does not exist.
     pub fn resolve(&self, dest: &str) -> Option<String> {
+        let (page, fragment) = self.target(dest)?;
+        let page = match page {
+            Page::Partner(slug) => format!("partners/{slug}"),
+            Page::Worksheet(slug) => format!("partners/{slug}/worksheet"),
+            Page::Playbook(p) => format!("playbooks/{p}"),
+            Page::Tier(t) => format!("tiers/{t}"),
+            Page::Named(name) => name.to_string(),
+        };
+        let mut url = self.page_url(&page);
+        if let Some(f) = fragment.filter(|f| !f.is_empty()) {
+            url.push('#');
+            url.push_str(f);
+        }
+        Some(url)
+    }
+
+    /// Whether an `@/` link leads to a page: [`Targets::resolve`] without
+    /// making the URL, for the link check.
+    pub fn exists(&self, dest: &str) -> bool {
+        self.target(dest).is_some()
+    }
+
+    /// The page an `@/` link names, if it exists, and its fragment.
+    fn target<'d>(&self, dest: &'d str) -> Option<(Page<'d>, Option<&'d str>)> {
         let rest = dest.strip_prefix("@/")?;
         let (path, fragment) = match rest.split_once('#') {
             Some((p, f)) => (p, Some(f)),
@@ -54,37 +78,40 @@ impl Targets {
                 return None;
             }
             if worksheet {
-                format!("partners/{slug}/worksheet")
+                Page::Worksheet(slug)
             } else {
-                format!("partners/{slug}")
+                Page::Partner(slug)
             }
         } else if let Some(p) = path.strip_prefix("playbooks/") {
             let p = p.trim_end_matches(".md");
             if !self.playbooks.contains(p) {
                 return None;
             }
-            format!("playbooks/{p}")
+            Page::Playbook(p)
         } else if let Some(t) = path.strip_prefix("tiers/") {
             if !["strategic", "tactical", "casual"].contains(&t) {
                 return None;
             }
-            format!("tiers/{t}")
-        } else if path == "playbooks" || path == "partners" || path.is_empty() {
-            if path == "partners" {
-                String::new()
-            } else {
-                path.to_string()
-            }
+            Page::Tier(t)
+        } else if path == "playbooks" {
+            Page::Named("playbooks")
+        } else if path == "partners" || path.is_empty() {
+            Page::Named("")
         } else {
             return None;
         };
-        let mut url = self.page_url(&page);
-        if let Some(f) = fragment.filter(|f| !f.is_empty()) {
-            url.push('#');
-            url.push_str(f);
-        }
-        Some(url)
+        Some((page, fragment))
     }
+}
+
+/// A page an `@/` link can name.
+enum Page<'d> {
+    Partner(&'d str),
+    Worksheet(&'d str),
+    Playbook(&'d str),
+    Tier(&'d str),
+    /// The portfolio (`""`) or the playbook list.
+    Named(&'static str),
 }
 
 /// The site-relative URL of the page folder `path` (`""` for the root).
@@ -106,6 +133,10 @@ pub struct Context<'a> {
     pub targets: &'a Targets,
     /// Whether raw HTML passes through.
     pub allow_html: bool,
+    /// Set when an `@/` link was resolved, so the HTML depends on `root`;
+    /// HTML rendered without one is the same at every depth, and a page and
+    /// its worksheet can share it.
+    pub used_root: Option<&'a std::cell::Cell<bool>>,
 }
 
 /// A heading of a playbook, for its table of contents.
@@ -167,20 +198,22 @@ pub fn broken_internal_links(
     resolves: impl Fn(&str) -> bool,
 ) -> Vec<(String, Range<usize>)> {
     let mut all_resolve = true;
-    let mut from = 0;
-    while let Some(i) = md[from..].find("@/") {
-        let at = from + i;
+    let bytes = md.as_bytes();
+    // `@` is rare: finding it and looking at the next byte is cheaper than
+    // setting up a two-byte search for each of the many short texts
+    let candidates = memchr::memchr_iter(b'@', bytes).filter(|&i| bytes.get(i + 1) == Some(&b'/'));
+    for at in candidates {
         // where a destination without `<...>` must end: at `)`, ASCII
         // whitespace or a control character (`<`, `>` and Unicode spaces
-        // may sit inside one)
-        let end = md[at..]
-            .find(|c: char| c == ')' || c.is_ascii_whitespace() || c.is_ascii_control())
+        // may sit inside one); all ASCII, so bytes will do
+        let end = bytes[at..]
+            .iter()
+            .position(|&b| b == b')' || b.is_ascii_whitespace() || b.is_ascii_control())
             .map_or(md.len(), |n| at + n);
         if md[..at].ends_with('<') || !resolves(&md[at..end]) {
             all_resolve = false;
             break;
         }
-        from = at + 2;
     }
     if all_resolve {
         return Vec::new();
@@ -295,9 +328,12 @@ impl<'a> Parsed<'a> {
                 id,
             }) => {
                 let dest = if dest_url.starts_with("@/") {
-                    cx.targets
-                        .resolve(&dest_url)
-                        .map(|u| format!("{}{u}", cx.root))
+                    cx.targets.resolve(&dest_url).map(|u| {
+                        if let Some(used) = cx.used_root {
+                            used.set(true);
+                        }
+                        format!("{}{u}", cx.root)
+                    })
                 } else if is_safe_url(&dest_url) || link_type == LinkType::Email {
                     Some(dest_url.to_string())
                 } else {
@@ -532,6 +568,7 @@ mod tests {
         static TARGETS: std::sync::LazyLock<Targets> = std::sync::LazyLock::new(targets);
         Context {
             root: "",
+            used_root: None,
             targets: &TARGETS,
             allow_html: false,
         }

@@ -559,7 +559,7 @@ pub fn decode(
             "give the partner's name, e.g. `name: Northwind Integration Services`",
         )
         .map(|n| n.trim().to_string());
-    let tier = if map.get("tier").is_none_or(Value::is_null) {
+    let tier = if decode::get(map, "tier").is_none_or(Value::is_null) {
         d.push(Issue::new(
             Code::MissingField,
             vec![Seg::Key("tier".into())],
@@ -612,7 +612,7 @@ pub fn decode(
             partner.objectives.push(o);
         }
     }
-    if let Some(value) = map.get("commitments") {
+    if let Some(value) = decode::get(map, "commitments") {
         let path = vec![Seg::Key("commitments".into())];
         let help = "list what each side dedicates: `commitments: { ours: [...], theirs: [...] }`";
         if let Some(c) = d.as_mapping(value, &path, "`commitments`", help) {
@@ -621,11 +621,11 @@ pub fn decode(
             partner.commitments.theirs = d.text_list(c, &path, "theirs");
         }
     }
-    if let Some(value) = map.get("rules_of_engagement") {
+    if let Some(value) = decode::get(map, "rules_of_engagement") {
         partner.rules_of_engagement =
             rules_map(&mut d, value, &[Seg::Key("rules_of_engagement".into())]);
     }
-    if let Some(value) = map.get("worksheet") {
+    if let Some(value) = decode::get(map, "worksheet") {
         let path = vec![Seg::Key("worksheet".into())];
         let help = "the worksheet is a mapping: `product_strategy`, `their_business`, `open_questions`, `next_steps`";
         if let Some(w) = d.as_mapping(value, &path, "`worksheet`", help) {
@@ -639,7 +639,7 @@ pub fn decode(
         }
     }
     partner.influence_map = decode_influence_map(&mut d, map);
-    if let Some(value) = map.get("review") {
+    if let Some(value) = decode::get(map, "review") {
         let path = vec![Seg::Key("review".into())];
         let help = "write `review: { last: 2026-09-30, every_days: 90 }`";
         if let Some(r) = d.as_mapping(value, &path, "`review`", help) {
@@ -657,7 +657,7 @@ fn decode_proposition(d: &mut Decoder, map: &Mapping, name: &str) -> Proposition
     let path = vec![Seg::Key("proposition".into())];
     let benefit_help = format!("say how this partnership helps {name}'s own business");
     let benefit_path = child(&path, "partner_benefit");
-    let value = map.get("proposition").filter(|v| !v.is_null());
+    let value = decode::get(map, "proposition").filter(|v| !v.is_null());
     let help = "the proposition is a mapping: `we_do`, `they_do`, `together`, `partner_benefit`, `customer_benefit`, `pain_point`";
     let Some(p) = value.and_then(|v| d.as_mapping(v, &path, "`proposition`", help)) else {
         if value.is_none() {
@@ -697,7 +697,7 @@ fn decode_proposition(d: &mut Decoder, map: &Mapping, name: &str) -> Proposition
     let before = d.issues.len();
     let benefit = d.text(p, &path, "partner_benefit");
     if d.issues.len() == before {
-        let (target, label) = match (&benefit, p.get("partner_benefit")) {
+        let (target, label) = match (&benefit, decode::get(p, "partner_benefit")) {
             (Some(text), _) if is_placeholder(text) => {
                 (Target::Value, Some("a placeholder is not a benefit"))
             }

@@ -28,7 +28,17 @@ pub struct Views<'a> {
     pub today: jiff::civil::Date,
     /// Each partner's benefit as plain text, shared by every page.
     pub benefits: &'a Benefits,
+    /// HTML already rendered for a partner's other page, if any.
+    pub memo: Option<&'a Memo>,
 }
+
+/// Markdown rendered for one of a partner's two pages (its page and its
+/// worksheet) that the other can reuse: the HTML of every text without an
+/// `@/` link, which is the same at any depth. Keyed by the text's address
+/// and length (texts of the site, or parses of a [`PartnerPrep`], live
+/// through both renders) and by how it was rendered.
+#[derive(Default)]
+pub struct Memo(std::cell::RefCell<std::collections::HashMap<(usize, usize, u8), String>>);
 
 /// Every partner's benefit as plain text (for one-line excerpts and
 /// search), worked out once per render and shared by the pages that list
@@ -69,6 +79,8 @@ impl Benefits {
 /// What a partner's page and its worksheet share, worked out once for
 /// both: the proposition's Markdown, parsed, and the plain-text pitch.
 pub struct PartnerPrep<'p> {
+    /// HTML the page and the worksheet share.
+    pub memo: Memo,
     we_do: markdown::Parsed<'p>,
     they_do: markdown::Parsed<'p>,
     together: markdown::Parsed<'p>,
@@ -103,6 +115,7 @@ impl<'p> PartnerPrep<'p> {
             ));
         }
         PartnerPrep {
+            memo: Memo::default(),
             we_do,
             they_do,
             together,
@@ -408,27 +421,55 @@ pub fn topic_title(topic: &str) -> String {
 }
 
 impl<'a> Views<'a> {
-    fn md(&self) -> MdContext<'_> {
+    fn md<'c>(&'c self, used_root: Option<&'c std::cell::Cell<bool>>) -> MdContext<'c> {
         MdContext {
             root: &self.root,
             targets: &self.site.targets,
             allow_html: self.site.config.allow_html,
+            used_root,
         }
+    }
+
+    /// `render` with this page's context, or the HTML the memo holds for
+    /// `key`; HTML that does not depend on the depth is kept there.
+    fn memoised(
+        &self,
+        key: (usize, usize, u8),
+        render: impl FnOnce(&MdContext) -> String,
+    ) -> String {
+        let Some(memo) = self.memo else {
+            return render(&self.md(None));
+        };
+        if let Some(html) = memo.0.borrow().get(&key) {
+            return html.clone();
+        }
+        let used = std::cell::Cell::new(false);
+        let html = render(&self.md(Some(&used)));
+        if !used.get() {
+            memo.0.borrow_mut().insert(key, html.clone());
+        }
+        html
     }
 
     /// Markdown to HTML, block level.
     pub fn html(&self, md: &str) -> String {
-        markdown::render(md, &self.md()).html
+        self.memoised((md.as_ptr() as usize, md.len(), 0), |cx| {
+            markdown::render(md, cx).html
+        })
     }
 
     /// Markdown to HTML, a single paragraph unwrapped.
     pub fn inline(&self, md: &str) -> String {
-        markdown::render_inline(md, &self.md())
+        self.memoised((md.as_ptr() as usize, md.len(), 1), |cx| {
+            markdown::render_inline(md, cx)
+        })
     }
 
     /// Markdown to phrasing HTML only, for one-line texts shown inside a `<p>`.
     pub fn line(&self, md: &str) -> String {
-        markdown::render_line(md, &self.md())
+        self.memoised((md.as_ptr() as usize, md.len(), 2), |cx| {
+            markdown::render_line(md, cx)
+        })
     }
 
     /// The URL of page folder `path` (`partners/x`), relative to this page.
@@ -633,8 +674,10 @@ impl<'a> Views<'a> {
     pub fn partner(&self, p: &Partner, prep: &PartnerPrep) -> PartnerView {
         let review = self.review(p);
         let worksheet = self.worksheet(p, prep, review.as_ref());
-        let md = self.md();
-        let html = |parsed: &markdown::Parsed| parsed.render(&md).html;
+        let html = |parsed: &markdown::Parsed| {
+            let key = (std::ptr::from_ref(parsed) as usize, 0, 3);
+            self.memoised(key, |cx| parsed.render(cx).html)
+        };
         PartnerView {
             summary: self.partner_summary(p),
             tier_label: p.tier.label(),
@@ -792,7 +835,7 @@ impl<'a> Views<'a> {
 
     /// A playbook, whole.
     pub fn playbook(&self, pb: &Playbook) -> PlaybookView {
-        let rendered = markdown::render(self.site.body(pb), &self.md());
+        let rendered = markdown::render(self.site.body(pb), &self.md(None));
         PlaybookView {
             summary: self.playbook_summary(pb),
             content_html: rendered.html,

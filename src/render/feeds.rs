@@ -2,7 +2,7 @@
 //! for the search box (a script, not JSON, so it loads from disk where
 //! `fetch` is not allowed), and `sitemap.xml` when the site has a base URL.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
 
@@ -91,40 +91,61 @@ fn escape_json_text(json: &str) -> String {
 }
 
 /// [`escape_json_text`], and every line after the first indented by
-/// `indent`, in one pass.
+/// `indent`, in one pass over the lines (found with `memchr`): most lines
+/// hold nothing to escape, and are copied whole.
 fn indent_and_escape(json: &str, indent: &str) -> String {
     let mut out = String::with_capacity(json.len() + json.len() / 8);
-    let mut rest = json;
-    while let Some(i) = rest.find(['<', '>', '&', '\u{2028}', '\u{2029}', '\n']) {
-        out.push_str(&rest[..i]);
-        let c = rest[i..].chars().next().unwrap_or('\n');
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            _ => {
-                out.push('\n');
-                out.push_str(indent);
-            }
-        }
-        rest = &rest[i + c.len_utf8()..];
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', json.as_bytes()) {
+        escape_into(&mut out, &json[start..end]);
+        out.push('\n');
+        out.push_str(indent);
+        start = end + 1;
     }
-    out.push_str(rest);
+    escape_into(&mut out, &json[start..]);
     out
+}
+
+/// Appends `text` (JSON, without line breaks) with `<`, `>`, `&`, U+2028
+/// and U+2029 escaped. The last two are the only characters in question
+/// that are not ASCII; their UTF-8 starts with the byte 0xE2.
+fn escape_into(out: &mut String, text: &str) {
+    let bytes = text.as_bytes();
+    if memchr::memchr3(b'<', b'>', b'&', bytes).is_none() && memchr::memchr(0xE2, bytes).is_none() {
+        out.push_str(text);
+        return;
+    }
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        let replacement = match c {
+            '<' => "\\u003c",
+            '>' => "\\u003e",
+            '&' => "\\u0026",
+            '\u{2028}' => "\\u2028",
+            '\u{2029}' => "\\u2029",
+            _ => continue,
+        };
+        out.push_str(&text[start..i]);
+        out.push_str(replacement);
+        start = i + c.len_utf8();
+    }
+    out.push_str(&text[start..]);
 }
 
 /// The words of `text` as search.js splits them: lowercased, then split
 /// at every character that is not a letter, a digit, `&` or `-`, with
 /// hyphens trimmed from both ends.
+#[cfg(test)]
 fn tokens(text: &str) -> Vec<String> {
-    text.to_lowercase()
+    words_of(&text.to_lowercase()).map(str::to_string).collect()
+}
+
+/// The words of `lower`, already lowercased, as [`tokens`] splits them.
+fn words_of(lower: &str) -> impl Iterator<Item = &str> {
+    lower
         .split(|c: char| !c.is_alphanumeric() && c != '-' && c != '&')
         .map(|w| w.trim_matches('-'))
         .filter(|w| !w.is_empty())
-        .map(str::to_string)
-        .collect()
 }
 
 /// The `w` of an entry shown as `title` over `line` and found by the words
@@ -134,25 +155,32 @@ fn tokens(text: &str) -> Vec<String> {
 /// another word of the entry (`plan` is found through `planned`). What is
 /// left is each word once, sorted, separated by spaces.
 fn search_words<'a>(title: &str, line: &str, texts: impl IntoIterator<Item = &'a str>) -> String {
-    let shown: BTreeSet<String> = tokens(title).into_iter().chain(tokens(line)).collect();
-    let mut all: BTreeSet<String> = texts
-        .into_iter()
-        .flat_map(tokens)
-        .filter(|w| STOP_WORDS.binary_search(&w.as_str()).is_err())
+    let shown_text = format!("{}\n{}", title.to_lowercase(), line.to_lowercase());
+    let mut shown: Vec<&str> = words_of(&shown_text).collect();
+    shown.sort_unstable();
+    shown.dedup();
+    let lower: Vec<String> = texts.into_iter().map(str::to_lowercase).collect();
+    let mut all: Vec<&str> = lower
+        .iter()
+        .flat_map(|t| words_of(t))
+        .filter(|w| STOP_WORDS.binary_search(w).is_err())
+        .chain(shown.iter().copied())
         .collect();
-    all.extend(shown.iter().cloned());
+    all.sort_unstable();
+    all.dedup();
     // the words that start with `w` follow `w` in sorted order
-    let mut kept = Vec::new();
+    let mut kept = String::new();
     let mut words = all.iter().peekable();
     while let Some(w) = words.next() {
-        let begins_another = words
-            .peek()
-            .is_some_and(|next| next.starts_with(w.as_str()));
-        if !begins_another && !shown.contains(w) {
-            kept.push(w.as_str());
+        let begins_another = words.peek().is_some_and(|next| next.starts_with(w));
+        if !begins_another && shown.binary_search(w).is_err() {
+            if !kept.is_empty() {
+                kept.push(' ');
+            }
+            kept.push_str(w);
         }
     }
-    kept.join(" ")
+    kept
 }
 
 /// What one partner contributes to partners.json and search-index.js,
@@ -334,6 +362,15 @@ mod tests {
             safe_json(&"</script><b>&"),
             "\"\\u003c/script\\u003e\\u003cb\\u003e\\u0026\""
         );
+    }
+
+    #[test]
+    fn lines_are_indented_and_escaped_in_one_pass() {
+        assert_eq!(
+            indent_and_escape("{\n  \"a\": \"x\u{2028}y\u{2029}<é&>\"\n}", "    "),
+            "{\n      \"a\": \"x\\u2028y\\u2029\\u003cé\\u0026\\u003e\"\n    }"
+        );
+        assert_eq!(indent_and_escape("€ — ‘x’", "  "), "€ — ‘x’");
     }
 
     #[test]

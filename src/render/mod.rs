@@ -740,6 +740,7 @@ fn render_one(
         root: root.clone(),
         today,
         benefits,
+        memo: prep.map(|p| &p.memo),
     };
     let mut cx = Context::new();
     cx.insert("site", &views.site_view());

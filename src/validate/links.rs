@@ -19,7 +19,7 @@ fn message(dest: &str) -> String {
 /// Checks every Markdown field of every partner and every playbook.
 pub fn check(site: &Site, scope: &Scope) -> Vec<Finding> {
     use rayon::prelude::*;
-    let resolves = |dest: &str| site.targets.resolve(dest).is_some();
+    let resolves = |dest: &str| site.targets.exists(dest);
     let partners: Vec<_> = scope.partners(site).collect();
     let mut out: Vec<Finding> = partners
         .par_iter()
