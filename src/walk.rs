@@ -222,12 +222,31 @@ pub fn files(
     }
     // by path, a component at a time: the order of a walk that visits
     // each folder's entries by name
-    out.sort_unstable_by(|a, b| a.path().cmp(b.path()));
+    out.sort_by_cached_key(|entry| component_order(entry.path()));
     refused.sort_by_cached_key(|d| d.file.clone());
     errors.sort_by_cached_key(|d| d.file.clone());
     diagnostics.append(&mut refused);
     diagnostics.append(&mut errors);
     out
+}
+
+/// A key that sorts paths a component at a time (`a/b` before `a-b`, as
+/// `Path`'s own order does) by comparing bytes: the separator, which sorts
+/// below every byte a name can hold, becomes 0. Comparing `Path`s takes
+/// them apart at every comparison.
+#[cfg(unix)]
+fn component_order(path: &Path) -> Vec<u8> {
+    use std::os::unix::ffi::OsStrExt;
+    path.as_os_str()
+        .as_bytes()
+        .iter()
+        .map(|&b| if b == b'/' { 0 } else { b })
+        .collect()
+}
+
+#[cfg(not(unix))]
+fn component_order(path: &Path) -> std::path::PathBuf {
+    path.to_path_buf()
 }
 
 const LOOP_HELP: &str = "remove the link, or point it at a folder that does not hold it";
@@ -413,6 +432,17 @@ pub fn utf8_source(rel: &str, bytes: Vec<u8>) -> Result<SourceFile, Box<Diagnost
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn paths_sort_a_component_at_a_time() {
+        let mut paths = ["a-b", "a/c", "a.yaml", "a/b/c", "ab", "a/b-c", "b"].map(Path::new);
+        let mut by_key = paths;
+        paths.sort();
+        by_key.sort_by_cached_key(|p| component_order(p));
+        assert_eq!(by_key, paths);
+        assert_eq!(paths[0], Path::new("a/b/c"));
+    }
 
     #[test]
     fn slugs() {
