@@ -185,28 +185,31 @@ impl Decoder {
     /// Optional text at `map[key]`. Blank text counts as absent.
     pub fn text(&mut self, map: &Mapping, path: &[Seg], key: &str) -> Option<String> {
         let value = get(map, key)?;
-        // the path is made only for a report: most fields are fine
-        let text = match scalar_text(value) {
-            Some(text) => Some(text),
-            None => self.text_value(value, &child(path, key)),
-        };
-        text.filter(|s| !s.trim().is_empty())
+        self.text_at(value, || child(path, key))
+            .filter(|s| !s.trim().is_empty())
     }
 
     /// Text of `value` (at `path`), reporting anything that is not a scalar.
     pub fn text_value(&mut self, value: &Value, path: &[Seg]) -> Option<String> {
+        self.text_at(value, || path.to_vec())
+    }
+
+    /// [`Decoder::text_value`], with the path made only for a report: most
+    /// values are fine, and a path is an allocation per step.
+    fn text_at(&mut self, value: &Value, path: impl FnOnce() -> YamlPath) -> Option<String> {
         if value.is_null() {
             return None;
         }
         let text = scalar_text(value);
         if text.is_none() {
+            let path = path();
             self.push(Issue::new(
                 Code::InvalidValue,
-                path.to_vec(),
+                path.clone(),
                 Target::Value,
                 format!(
                     "`{}` must be text, not {}",
-                    PathDisplay(path),
+                    PathDisplay(&path),
                     kind_of(value)
                 ),
                 "expected text",
@@ -256,10 +259,7 @@ impl Decoder {
         self.list(map, path, key)
             .iter()
             .enumerate()
-            .filter_map(|(i, v)| match scalar_text(v) {
-                Some(text) => Some(text),
-                None => self.text_value(v, &index(&child(path, key), i)),
-            })
+            .filter_map(|(i, v)| self.text_at(v, || index(&child(path, key), i)))
             .filter(|s| !s.trim().is_empty())
             .collect()
     }
@@ -300,12 +300,7 @@ impl Decoder {
         choices: &[(&str, T)],
     ) -> Option<T> {
         let value = get(map, key)?;
-        if let Value::String(text) = value
-            && let Some((_, v)) = choices.iter().find(|(n, _)| n == text)
-        {
-            return Some(*v);
-        }
-        self.choice_value(value, &child(path, key), choices)
+        self.choice_at(value, || child(path, key), choices)
     }
 
     /// One of `choices` for `value` at `path`.
@@ -315,14 +310,28 @@ impl Decoder {
         path: &[Seg],
         choices: &[(&str, T)],
     ) -> Option<T> {
+        self.choice_at(value, || path.to_vec(), choices)
+    }
+
+    /// [`Decoder::choice_value`], with the path made only for a report.
+    fn choice_at<T: Copy>(
+        &mut self,
+        value: &Value,
+        path: impl FnOnce() -> YamlPath,
+        choices: &[(&str, T)],
+    ) -> Option<T> {
         if value.is_null() {
             return None;
         }
-        let names: Vec<&str> = choices.iter().map(|(n, _)| *n).collect();
-        let text = scalar_text(value).unwrap_or_default();
+        let text = match value {
+            Value::String(s) => std::borrow::Cow::Borrowed(s.as_str()),
+            other => std::borrow::Cow::Owned(scalar_text(other).unwrap_or_default()),
+        };
         if let Some((_, v)) = choices.iter().find(|(n, _)| *n == text) {
             return Some(*v);
         }
+        let path = path();
+        let names: Vec<&str> = choices.iter().map(|(n, _)| *n).collect();
         let label = match did_you_mean(&text, &names) {
             Some(s) if !text.is_empty() => format!("did you mean `{s}`?"),
             _ => "not one of the allowed values".to_string(),
@@ -334,9 +343,9 @@ impl Decoder {
         };
         self.push(Issue::new(
             Code::InvalidValue,
-            path.to_vec(),
+            path.clone(),
             Target::Value,
-            format!("{shown} is not a valid `{}`", field_name(path)),
+            format!("{shown} is not a valid `{}`", field_name(&path)),
             label,
             format!("use one of: {}", names.join(", ")),
         ));

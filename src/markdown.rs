@@ -506,6 +506,25 @@ fn html_as_text<'e>(
     })
 }
 
+/// Whether plain text puts a space where `event` is: at a line break and
+/// at the end of a block, so words of two blocks do not run together.
+fn separates_words(event: &Event) -> bool {
+    matches!(
+        event,
+        Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(
+                TagEnd::Paragraph
+                    | TagEnd::Heading(_)
+                    | TagEnd::Item
+                    | TagEnd::TableCell
+                    | TagEnd::BlockQuote(_)
+                    | TagEnd::CodeBlock
+                    | TagEnd::FootnoteDefinition,
+            )
+    )
+}
+
 /// The text of parsed events, words separated by single spaces.
 fn plain_of<'e>(events: impl Iterator<Item = Event<'e>>, len: usize) -> String {
     let mut out = String::with_capacity(len);
@@ -523,17 +542,7 @@ fn plain_of<'e>(events: impl Iterator<Item = Event<'e>>, len: usize) -> String {
                 }
                 owed |= t.ends_with(char::is_whitespace);
             }
-            Event::SoftBreak
-            | Event::HardBreak
-            | Event::End(
-                TagEnd::Paragraph
-                | TagEnd::Heading(_)
-                | TagEnd::Item
-                | TagEnd::TableCell
-                | TagEnd::BlockQuote(_)
-                | TagEnd::CodeBlock
-                | TagEnd::FootnoteDefinition,
-            ) => owed = true,
+            ref event if separates_words(event) => owed = true,
             _ => {}
         }
     }
@@ -781,17 +790,7 @@ mod tests {
             match event {
                 Event::Text(t) | Event::Code(t) => out.push_str(&t),
                 Event::Html(t) | Event::InlineHtml(t) if !allow_html => out.push_str(&t),
-                Event::SoftBreak
-                | Event::HardBreak
-                | Event::End(
-                    TagEnd::Paragraph
-                    | TagEnd::Heading(_)
-                    | TagEnd::Item
-                    | TagEnd::TableCell
-                    | TagEnd::BlockQuote(_)
-                    | TagEnd::CodeBlock
-                    | TagEnd::FootnoteDefinition,
-                ) => out.push(' '),
+                ref event if separates_words(event) => out.push(' '),
                 _ => {}
             }
         }

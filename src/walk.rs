@@ -223,8 +223,8 @@ pub fn files(
     // by path, a component at a time: the order of a walk that visits
     // each folder's entries by name
     out.sort_by_cached_key(|entry| component_order(entry.path()));
-    refused.sort_by_cached_key(|d| d.file.clone());
-    errors.sort_by_cached_key(|d| d.file.clone());
+    crate::diagnostic::sort(&mut refused);
+    crate::diagnostic::sort(&mut errors);
     diagnostics.append(&mut refused);
     diagnostics.append(&mut errors);
     out

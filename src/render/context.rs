@@ -33,7 +33,7 @@ pub struct Views<'a> {
 }
 
 /// Markdown rendered for one of a partner's two pages (its page and its
-/// worksheet) that the other can reuse: the HTML of every text without an
+/// worksheet) that the other takes over: the HTML of every text without an
 /// `@/` link, which is the same at any depth. Keyed by the text's address
 /// and length (texts of the site, or parses of a [`PartnerPrep`], live
 /// through both renders) and by how it was rendered.
@@ -440,8 +440,9 @@ impl<'a> Views<'a> {
         let Some(memo) = self.memo else {
             return render(&self.md(None));
         };
-        if let Some(html) = memo.0.borrow().get(&key) {
-            return html.clone();
+        // each text is rendered once per page: the other page takes it
+        if let Some(html) = memo.0.borrow_mut().remove(&key) {
+            return html;
         }
         let used = std::cell::Cell::new(false);
         let html = render(&self.md(Some(&used)));
