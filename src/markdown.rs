@@ -297,6 +297,36 @@ impl<'a> Parsed<'a> {
         plain_of(self.events.iter().cloned(), self.len)
     }
 
+    /// The plain text of the text's opening: its first paragraph, or its
+    /// first list item when a list comes before any paragraph (without the
+    /// item's own sublists). Headings and tables are not openings; a text
+    /// with no paragraph and no list gives all of its plain text.
+    pub fn lead(&self) -> String {
+        let opening = self
+            .events
+            .iter()
+            .position(|e| matches!(e, Event::Start(Tag::Paragraph | Tag::Item)));
+        let Some(start) = opening else {
+            return self.plain_text();
+        };
+        let rest = &self.events[start + 1..];
+        let end = rest
+            .iter()
+            .position(|e| {
+                matches!(
+                    e,
+                    Event::End(TagEnd::Paragraph | TagEnd::Item) | Event::Start(Tag::List(_))
+                )
+            })
+            .unwrap_or(rest.len());
+        let lead = plain_of(rest[..end].iter().cloned(), 0);
+        if lead.is_empty() {
+            self.plain_text()
+        } else {
+            lead
+        }
+    }
+
     /// Renders the text to HTML for a page.
     pub fn render(&self, cx: &Context) -> Rendered {
         let mut dropped: Vec<bool> = Vec::new();

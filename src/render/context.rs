@@ -33,12 +33,43 @@ pub struct Views<'a> {
 }
 
 /// Markdown rendered for one of a partner's two pages (its page and its
-/// worksheet) that the other takes over: the HTML of every text without an
-/// `@/` link, which is the same at any depth. Keyed by the text's address
-/// and length (texts of the site, or parses of a [`PartnerPrep`], live
-/// through both renders) and by how it was rendered.
+/// worksheet) that the other takes over. The pages sit at different
+/// depths, so a text's `@/` links differ between them: those texts are kept
+/// with [`ROOT_MARK`] where the path to the root goes. Keyed by the text's
+/// address and length (texts of the site, or parses of a [`PartnerPrep`],
+/// live through both renders) and by how it was rendered.
 #[derive(Default)]
-pub struct Memo(std::cell::RefCell<std::collections::HashMap<(usize, usize, u8), String>>);
+pub struct Memo(std::cell::RefCell<std::collections::HashMap<(usize, usize, u8), Shared>>);
+
+/// A text's HTML, as [`Memo`] keeps it.
+enum Shared {
+    /// The same on both pages.
+    Html(String),
+    /// With `href="@/` where a link needs the path to the root.
+    Rooted(String),
+}
+
+/// What an `@/` link's URL starts with in HTML rendered for both of a
+/// partner's pages, until [`rooted`] puts in the path to the root. Nothing
+/// else in rendered Markdown can read `href="@/`: a written `@/` link is
+/// always resolved or dropped, quotes in text and titles are escaped, and
+/// raw HTML (which could say anything) turns this sharing off.
+const ROOT_MARK: &str = "@/";
+
+/// `html` with every `href="@/` made `href="<root>`.
+fn rooted(html: &str, root: &str) -> String {
+    const MARKED: &str = "href=\"@/";
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut rest = html;
+    while let Some(i) = memchr::memmem::find(rest.as_bytes(), MARKED.as_bytes()) {
+        out.push_str(&rest[..i]);
+        out.push_str("href=\"");
+        out.push_str(root);
+        rest = &rest[i + MARKED.len()..];
+    }
+    out.push_str(rest);
+    out
+}
 
 /// Every partner's benefit as plain text (for one-line excerpts and
 /// search), worked out once per render and shared by the pages that list
@@ -91,9 +122,10 @@ pub struct PartnerPrep<'p> {
 }
 
 impl<'p> PartnerPrep<'p> {
-    /// Parses `p`'s proposition and composes its pitch; `benefit` is the
-    /// benefit's plain text, worked out once per build in [`Benefits`].
-    pub fn new(p: &'p Partner, allow_html: bool, benefit: &str) -> PartnerPrep<'p> {
+    /// Parses `p`'s proposition and composes its pitch from the opening
+    /// paragraph of each part, so the pitch stays one paragraph however
+    /// long the parts are.
+    pub fn new(p: &'p Partner, allow_html: bool) -> PartnerPrep<'p> {
         let prop = &p.proposition;
         let parse = |s: &'p str| markdown::Parsed::new(s, allow_html);
         let we_do = parse(&prop.we_do);
@@ -103,15 +135,15 @@ impl<'p> PartnerPrep<'p> {
         let customer_benefit = prop.customer_benefit.as_deref().map(parse);
         let mut pitch = format!(
             "Here is what we do: {} Here is what you do: {} Together we would like to deliver this: {} What is in it for you: {}",
-            sentence(&we_do.plain_text()),
-            sentence(&they_do.plain_text()),
-            sentence(&together.plain_text()),
-            sentence(benefit),
+            sentence(&we_do.lead()),
+            sentence(&they_do.lead()),
+            sentence(&together.lead()),
+            sentence(&partner_benefit.lead()),
         );
         if let Some(c) = &customer_benefit {
             pitch.push_str(&format!(
                 " And for our mutual customers: {}",
-                sentence(&c.plain_text())
+                sentence(&c.lead())
             ));
         }
         PartnerPrep {
@@ -441,15 +473,33 @@ impl<'a> Views<'a> {
             return render(&self.md(None));
         };
         // each text is rendered once per page: the other page takes it
-        if let Some(html) = memo.0.borrow_mut().remove(&key) {
-            return html;
+        match memo.0.borrow_mut().remove(&key) {
+            Some(Shared::Html(html)) => return html,
+            Some(Shared::Rooted(html)) => return rooted(&html, &self.root),
+            None => {}
         }
         let used = std::cell::Cell::new(false);
-        let html = render(&self.md(Some(&used)));
-        if !used.get() {
-            memo.0.borrow_mut().insert(key, html.clone());
+        if self.site.config.allow_html {
+            // raw HTML may say `href="@/` itself: links at this depth, and
+            // only texts without any shared
+            let html = render(&self.md(Some(&used)));
+            if !used.get() {
+                memo.0.borrow_mut().insert(key, Shared::Html(html.clone()));
+            }
+            return html;
         }
-        html
+        let html = render(&MdContext {
+            root: ROOT_MARK,
+            ..self.md(Some(&used))
+        });
+        if used.get() {
+            let here = rooted(&html, &self.root);
+            memo.0.borrow_mut().insert(key, Shared::Rooted(html));
+            here
+        } else {
+            memo.0.borrow_mut().insert(key, Shared::Html(html.clone()));
+            html
+        }
     }
 
     /// Markdown to HTML, block level.

@@ -6,6 +6,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -700,7 +701,7 @@ fn render_page(
 ) -> Result<(), Failure> {
     if let Page::Partner(p) = page {
         // the page and its worksheet, from one parse of the Markdown
-        let prep = context::PartnerPrep::new(p, site.config.allow_html, benefits.of(site, p));
+        let prep = context::PartnerPrep::new(p, site.config.allow_html);
         let mut errors = Vec::new();
         for page in [Page::Partner(p), Page::Worksheet(p)] {
             match render_one(site, theme, &page, today, benefits, Some(&prep)) {
@@ -800,11 +801,32 @@ fn render_one(
             path: path.clone(),
         },
     );
-    match theme.tera.render(template, &cx) {
-        Ok(html) => Ok(OutputFile {
-            path,
-            bytes: html.into_bytes(),
-        }),
+    // into a buffer as large as the largest page of its kind so far, so the
+    // page is not copied as it grows
+    let hint = &SIZE_HINTS[kind_index(kind)];
+    let mut bytes = Vec::with_capacity(hint.load(Ordering::Relaxed));
+    match theme.tera.render_to(template, &cx, &mut bytes) {
+        Ok(()) => {
+            hint.fetch_max(bytes.len() + bytes.len() / 8, Ordering::Relaxed);
+            Ok(OutputFile { path, bytes })
+        }
         Err(err) => Err(template_diagnostics(&err, &theme.sources, Some(&path))),
+    }
+}
+
+/// The size of the largest page of each kind rendered so far (plus an
+/// eighth), as [`kind_index`] numbers the kinds.
+static SIZE_HINTS: [AtomicUsize; 8] = [const { AtomicUsize::new(0) }; 8];
+
+fn kind_index(kind: &str) -> usize {
+    match kind {
+        "portfolio" => 0,
+        "partner" => 1,
+        "worksheet" => 2,
+        "playbooks" => 3,
+        "playbook" => 4,
+        "tier" => 5,
+        "404" => 6,
+        _ => 7,
     }
 }

@@ -598,7 +598,9 @@ const SHOWN: &[(&str, &str, &[&str])] = &[
             "question-link",
             "<img src=x onerror=alert('step')>",
             "</script><script>alert('step')</script>",
-            "Here is what we do: <script>alert('we_do')</script> We do <img src=x onerror=alert('we_do')>",
+            // the pitch takes each part's first paragraph: we_do's opening
+            // HTML block is text on the page, but not a paragraph
+            "Here is what we do: We do <img src=x onerror=alert('we_do')> and \" onmouseover=\"alert('we_do') and '><svg onload=alert('we_do')>",
         ],
     ),
     (

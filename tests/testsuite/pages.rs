@@ -384,3 +384,114 @@ fn partner_pages_list_the_playbooks_naming_the_partner_or_its_tier() {
             .contains("For every casual partner")
     );
 }
+
+/// A partner's page and its worksheet sit at different depths, and share
+/// the HTML of their texts: a text's `@/` links must still lead to the same
+/// page from both, for every kind of text (parsed once for both pages,
+/// block, inline and one-line).
+#[test]
+fn links_in_shared_texts_fit_the_depth_of_each_page() {
+    let s = Scratch::copy_of(&fixture("minimal"));
+    s.write(
+        "content/partners/northwind.yaml",
+        "name: Northwind\ntier: casual\nobjectives: [market-access]\n\
+         summary: Like [Contoso](@/partners/contoso).\n\
+         proposition:\n  \
+           we_do: Software, as for [Contoso](@/partners/contoso#proposition).\n  \
+           they_do: IT outsourcing.\n  \
+           together: A managed service.\n  \
+           partner_benefit: Meets its SLAs, see [the first call](@/playbooks/first-call).\n\
+         target_market: Buyers [Contoso](@/partners/contoso) knows.\n\
+         commitments:\n  ours: [\"A desk like [Contoso's](@/partners/contoso)\"]\n\
+         worksheet:\n  product_strategy: \"Fits [the first call](@/playbooks/first-call).\"\n",
+    );
+    s.build(&[]).code(0);
+    let page = s.out("partners/northwind/index.html");
+    let sheet = s.out("partners/northwind/worksheet/index.html");
+    for (html, root) in [(&page, "../../"), (&sheet, "../../../")] {
+        let first_call = format!("href=\"{root}playbooks/first-call/index.html\"");
+        assert!(
+            html.contains(&format!(
+                "href=\"{root}partners/contoso/index.html#proposition\""
+            )),
+            "we_do's link from {root}"
+        );
+        assert!(html.contains(&first_call), "the benefit's link from {root}");
+        assert!(!html.contains("\"@/"), "an unresolved link from {root}");
+    }
+    // the summary, the target market and the commitments on the page
+    assert_eq!(
+        page.matches("href=\"../../partners/contoso/index.html\"")
+            .count(),
+        3,
+        "{page}"
+    );
+    // the product strategy on the worksheet
+    assert!(sheet.contains(
+        "<div class=\"prose\"><p>Fits <a href=\"../../../playbooks/first-call/index.html\">the first call</a>.</p>"
+    ));
+}
+
+/// With raw HTML allowed, an `href="@/` written as HTML stays as written on
+/// both pages: only links partnerbook resolves are given the path to the root.
+#[test]
+fn raw_html_links_are_left_as_written_on_both_pages() {
+    let s = Scratch::copy_of(&fixture("minimal"));
+    s.write(
+        "partnerbook.yaml",
+        "title: Raw\nmarkdown:\n  allow_html: true\n",
+    );
+    s.write(
+        "content/partners/northwind.yaml",
+        "name: Northwind\ntier: casual\nobjectives: [market-access]\n\
+         proposition:\n  \
+           we_do: 'Software, <a href=\"@/raw\">raw</a> and [Contoso](@/partners/contoso).'\n  \
+           they_do: IT outsourcing.\n  \
+           together: A managed service.\n  \
+           partner_benefit: Meets its SLAs.\n",
+    );
+    s.build(&[]).code(0);
+    for (rel, root) in [
+        ("partners/northwind/index.html", "../../"),
+        ("partners/northwind/worksheet/index.html", "../../../"),
+    ] {
+        let html = s.out(rel);
+        assert!(html.contains("<a href=\"@/raw\">raw</a>"), "{rel}");
+        assert!(
+            html.contains(&format!("href=\"{root}partners/contoso/index.html\"")),
+            "{rel}"
+        );
+    }
+}
+
+/// The pitch is one paragraph however long the proposition is: each part
+/// gives its first paragraph (or its first list item, when it opens with a
+/// list); and the worksheet prints the partner benefit once.
+#[test]
+fn the_pitch_takes_the_opening_of_each_part() {
+    let s = Scratch::copy_of(&fixture("minimal"));
+    s.write(
+        "content/partners/northwind.yaml",
+        "name: Northwind\ntier: casual\nobjectives: [market-access]\n\
+         proposition:\n  \
+           we_do: |\n    ## Our side\n\n    License **compliance** software.\n\n    A second paragraph.\n  \
+           they_do: |\n    - IT outsourcing\n      - nested detail\n    - hosting\n  \
+           together: |\n    | a | b |\n    |---|---|\n    | 1 | 2 |\n\n    A managed service.\n  \
+           partner_benefit: |\n    Meets its SLAs.\n\n    Without building a tool.\n",
+    );
+    s.build(&[]).code(0);
+    let sheet = s.out("partners/northwind/worksheet/index.html");
+    assert!(
+        sheet.contains(
+            "Here is what we do: License compliance software. \
+             Here is what you do: IT outsourcing. \
+             Together we would like to deliver this: A managed service. \
+             What is in it for you: Meets its SLAs.</p>"
+        ),
+        "{sheet}"
+    );
+    let body = &sheet[sheet.find("<main").unwrap()..];
+    assert_eq!(body.matches("Without building a tool.").count(), 1);
+    assert!(sheet.contains("<tr class=\"row-benefit\" id=\"ws-benefit\">"));
+    assert!(sheet.contains("href=\"#ws-benefit\""));
+}
