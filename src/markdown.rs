@@ -133,10 +133,6 @@ pub struct Context<'a> {
     pub targets: &'a Targets,
     /// Whether raw HTML passes through.
     pub allow_html: bool,
-    /// Set when an `@/` link was resolved, so the HTML depends on `root`;
-    /// HTML rendered without one is the same at every depth, and a page and
-    /// its worksheet can share it.
-    pub used_root: Option<&'a std::cell::Cell<bool>>,
 }
 
 /// A heading of a playbook, for its table of contents.
@@ -358,12 +354,9 @@ impl<'a> Parsed<'a> {
                 id,
             }) => {
                 let dest = if dest_url.starts_with("@/") {
-                    cx.targets.resolve(&dest_url).map(|u| {
-                        if let Some(used) = cx.used_root {
-                            used.set(true);
-                        }
-                        format!("{}{u}", cx.root)
-                    })
+                    cx.targets
+                        .resolve(&dest_url)
+                        .map(|u| format!("{}{u}", cx.root))
                 } else if is_safe_url(&dest_url) || link_type == LinkType::Email {
                     Some(dest_url.to_string())
                 } else {
@@ -607,7 +600,6 @@ mod tests {
         static TARGETS: std::sync::LazyLock<Targets> = std::sync::LazyLock::new(targets);
         Context {
             root: "",
-            used_root: None,
             targets: &TARGETS,
             allow_html: false,
         }

@@ -387,10 +387,7 @@ fn index_playbooks(partners: &[Partner], playbooks: &[Playbook]) -> HashMap<Stri
 
 /// Reads and decodes one partner record.
 pub fn read_partner(entry: &Entry, drafts: bool) -> FileRead<Partner> {
-    match walk::read_file(&entry.abs, &entry.rel, Some(walk::MAX_FILE_SIZE)) {
-        Ok(bytes) => read_partner_bytes(&entry.rel, &entry.key, bytes, drafts),
-        Err(d) => failed(&entry.rel, *d),
-    }
+    read_entry(entry, drafts, read_partner_bytes)
 }
 
 /// Decodes one partner record from the bytes of the file at `rel`, whose
@@ -427,8 +424,18 @@ pub fn read_partner_bytes(
 
 /// Reads and decodes one playbook.
 pub fn read_playbook(entry: &Entry, drafts: bool) -> FileRead<Playbook> {
+    read_entry(entry, drafts, read_playbook_bytes)
+}
+
+/// Reads the file of `entry` and hands its bytes to `decode` (with its
+/// path and key), or reports why it could not be read.
+fn read_entry<T>(
+    entry: &Entry,
+    drafts: bool,
+    decode: fn(&str, &str, Vec<u8>, bool) -> FileRead<T>,
+) -> FileRead<T> {
     match walk::read_file(&entry.abs, &entry.rel, Some(walk::MAX_FILE_SIZE)) {
-        Ok(bytes) => read_playbook_bytes(&entry.rel, &entry.key, bytes, drafts),
+        Ok(bytes) => decode(&entry.rel, &entry.key, bytes, drafts),
         Err(d) => failed(&entry.rel, *d),
     }
 }

@@ -47,28 +47,34 @@ enum Shared {
     Html(String),
     /// With `href="@/` where a link needs the path to the root.
     Rooted(String),
+    /// Not shared: raw HTML with links, which each page renders at its
+    /// own depth.
+    Own,
 }
 
-/// What an `@/` link's URL starts with in HTML rendered for both of a
-/// partner's pages, until [`rooted`] puts in the path to the root. Nothing
-/// else in rendered Markdown can read `href="@/`: a written `@/` link is
-/// always resolved or dropped, quotes in text and titles are escaped, and
-/// raw HTML (which could say anything) turns this sharing off.
+/// The path to the root that HTML shared by a partner's two pages is
+/// rendered with, so that an `@/` link reads `href="@/...` until [`rooted`]
+/// puts in each page's own. Without raw HTML nothing else in rendered
+/// Markdown can read `href="@/`: a written `@/` link is always resolved or
+/// dropped, and quotes in text and attributes are escaped.
 const ROOT_MARK: &str = "@/";
 
-/// `html` with every `href="@/` made `href="<root>`.
-fn rooted(html: &str, root: &str) -> String {
+/// `html` with every `href="@/` made `href="<root>`, or `None` when it has
+/// none (and so reads the same at every depth).
+fn rooted(html: &str, root: &str) -> Option<String> {
     const MARKED: &str = "href=\"@/";
+    let mut found = memchr::memmem::find_iter(html.as_bytes(), MARKED).peekable();
+    found.peek()?;
     let mut out = String::with_capacity(html.len() + 64);
-    let mut rest = html;
-    while let Some(i) = memchr::memmem::find(rest.as_bytes(), MARKED.as_bytes()) {
-        out.push_str(&rest[..i]);
+    let mut start = 0;
+    for i in found {
+        out.push_str(&html[start..i]);
         out.push_str("href=\"");
         out.push_str(root);
-        rest = &rest[i + MARKED.len()..];
+        start = i + MARKED.len();
     }
-    out.push_str(rest);
-    out
+    out.push_str(&html[start..]);
+    Some(out)
 }
 
 /// Every partner's benefit as plain text (for one-line excerpts and
@@ -90,20 +96,20 @@ impl Benefits {
     pub fn fill(&self, site: &Site) {
         use rayon::prelude::*;
         self.0.par_iter().zip(&site.partners).for_each(|(cell, p)| {
-            cell.get_or_init(|| {
-                markdown::plain_text(&p.proposition.partner_benefit, site.config.allow_html)
-            });
+            cell.get_or_init(|| Benefits::plain(site, p));
         });
     }
 
     /// The benefit of `p` as plain text.
     pub fn of(&self, site: &Site, p: &Partner) -> &str {
         match site.by_slug.get(&p.slug).and_then(|&i| self.0.get(i)) {
-            Some(cell) => cell.get_or_init(|| {
-                markdown::plain_text(&p.proposition.partner_benefit, site.config.allow_html)
-            }),
+            Some(cell) => cell.get_or_init(|| Benefits::plain(site, p)),
             None => "",
         }
+    }
+
+    fn plain(site: &Site, p: &Partner) -> String {
+        markdown::plain_text(&p.proposition.partner_benefit, site.config.allow_html)
     }
 }
 
@@ -453,52 +459,50 @@ pub fn topic_title(topic: &str) -> String {
 }
 
 impl<'a> Views<'a> {
-    fn md<'c>(&'c self, used_root: Option<&'c std::cell::Cell<bool>>) -> MdContext<'c> {
+    fn md(&self) -> MdContext<'_> {
         MdContext {
             root: &self.root,
             targets: &self.site.targets,
             allow_html: self.site.config.allow_html,
-            used_root,
         }
     }
 
     /// `render` with this page's context, or the HTML the memo holds for
-    /// `key`; HTML that does not depend on the depth is kept there.
-    fn memoised(
-        &self,
-        key: (usize, usize, u8),
-        render: impl FnOnce(&MdContext) -> String,
-    ) -> String {
+    /// `key`. A text is rendered once for both of a partner's pages, with
+    /// [`ROOT_MARK`] for the root: each page puts its own root in.
+    fn memoised(&self, key: (usize, usize, u8), render: impl Fn(&MdContext) -> String) -> String {
         let Some(memo) = self.memo else {
-            return render(&self.md(None));
+            return render(&self.md());
         };
         // each text is rendered once per page: the other page takes it
-        match memo.0.borrow_mut().remove(&key) {
+        let shared = memo.0.borrow_mut().remove(&key);
+        match shared {
             Some(Shared::Html(html)) => return html,
-            Some(Shared::Rooted(html)) => return rooted(&html, &self.root),
-            None => {}
-        }
-        let used = std::cell::Cell::new(false);
-        if self.site.config.allow_html {
-            // raw HTML may say `href="@/` itself: links at this depth, and
-            // only texts without any shared
-            let html = render(&self.md(Some(&used)));
-            if !used.get() {
-                memo.0.borrow_mut().insert(key, Shared::Html(html.clone()));
+            Some(Shared::Rooted(html)) => {
+                return rooted(&html, &self.root).unwrap_or(html);
             }
-            return html;
+            Some(Shared::Own) => return render(&self.md()),
+            None => {}
         }
         let html = render(&MdContext {
             root: ROOT_MARK,
-            ..self.md(Some(&used))
+            ..self.md()
         });
-        if used.get() {
-            let here = rooted(&html, &self.root);
-            memo.0.borrow_mut().insert(key, Shared::Rooted(html));
-            here
-        } else {
-            memo.0.borrow_mut().insert(key, Shared::Html(html.clone()));
-            html
+        match rooted(&html, &self.root) {
+            None => {
+                memo.0.borrow_mut().insert(key, Shared::Html(html.clone()));
+                html
+            }
+            // raw HTML may read `href="@/` itself: render at this depth,
+            // and leave the other page to do the same
+            Some(_) if self.site.config.allow_html => {
+                memo.0.borrow_mut().insert(key, Shared::Own);
+                render(&self.md())
+            }
+            Some(here) => {
+                memo.0.borrow_mut().insert(key, Shared::Rooted(html));
+                here
+            }
         }
     }
 
@@ -886,7 +890,7 @@ impl<'a> Views<'a> {
 
     /// A playbook, whole.
     pub fn playbook(&self, pb: &Playbook) -> PlaybookView {
-        let rendered = markdown::render(self.site.body(pb), &self.md(None));
+        let rendered = markdown::render(self.site.body(pb), &self.md());
         PlaybookView {
             summary: self.playbook_summary(pb),
             content_html: rendered.html,

@@ -241,11 +241,15 @@ fn partner_feed(site: &Site, p: &Partner, benefit: &str) -> PartnerFeed {
     }
 }
 
+const PARTNERS_JSON: &str = "partners.json";
+const SEARCH_INDEX: &str = "search-index.js";
+const SITEMAP: &str = "sitemap.xml";
+
 /// The names of the files [`files`] makes for `site`.
 pub fn file_names(site: &Site) -> Vec<&'static str> {
-    let mut names = vec!["partners.json", "search-index.js"];
+    let mut names = vec![PARTNERS_JSON, SEARCH_INDEX];
     if site.config.base_url.is_some() {
-        names.push("sitemap.xml");
+        names.push(SITEMAP);
     }
     names
 }
@@ -321,11 +325,11 @@ pub fn files(
 
     let mut out = vec![
         OutputFile {
-            path: "partners.json".into(),
+            path: PARTNERS_JSON.into(),
             bytes: partners_json,
         },
         OutputFile {
-            path: "search-index.js".into(),
+            path: SEARCH_INDEX.into(),
             bytes: search.into_bytes(),
         },
     ];
@@ -345,7 +349,7 @@ pub fn files(
         }
         xml.push_str("</urlset>\n");
         out.push(OutputFile {
-            path: "sitemap.xml".into(),
+            path: SITEMAP.into(),
             bytes: xml.into_bytes(),
         });
     }
