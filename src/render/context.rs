@@ -9,10 +9,11 @@
 //! revenue goal). Every other string is plain text that Tera escapes.
 
 use serde::Serialize;
+use tera::value::{Key, Value};
 
 use crate::markdown::{self, Context as MdContext, TocEntry};
 use crate::playbook::Playbook;
-use crate::record::{Attitude, Influence, Partner, Status, Tier};
+use crate::record::{self, Attitude, Influence, Partner, Status, Tier};
 use crate::site::Site;
 use crate::validate::review_due;
 
@@ -28,36 +29,15 @@ pub struct Views<'a> {
     pub today: jiff::civil::Date,
     /// Each partner's benefit as plain text, shared by every page.
     pub benefits: &'a Benefits,
-    /// HTML already rendered for a partner's other page, if any.
-    pub memo: Option<&'a Memo>,
 }
 
-/// Markdown rendered for one of a partner's two pages (its page and its
-/// worksheet) that the other takes over. The pages sit at different
-/// depths, so a text's `@/` links differ between them: those texts are kept
-/// with [`ROOT_MARK`] where the path to the root goes. Keyed by the text's
-/// address and length (texts of the site, or parses of a [`PartnerPrep`],
-/// live through both renders) and by how it was rendered.
-#[derive(Default)]
-pub struct Memo(std::cell::RefCell<std::collections::HashMap<(usize, usize, u8), Shared>>);
-
-/// A text's HTML, as [`Memo`] keeps it.
-enum Shared {
-    /// The same on both pages.
-    Html(String),
-    /// With `href="@/` where a link needs the path to the root.
-    Rooted(String),
-    /// Not shared: raw HTML with links, which each page renders at its
-    /// own depth.
-    Own,
-}
-
-/// The path to the root that HTML shared by a partner's two pages is
-/// rendered with, so that an `@/` link reads `href="@/...` until [`rooted`]
-/// puts in each page's own. Without raw HTML nothing else in rendered
-/// Markdown can read `href="@/`: a written `@/` link is always resolved or
-/// dropped, and quotes in text and attributes are escaped.
-const ROOT_MARK: &str = "@/";
+/// The path to the root that a partner's view is built with, so that
+/// its page and its worksheet, at different depths, share one view: every
+/// link the view makes starts `@/` until [`place`] puts in each page's
+/// own root. Without raw HTML nothing else in rendered Markdown can read
+/// `href="@/`: a written `@/` link is always resolved or dropped, and
+/// quotes in text and attributes are escaped.
+pub const ROOT_MARK: &str = "@/";
 
 /// `html` with every `href="@/` made `href="<root>`, or `None` when it has
 /// none (and so reads the same at every depth).
@@ -75,6 +55,121 @@ fn rooted(html: &str, root: &str) -> Option<String> {
     }
     out.push_str(&html[start..]);
     Some(out)
+}
+
+/// Whether a partner's page and worksheet share one view, built with
+/// [`ROOT_MARK`]. Not with raw HTML allowed: a text could then read
+/// `href="@/` itself, and [`place`] would change it.
+pub fn shares_views(site: &Site) -> bool {
+    !site.config.allow_html
+}
+
+/// How one field of a partner's view is placed at a page's depth:
+/// `None` when it does not change.
+type Place = fn(&Value, &str) -> Option<Value>;
+
+/// `view`, a partner's view built with [`ROOT_MARK`] for the root, for a
+/// page whose way back to the root is `root`. Only the fields that hold
+/// URLs, or HTML that may hold links, are looked at, so a name or a tag
+/// that reads `@/` is left as written; what does not change is shared,
+/// not copied.
+pub fn place(view: &Value, root: &str) -> Value {
+    const PARTS: [(&str, Place); 12] = [
+        ("url", url_placed),
+        ("worksheet_url", url_placed),
+        ("tier_url", url_placed),
+        ("summary_html", html_placed),
+        ("target_market", html_placed),
+        ("revenue_goal", html_placed),
+        // the record's Markdown fields of these, every one rendered as HTML
+        ("proposition", |v, root| {
+            html_fields(v, root, record::PROPOSITION_FIELDS)
+        }),
+        ("commitments", |v, root| {
+            html_fields(v, root, record::COMMITMENT_FIELDS)
+        }),
+        ("worksheet", |v, root| {
+            html_fields(v, root, record::WORKSHEET_FIELDS)
+        }),
+        ("rules", |v, root| {
+            items(v, root, |rule, root| html_fields(rule, root, &["html"]))
+        }),
+        ("playbooks", |v, root| {
+            items(v, root, |link, root| {
+                let url: Place = url_placed;
+                fields(link, root, [("url", url)])
+            })
+        }),
+        ("influence", |v, root| {
+            let people: Place = |people, root| {
+                items(people, root, |person, root| {
+                    html_fields(person, root, &["style_html"])
+                })
+            };
+            fields(v, root, [("people", people)])
+        }),
+    ];
+    fields(view, root, PARTS).unwrap_or_else(|| view.clone())
+}
+
+/// `value`, a map, with each of `parts` placed; `None` when none changes.
+fn fields(
+    value: &Value,
+    root: &str,
+    parts: impl IntoIterator<Item = (&'static str, Place)>,
+) -> Option<Value> {
+    let map = value.as_map()?;
+    let changed: Vec<(Key<'static>, Value)> = parts
+        .into_iter()
+        .filter_map(|(key, place)| {
+            let key = Key::Str(key);
+            let new = place(map.get(&key)?, root)?;
+            Some((key, new))
+        })
+        .collect();
+    if changed.is_empty() {
+        return None;
+    }
+    let mut map = map.clone();
+    map.extend(changed);
+    Some(Value::from(map))
+}
+
+/// `value`, a map, with the HTML under each of `keys` placed.
+fn html_fields(value: &Value, root: &str, keys: &[&'static str]) -> Option<Value> {
+    let html: Place = html_placed;
+    fields(value, root, keys.iter().map(|&key| (key, html)))
+}
+
+/// `value`, a list, with `place` applied to each item; `None` when no item
+/// changes.
+fn items(value: &Value, root: &str, place: Place) -> Option<Value> {
+    let list = value.as_array()?;
+    let placed: Vec<Option<Value>> = list.iter().map(|v| place(v, root)).collect();
+    placed.iter().any(Option::is_some).then(|| {
+        let list: Vec<Value> = placed
+            .into_iter()
+            .zip(list)
+            .map(|(new, old)| new.unwrap_or_else(|| old.clone()))
+            .collect();
+        Value::from(list)
+    })
+}
+
+/// A URL made with [`ROOT_MARK`], made with `root`.
+fn url_placed(value: &Value, root: &str) -> Option<Value> {
+    let rest = value.as_str()?.strip_prefix(ROOT_MARK)?;
+    Some(Value::from(format!("{root}{rest}")))
+}
+
+/// HTML, or a list of HTML strings, with `root` put in its links.
+fn html_placed(value: &Value, root: &str) -> Option<Value> {
+    match value.as_str() {
+        Some(html) => rooted(html, root).map(Value::from),
+        None => items(value, root, |html, root| {
+            rooted(html.as_str()?, root).map(Value::from)
+        }),
+    }
 }
 
 /// Every partner's benefit as plain text (for one-line excerpts and
@@ -116,8 +211,6 @@ impl Benefits {
 /// What a partner's page and its worksheet share, worked out once for
 /// both: the proposition's Markdown, parsed, and the plain-text pitch.
 pub struct PartnerPrep<'p> {
-    /// HTML the page and the worksheet share.
-    pub memo: Memo,
     we_do: markdown::Parsed<'p>,
     they_do: markdown::Parsed<'p>,
     together: markdown::Parsed<'p>,
@@ -153,7 +246,6 @@ impl<'p> PartnerPrep<'p> {
             ));
         }
         PartnerPrep {
-            memo: Memo::default(),
             we_do,
             they_do,
             together,
@@ -467,64 +559,19 @@ impl<'a> Views<'a> {
         }
     }
 
-    /// `render` with this page's context, or the HTML the memo holds for
-    /// `key`. A text is rendered once for both of a partner's pages, with
-    /// [`ROOT_MARK`] for the root: each page puts its own root in.
-    fn memoised(&self, key: (usize, usize, u8), render: impl Fn(&MdContext) -> String) -> String {
-        let Some(memo) = self.memo else {
-            return render(&self.md());
-        };
-        // each text is rendered once per page: the other page takes it
-        let shared = memo.0.borrow_mut().remove(&key);
-        match shared {
-            Some(Shared::Html(html)) => return html,
-            Some(Shared::Rooted(html)) => {
-                return rooted(&html, &self.root).unwrap_or(html);
-            }
-            Some(Shared::Own) => return render(&self.md()),
-            None => {}
-        }
-        let html = render(&MdContext {
-            root: ROOT_MARK,
-            ..self.md()
-        });
-        match rooted(&html, &self.root) {
-            None => {
-                memo.0.borrow_mut().insert(key, Shared::Html(html.clone()));
-                html
-            }
-            // raw HTML may read `href="@/` itself: render at this depth,
-            // and leave the other page to do the same
-            Some(_) if self.site.config.allow_html => {
-                memo.0.borrow_mut().insert(key, Shared::Own);
-                render(&self.md())
-            }
-            Some(here) => {
-                memo.0.borrow_mut().insert(key, Shared::Rooted(html));
-                here
-            }
-        }
-    }
-
     /// Markdown to HTML, block level.
     pub fn html(&self, md: &str) -> String {
-        self.memoised((md.as_ptr() as usize, md.len(), 0), |cx| {
-            markdown::render(md, cx).html
-        })
+        markdown::render(md, &self.md()).html
     }
 
     /// Markdown to HTML, a single paragraph unwrapped.
     pub fn inline(&self, md: &str) -> String {
-        self.memoised((md.as_ptr() as usize, md.len(), 1), |cx| {
-            markdown::render_inline(md, cx)
-        })
+        markdown::render_inline(md, &self.md())
     }
 
     /// Markdown to phrasing HTML only, for one-line texts shown inside a `<p>`.
     pub fn line(&self, md: &str) -> String {
-        self.memoised((md.as_ptr() as usize, md.len(), 2), |cx| {
-            markdown::render_line(md, cx)
-        })
+        markdown::render_line(md, &self.md())
     }
 
     /// The URL of page folder `path` (`partners/x`), relative to this page.
@@ -729,10 +776,7 @@ impl<'a> Views<'a> {
     pub fn partner(&self, p: &Partner, prep: &PartnerPrep) -> PartnerView {
         let review = self.review(p);
         let worksheet = self.worksheet(p, prep, review.as_ref());
-        let html = |parsed: &markdown::Parsed| {
-            let key = (std::ptr::from_ref(parsed) as usize, 0, 3);
-            self.memoised(key, |cx| parsed.render(cx).html)
-        };
+        let html = |parsed: &markdown::Parsed| parsed.render(&self.md()).html;
         PartnerView {
             summary: self.partner_summary(p),
             tier_label: p.tier.label(),

@@ -140,12 +140,116 @@ fn tokens(text: &str) -> Vec<String> {
     words_of(&text.to_lowercase()).map(str::to_string).collect()
 }
 
-/// The words of `lower`, already lowercased, as [`tokens`] splits them.
+/// The words of `lower`, already lowercased, as [`tokens`] splits them:
+/// the runs of letters, digits, `&` and `-`, with hyphens trimmed from
+/// both ends. ASCII is told apart byte by byte, without decoding.
 fn words_of(lower: &str) -> impl Iterator<Item = &str> {
-    lower
-        .split(|c: char| !c.is_alphanumeric() && c != '-' && c != '&')
-        .map(|w| w.trim_matches('-'))
-        .filter(|w| !w.is_empty())
+    let bytes = lower.as_bytes();
+    // the end of the run of characters from `at` that are (or are not) in
+    // words
+    let run = move |mut at: usize, in_words: bool| {
+        while let Some(&b) = bytes.get(at) {
+            let (len, in_word) = if b.is_ascii() {
+                (1, b.is_ascii_alphanumeric() || b == b'-' || b == b'&')
+            } else {
+                not_ascii(&lower[at..])
+            };
+            if in_word != in_words {
+                break;
+            }
+            at += len;
+        }
+        at
+    };
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        loop {
+            let start = run(at, false);
+            if start == bytes.len() {
+                return None;
+            }
+            at = run(start, true);
+            let word = lower[start..at].trim_matches('-');
+            if !word.is_empty() {
+                return Some(word);
+            }
+        }
+    })
+}
+
+/// The length of the first character of `rest`, which is not ASCII, and
+/// whether words hold it.
+#[cold]
+fn not_ascii(rest: &str) -> (usize, bool) {
+    rest.chars()
+        .next()
+        .map_or((1, false), |c| (c.len_utf8(), c.is_alphanumeric()))
+}
+
+/// A word with a key that sorts as the word does, in one comparison of
+/// integers for words of up to 16 bytes.
+#[derive(Clone, Copy)]
+struct Word<'a> {
+    /// The first 16 bytes, big-endian, padded with zeros (no word holds a
+    /// zero byte, so the padding sorts first, as a shorter word does).
+    key: u128,
+    text: &'a str,
+}
+
+impl<'a> Word<'a> {
+    fn new(text: &'a str) -> Word<'a> {
+        Word {
+            key: prefix_key(text),
+            text,
+        }
+    }
+
+    fn cmp(&self, other: &Word) -> std::cmp::Ordering {
+        self.key.cmp(&other.key).then_with(|| {
+            // equal keys of words up to 16 bytes are equal words
+            if self.text.len() <= 16 && other.text.len() <= 16 {
+                std::cmp::Ordering::Equal
+            } else {
+                self.text.cmp(other.text)
+            }
+        })
+    }
+
+    fn is_stop_word(&self) -> bool {
+        self.text.len() <= 16 && STOP_KEYS.binary_search(&self.key).is_ok()
+    }
+}
+
+/// See [`Word::key`].
+const fn prefix_key(text: &str) -> u128 {
+    let bytes = text.as_bytes();
+    let mut key = 0u128;
+    let mut i = 0;
+    while i < 16 {
+        key <<= 8;
+        if i < bytes.len() {
+            key |= bytes[i] as u128;
+        }
+        i += 1;
+    }
+    key
+}
+
+/// The keys of [`STOP_WORDS`], in the same order.
+const STOP_KEYS: [u128; STOP_WORDS.len()] = {
+    let mut keys = [0; STOP_WORDS.len()];
+    let mut i = 0;
+    while i < keys.len() {
+        keys[i] = prefix_key(STOP_WORDS[i]);
+        i += 1;
+    }
+    keys
+};
+
+/// Sorts `words` and drops repeats.
+fn sort_words(words: &mut Vec<Word>) {
+    words.sort_unstable_by(Word::cmp);
+    words.dedup_by(|a, b| a.cmp(b).is_eq());
 }
 
 /// The `w` of an entry shown as `title` over `line` and found by the words
@@ -156,28 +260,31 @@ fn words_of(lower: &str) -> impl Iterator<Item = &str> {
 /// left is each word once, sorted, separated by spaces.
 fn search_words<'a>(title: &str, line: &str, texts: impl IntoIterator<Item = &'a str>) -> String {
     let shown_text = format!("{}\n{}", title.to_lowercase(), line.to_lowercase());
-    let mut shown: Vec<&str> = words_of(&shown_text).collect();
-    shown.sort_unstable();
-    shown.dedup();
+    let mut shown: Vec<Word> = words_of(&shown_text).map(Word::new).collect();
+    sort_words(&mut shown);
     let lower: Vec<String> = texts.into_iter().map(str::to_lowercase).collect();
-    let mut all: Vec<&str> = lower
+    let mut all: Vec<Word> = lower
         .iter()
         .flat_map(|t| words_of(t))
-        .filter(|w| STOP_WORDS.binary_search(w).is_err())
-        .chain(shown.iter().copied())
+        .map(Word::new)
         .collect();
-    all.sort_unstable();
-    all.dedup();
+    // each word once before the stop words are looked up
+    sort_words(&mut all);
+    all.retain(|w| !w.is_stop_word());
+    all.extend(&shown);
+    sort_words(&mut all);
     // the words that start with `w` follow `w` in sorted order
     let mut kept = String::new();
     let mut words = all.iter().peekable();
     while let Some(w) = words.next() {
-        let begins_another = words.peek().is_some_and(|next| next.starts_with(w));
-        if !begins_another && shown.binary_search(w).is_err() {
+        let begins_another = words
+            .peek()
+            .is_some_and(|next| next.text.starts_with(w.text));
+        if !begins_another && shown.binary_search_by(|s| s.cmp(w)).is_err() {
             if !kept.is_empty() {
                 kept.push(' ');
             }
-            kept.push_str(w);
+            kept.push_str(w.text);
         }
     }
     kept
@@ -388,11 +495,53 @@ mod tests {
         );
     }
 
+    /// How [`words_of`] splits, written the plain way.
+    fn reference_words(lower: &str) -> Vec<&str> {
+        lower
+            .split(|c: char| !c.is_alphanumeric() && c != '-' && c != '&')
+            .map(|w| w.trim_matches('-'))
+            .filter(|w| !w.is_empty())
+            .collect()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn words_are_split_as_the_plain_way_splits_them(
+            text in "[a-zA-Z0-9 &\\-.,/'’—éÜß\u{2028}日本\u{1F600}]{0,40}"
+        ) {
+            let lower = text.to_lowercase();
+            proptest::prop_assert_eq!(words_of(&lower).collect::<Vec<_>>(), reference_words(&lower));
+        }
+
+        #[test]
+        fn words_sort_as_strings_do(a in "[a-z0-9&-]{0,20}", b in "[a-z0-9&-]{0,20}") {
+            proptest::prop_assert_eq!(Word::new(&a).cmp(&Word::new(&b)), a.cmp(&b));
+            proptest::prop_assert_eq!(Word::new(&a).is_stop_word(), STOP_WORDS.contains(&a.as_str()));
+        }
+    }
+
+    #[test]
+    fn long_words_sort_past_their_first_16_bytes() {
+        let words = [
+            "interoperability",
+            "interoperabilit",
+            "interoperabilities",
+            "interoperability-x",
+        ];
+        for a in words {
+            for b in words {
+                assert_eq!(Word::new(a).cmp(&Word::new(b)), a.cmp(b), "{a} {b}");
+            }
+        }
+        assert!(!Word::new("themselvesandmore").is_stop_word());
+    }
+
     #[test]
     fn stop_words_are_sorted_lowercase_words() {
         assert!(STOP_WORDS.is_sorted());
         for w in STOP_WORDS {
             assert_eq!(tokens(w), [*w], "search.js would not see {w:?} as one word");
+            assert!(Word::new(w).is_stop_word(), "{w}");
         }
     }
 

@@ -432,6 +432,74 @@ fn links_in_shared_texts_fit_the_depth_of_each_page() {
     ));
 }
 
+/// A partner's page and worksheet share one view, built with links that
+/// start `@/` and then given each page's own root: every text that can hold
+/// a link gets it right on both pages, and plain text that reads `@/` (a
+/// tag, an owner, a person) stays as written.
+#[test]
+fn every_link_of_a_shared_view_fits_its_page() {
+    let s = Scratch::copy_of(&fixture("minimal"));
+    s.write(
+        "partnerbook.yaml",
+        "title: Links\ntiers:\n  casual:\n    rules_of_engagement:\n      \
+           lead_sharing: As for [Contoso](@/partners/contoso).\n",
+    );
+    let link = "[c](@/partners/contoso)";
+    s.write(
+        "content/partners/northwind.yaml",
+        format!(
+            "name: Northwind @/name\ntier: casual\nobjectives: [market-access]\n\
+             owner: 'Team href=\"@/owner'\nregion: '@/region'\ntags: ['@/tag']\n\
+             summary: Summary {link}.\n\
+             proposition:\n  \
+               we_do: We do {link}.\n  \
+               they_do: They do {link}.\n  \
+               together: Together {link}.\n  \
+               partner_benefit: Benefit {link}.\n  \
+               customer_benefit: Customers {link}.\n  \
+               pain_point: Pain {link}.\n\
+             target_market: Market {link}.\n\
+             revenue_goal: Goal {link}.\n\
+             commitments:\n  ours: [\"Ours {link}\"]\n  theirs: [\"Theirs {link}\"]\n\
+             rules_of_engagement:\n  pricing: Pricing {link}.\n\
+             influence_map:\n  - name: Ann @/person\n    title: '@/title'\n    \
+                 style: Style {link}.\n\
+             worksheet:\n  product_strategy: Strategy {link}.\n  \
+               their_business: Business {link}.\n  \
+               open_questions: [\"Question {link}\"]\n  next_steps: [\"Step {link}\"]\n"
+        ),
+    );
+    s.build(&[]).code(0);
+    let page = s.out("partners/northwind/index.html");
+    let sheet = s.out("partners/northwind/worksheet/index.html");
+    let linked = |html: &str, root: &str| {
+        html.matches(&format!("href=\"{root}partners/contoso/index.html\""))
+            .count()
+    };
+    // summary, 6 parts, market, goal, 2 commitments, 2 rules, style
+    assert_eq!(linked(&page, "../../"), 14, "{page}");
+    // 5 parts in the table, pain point, 2 business texts, question, step,
+    // style
+    assert_eq!(linked(&sheet, "../../../"), 11, "{sheet}");
+    for (html, root) in [(&page, "../../"), (&sheet, "../../../")] {
+        assert!(!html.contains("href=\"@/"), "a link left unplaced: {html}");
+        assert!(
+            html.contains(&format!("href=\"{root}tiers/casual/index.html\"")),
+            "the tier link from {root}"
+        );
+        assert!(html.contains("Northwind @/name"), "{html}");
+        assert!(html.contains("Ann @/person"), "{html}");
+    }
+    assert!(page.contains("<li>@/tag</li>"), "{page}");
+    assert!(page.contains("@/region"), "{page}");
+    assert!(page.contains("@/title"), "{page}");
+    assert!(sheet.contains("Owner: Team href=&quot;@/owner"), "{sheet}");
+    assert!(
+        sheet.contains("href=\"../../../partners/northwind/index.html\""),
+        "the way back to the partner page"
+    );
+}
+
 /// With raw HTML allowed, an `href="@/` written as HTML stays as written on
 /// both pages: only links partnerbook resolves are given the path to the root.
 #[test]
