@@ -415,14 +415,22 @@ pub struct PersonView {
     pub title: Option<String>,
     /// `high`, `medium`, `low`, or empty when not given.
     pub influence: &'static str,
+    /// "High", "Medium", "Low", or "Unknown".
+    pub influence_label: &'static str,
     /// `positive`, `neutral`, `negative`, or empty.
     pub attitude: &'static str,
+    /// `attitude`, or `unknown`: for a class name.
+    pub attitude_class: &'static str,
+    /// "Positive", "Neutral", "Negative", or "Unknown".
+    pub attitude_label: &'static str,
     /// A symbol for the attitude that does not rely on colour: + = −.
     pub attitude_symbol: &'static str,
     /// Their personal style, HTML.
     pub style_html: Option<String>,
     /// Names of related people.
     pub relationships: Vec<String>,
+    /// The names of related people, joined with commas.
+    pub relationships_text: String,
 }
 
 /// The influence map: the people, and a diagram of them.
@@ -458,6 +466,8 @@ pub struct CheckItem {
     pub done: bool,
     /// What to do when it is not.
     pub hint: &'static str,
+    /// `hint` as HTML, with the names of fields in `<code>`.
+    pub hint_html: String,
 }
 
 /// The worksheet's own fields, as HTML.
@@ -762,13 +772,27 @@ impl<'a> Views<'a> {
                     name: person.name.clone(),
                     title: person.title.clone(),
                     influence: person.influence.map_or("", Influence::as_str),
+                    influence_label: match person.influence {
+                        Some(Influence::High) => "High",
+                        Some(Influence::Medium) => "Medium",
+                        Some(Influence::Low) => "Low",
+                        None => "Unknown",
+                    },
                     attitude: person.attitude.map_or("", Attitude::as_str),
+                    attitude_class: person.attitude.map_or("unknown", Attitude::as_str),
+                    attitude_label: match person.attitude {
+                        Some(Attitude::Positive) => "Positive",
+                        Some(Attitude::Neutral) => "Neutral",
+                        Some(Attitude::Negative) => "Negative",
+                        None => "Unknown",
+                    },
                     attitude_symbol: influence::symbol(person.attitude),
                     style_html: person.style.as_deref().map(|s| self.inline(s)),
                     relationships: person.relationships.clone(),
+                    relationships_text: person.relationships.join(", "),
                 })
                 .collect(),
-            diagram: influence::layout(&p.influence_map),
+            diagram: influence::layout(&p.name, &p.influence_map),
         }
     }
 
@@ -834,71 +858,71 @@ impl<'a> Views<'a> {
             x.influence == Some(Influence::High) && x.attitude == Some(Attitude::Positive)
         });
         let checklist = vec![
-            CheckItem {
-                label: "We know what is in it for them",
-                done: !prop.partner_benefit.is_empty(),
-                hint: "write `proposition.partner_benefit`",
-            },
-            CheckItem {
-                label: "We know what is in it for our mutual customers",
-                done: prop.customer_benefit.is_some(),
-                hint: "write `proposition.customer_benefit`",
-            },
-            CheckItem {
-                label: "It solves a named business problem",
-                done: prop.pain_point.is_some(),
-                hint: "write `proposition.pain_point`",
-            },
-            CheckItem {
-                label: "It fits our product strategy",
-                done: w.product_strategy.is_some(),
-                hint: "write `worksheet.product_strategy`",
-            },
-            CheckItem {
-                label: "We understand their business",
-                done: w.their_business.is_some(),
-                hint: "write `worksheet.their_business`",
-            },
-            CheckItem {
-                label: "It follows a proven scenario",
-                done: p.scenario.is_some(),
-                hint: "choose a `scenario`",
-            },
-            CheckItem {
-                label: "It serves a named objective",
-                done: !p.objectives.is_empty(),
-                hint: "name `objectives`",
-            },
-            CheckItem {
-                label: "It targets a specific market",
-                done: p.target_market.is_some(),
-                hint: "write `target_market`",
-            },
-            CheckItem {
-                label: "We commit resources",
-                done: !p.commitments.ours.is_empty(),
-                hint: "list `commitments.ours`",
-            },
-            CheckItem {
-                label: "They commit resources",
-                done: !p.commitments.theirs.is_empty(),
-                hint: "list `commitments.theirs`",
-            },
-            CheckItem {
-                label: "A senior champion supports us",
-                done: champion,
-                hint: "find someone of high influence and positive attitude for the `influence_map`",
-            },
-            CheckItem {
-                label: "Next steps are agreed",
-                done: !w.next_steps.is_empty(),
-                hint: "list `worksheet.next_steps`",
-            },
-            CheckItem {
-                label: "The last review is current",
-                done: review.is_some_and(|r| r.last.is_some() && !r.overdue),
-                hint: "review the partnership and set `review.last`",
-            },
+            (
+                "We know what is in it for them",
+                !prop.partner_benefit.is_empty(),
+                "write `proposition.partner_benefit`",
+            ),
+            (
+                "We know what is in it for our mutual customers",
+                prop.customer_benefit.is_some(),
+                "write `proposition.customer_benefit`",
+            ),
+            (
+                "It solves a named business problem",
+                prop.pain_point.is_some(),
+                "write `proposition.pain_point`",
+            ),
+            (
+                "It fits our product strategy",
+                w.product_strategy.is_some(),
+                "write `worksheet.product_strategy`",
+            ),
+            (
+                "We understand their business",
+                w.their_business.is_some(),
+                "write `worksheet.their_business`",
+            ),
+            (
+                "It follows a proven scenario",
+                p.scenario.is_some(),
+                "choose a `scenario`",
+            ),
+            (
+                "It serves a named objective",
+                !p.objectives.is_empty(),
+                "name `objectives`",
+            ),
+            (
+                "It targets a specific market",
+                p.target_market.is_some(),
+                "write `target_market`",
+            ),
+            (
+                "We commit resources",
+                !p.commitments.ours.is_empty(),
+                "list `commitments.ours`",
+            ),
+            (
+                "They commit resources",
+                !p.commitments.theirs.is_empty(),
+                "list `commitments.theirs`",
+            ),
+            (
+                "A senior champion supports us",
+                champion,
+                "find someone of high influence and positive attitude for the `influence_map`",
+            ),
+            (
+                "Next steps are agreed",
+                !w.next_steps.is_empty(),
+                "list `worksheet.next_steps`",
+            ),
+            (
+                "The last review is current",
+                review.is_some_and(|r| r.last.is_some() && !r.overdue),
+                "review the partnership and set `review.last`",
+            ),
         ];
         WorksheetView {
             product_strategy: w.product_strategy.as_deref().map(|s| self.html(s)),
@@ -906,8 +930,16 @@ impl<'a> Views<'a> {
             open_questions: w.open_questions.iter().map(|s| self.inline(s)).collect(),
             next_steps: w.next_steps.iter().map(|s| self.inline(s)).collect(),
             pitch: prep.pitch.clone(),
-            ready: checklist.iter().filter(|c| c.done).count(),
-            checklist,
+            ready: checklist.iter().filter(|(_, done, _)| *done).count(),
+            checklist: checklist
+                .into_iter()
+                .map(|(label, done, hint)| CheckItem {
+                    label,
+                    done,
+                    hint,
+                    hint_html: code_spans(hint),
+                })
+                .collect(),
         }
     }
 
@@ -941,6 +973,21 @@ impl<'a> Views<'a> {
             toc: rendered.toc,
         }
     }
+}
+
+/// `text` as HTML, with what is between backticks in `<code>`.
+fn code_spans(text: &str) -> String {
+    let mut html = String::with_capacity(text.len() + 16);
+    for (i, part) in text.split('`').enumerate() {
+        if i % 2 == 1 {
+            html.push_str("<code>");
+            html.push_str(&markdown::escape(part));
+            html.push_str("</code>");
+        } else {
+            html.push_str(&markdown::escape(part));
+        }
+    }
+    html
 }
 
 /// `text` ending in a full stop, so composed sentences read as sentences.

@@ -149,10 +149,10 @@ fn words_of(lower: &str) -> impl Iterator<Item = &str> {
     // words
     let run = move |mut at: usize, in_words: bool| {
         while let Some(&b) = bytes.get(at) {
-            let (len, in_word) = if b.is_ascii() {
-                (1, b.is_ascii_alphanumeric() || b == b'-' || b == b'&')
-            } else {
-                not_ascii(&lower[at..])
+            let (len, in_word) = match WORD_BYTES[usize::from(b)] {
+                Byte::Word => (1, true),
+                Byte::Other => (1, false),
+                Byte::NotAscii => not_ascii(&lower[at..]),
             };
             if in_word != in_words {
                 break;
@@ -177,6 +177,33 @@ fn words_of(lower: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// What a byte of text is to [`words_of`].
+#[derive(Clone, Copy)]
+enum Byte {
+    /// An ASCII letter or digit, `&` or `-`.
+    Word,
+    /// Other ASCII.
+    Other,
+    /// Part of a character that is not ASCII.
+    NotAscii,
+}
+
+/// [`Byte`] by byte.
+const WORD_BYTES: [Byte; 256] = {
+    let mut table = [Byte::NotAscii; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        table[b] = if c.is_ascii_alphanumeric() || c == b'-' || c == b'&' {
+            Byte::Word
+        } else {
+            Byte::Other
+        };
+        b += 1;
+    }
+    table
+};
+
 /// The length of the first character of `rest`, which is not ASCII, and
 /// whether words hold it.
 #[cold]
@@ -198,8 +225,11 @@ struct Word<'a> {
 
 impl<'a> Word<'a> {
     fn new(text: &'a str) -> Word<'a> {
+        let mut first = [0; 16];
+        let n = text.len().min(16);
+        first[..n].copy_from_slice(&text.as_bytes()[..n]);
         Word {
-            key: prefix_key(text),
+            key: u128::from_be_bytes(first),
             text,
         }
     }
@@ -220,7 +250,7 @@ impl<'a> Word<'a> {
     }
 }
 
-/// See [`Word::key`].
+/// [`Word::key`], at compile time.
 const fn prefix_key(text: &str) -> u128 {
     let bytes = text.as_bytes();
     let mut key = 0u128;
@@ -267,11 +297,9 @@ fn search_words<'a>(title: &str, line: &str, texts: impl IntoIterator<Item = &'a
         .iter()
         .flat_map(|t| words_of(t))
         .map(Word::new)
+        .filter(|w| !w.is_stop_word())
+        .chain(shown.iter().copied())
         .collect();
-    // each word once before the stop words are looked up
-    sort_words(&mut all);
-    all.retain(|w| !w.is_stop_word());
-    all.extend(&shown);
     sort_words(&mut all);
     // the words that start with `w` follow `w` in sorted order
     let mut kept = String::new();

@@ -202,6 +202,78 @@ fn partner_page_shows_the_proposition_rules_and_influence_map() {
     assert!(page.contains("worksheet/index.html"));
 }
 
+/// The influence-map diagram, drawn as inline SVG: names and titles escaped
+/// once, long titles cut at 30 characters, people without an attitude or an
+/// influence classed `unknown`, a line per relationship, and a description
+/// in words for screen readers; a crowded map is marked dense.
+#[test]
+fn influence_map_diagram_is_drawn_as_inline_svg() {
+    let s = Scratch::copy_of(&fixture("minimal"));
+    let mut map = String::from("influence_map:\n");
+    for i in 0..13 {
+        map.push_str(&format!("  - name: \"Ann {i} O'Neil & <b>\"\n"));
+        if i == 0 {
+            map.push_str(
+                "    title: Head of Partner Programmes, EMEA and APAC\n    \
+                 influence: high\n    attitude: positive\n",
+            );
+        }
+        if i > 0 {
+            map.push_str(&format!(
+                "    relationships: [\"Ann {} O'Neil & <b>\"]\n",
+                i - 1
+            ));
+        }
+    }
+    s.write(
+        "content/partners/northwind.yaml",
+        format!(
+            "name: North & <wind>\ntier: casual\nobjectives: [market-access]\n\
+             proposition:\n  we_do: a\n  they_do: b\n  together: c\n  partner_benefit: d\n{map}"
+        ),
+    );
+    s.build(&[]).code(0);
+    for rel in [
+        "partners/northwind/index.html",
+        "partners/northwind/worksheet/index.html",
+    ] {
+        let html = s.out(rel);
+        let svg = &html[html.find("<svg").expect("an svg")..html.find("</svg>").expect("its end")];
+        assert!(
+            svg.starts_with("<svg class=\"influence-svg is-dense\" viewBox=\"0 0 940.0 750.0\""),
+            "{svg}"
+        );
+        assert!(
+            svg.contains(
+                "<title id=\"influence-title\">Influence map of North &amp; &lt;wind&gt;</title>"
+            ),
+            "{svg}"
+        );
+        assert!(svg.contains("<desc id=\"influence-desc\">13 people at North &amp; &lt;wind&gt;, drawn as circles"), "{svg}");
+        assert!(svg.contains(" Ann 0 O&#39;Neil &amp; &lt;b&gt;, Head of Partner Programmes, EMEA and APAC: high influence, positive."), "{svg}");
+        assert!(
+            svg.contains(" Ann 1 O&#39;Neil &amp; &lt;b&gt;: influence unknown, attitude unknown."),
+            "{svg}"
+        );
+        assert!(
+            svg.contains(
+                "<circle class=\"att-positive inf-high\" cx=\"470.0\" cy=\"75.0\" r=\"26.0\"/>"
+            ),
+            "{svg}"
+        );
+        assert!(
+            svg.contains("<circle class=\"att-unknown inf-unknown\""),
+            "{svg}"
+        );
+        assert!(
+            svg.contains(">Head of Partner Programmes, EM…</text>"),
+            "{svg}"
+        );
+        assert_eq!(svg.matches("<line ").count(), 12, "{svg}");
+        assert_eq!(svg.matches("<g class=\"node\">").count(), 13, "{svg}");
+    }
+}
+
 #[test]
 fn worksheet_has_a_computed_readiness_checklist() {
     let s = Scratch::copy_of(&fixture("minimal"));
