@@ -495,17 +495,28 @@ pub fn render_line(md: &str, cx: &Context) -> String {
 /// either quote (`'` too, as the sitemap protocol asks of URLs).
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
+    escape_into(&mut out, text);
     out
+}
+
+/// [`escape`], appended to `out`: the runs between the five characters are
+/// copied whole.
+pub fn escape_into(out: &mut String, text: &str) {
+    let mut start = 0;
+    for (i, b) in text.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&text[start..i]);
+        out.push_str(entity);
+        start = i + 1;
+    }
+    out.push_str(&text[start..]);
 }
 
 /// The text of `md` without markup, whitespace folded, for search, JSON
@@ -715,6 +726,7 @@ mod tests {
             escape("AT&T <b>\"q\" 'a'</b>"),
             "AT&amp;T &lt;b&gt;&quot;q&quot; &#39;a&#39;&lt;/b&gt;"
         );
+        assert_eq!(escape("é<日>ü&"), "é&lt;日&gt;ü&amp;");
     }
 
     #[test]

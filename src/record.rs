@@ -191,6 +191,28 @@ keywords! {
     }
 }
 
+impl Influence {
+    /// The name for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Influence::High => "High",
+            Influence::Medium => "Medium",
+            Influence::Low => "Low",
+        }
+    }
+}
+
+impl Attitude {
+    /// The name for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Attitude::Positive => "Positive",
+            Attitude::Neutral => "Neutral",
+            Attitude::Negative => "Negative",
+        }
+    }
+}
+
 /// The partnering proposition.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Proposition {

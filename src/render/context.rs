@@ -772,20 +772,10 @@ impl<'a> Views<'a> {
                     name: person.name.clone(),
                     title: person.title.clone(),
                     influence: person.influence.map_or("", Influence::as_str),
-                    influence_label: match person.influence {
-                        Some(Influence::High) => "High",
-                        Some(Influence::Medium) => "Medium",
-                        Some(Influence::Low) => "Low",
-                        None => "Unknown",
-                    },
+                    influence_label: person.influence.map_or("Unknown", Influence::label),
                     attitude: person.attitude.map_or("", Attitude::as_str),
                     attitude_class: person.attitude.map_or("unknown", Attitude::as_str),
-                    attitude_label: match person.attitude {
-                        Some(Attitude::Positive) => "Positive",
-                        Some(Attitude::Neutral) => "Neutral",
-                        Some(Attitude::Negative) => "Negative",
-                        None => "Unknown",
-                    },
+                    attitude_label: person.attitude.map_or("Unknown", Attitude::label),
                     attitude_symbol: influence::symbol(person.attitude),
                     style_html: person.style.as_deref().map(|s| self.inline(s)),
                     relationships: person.relationships.clone(),
@@ -858,67 +848,67 @@ impl<'a> Views<'a> {
             x.influence == Some(Influence::High) && x.attitude == Some(Attitude::Positive)
         });
         let checklist = vec![
-            (
+            CheckItem::new(
                 "We know what is in it for them",
                 !prop.partner_benefit.is_empty(),
                 "write `proposition.partner_benefit`",
             ),
-            (
+            CheckItem::new(
                 "We know what is in it for our mutual customers",
                 prop.customer_benefit.is_some(),
                 "write `proposition.customer_benefit`",
             ),
-            (
+            CheckItem::new(
                 "It solves a named business problem",
                 prop.pain_point.is_some(),
                 "write `proposition.pain_point`",
             ),
-            (
+            CheckItem::new(
                 "It fits our product strategy",
                 w.product_strategy.is_some(),
                 "write `worksheet.product_strategy`",
             ),
-            (
+            CheckItem::new(
                 "We understand their business",
                 w.their_business.is_some(),
                 "write `worksheet.their_business`",
             ),
-            (
+            CheckItem::new(
                 "It follows a proven scenario",
                 p.scenario.is_some(),
                 "choose a `scenario`",
             ),
-            (
+            CheckItem::new(
                 "It serves a named objective",
                 !p.objectives.is_empty(),
                 "name `objectives`",
             ),
-            (
+            CheckItem::new(
                 "It targets a specific market",
                 p.target_market.is_some(),
                 "write `target_market`",
             ),
-            (
+            CheckItem::new(
                 "We commit resources",
                 !p.commitments.ours.is_empty(),
                 "list `commitments.ours`",
             ),
-            (
+            CheckItem::new(
                 "They commit resources",
                 !p.commitments.theirs.is_empty(),
                 "list `commitments.theirs`",
             ),
-            (
+            CheckItem::new(
                 "A senior champion supports us",
                 champion,
                 "find someone of high influence and positive attitude for the `influence_map`",
             ),
-            (
+            CheckItem::new(
                 "Next steps are agreed",
                 !w.next_steps.is_empty(),
                 "list `worksheet.next_steps`",
             ),
-            (
+            CheckItem::new(
                 "The last review is current",
                 review.is_some_and(|r| r.last.is_some() && !r.overdue),
                 "review the partnership and set `review.last`",
@@ -930,16 +920,8 @@ impl<'a> Views<'a> {
             open_questions: w.open_questions.iter().map(|s| self.inline(s)).collect(),
             next_steps: w.next_steps.iter().map(|s| self.inline(s)).collect(),
             pitch: prep.pitch.clone(),
-            ready: checklist.iter().filter(|(_, done, _)| *done).count(),
-            checklist: checklist
-                .into_iter()
-                .map(|(label, done, hint)| CheckItem {
-                    label,
-                    done,
-                    hint,
-                    hint_html: code_spans(hint),
-                })
-                .collect(),
+            ready: checklist.iter().filter(|c| c.done).count(),
+            checklist,
         }
     }
 
@@ -975,16 +957,29 @@ impl<'a> Views<'a> {
     }
 }
 
+impl CheckItem {
+    /// The item `label`, done or not, with what to do when it is not.
+    fn new(label: &'static str, done: bool, hint: &'static str) -> CheckItem {
+        CheckItem {
+            label,
+            done,
+            hint,
+            hint_html: code_spans(hint),
+        }
+    }
+}
+
 /// `text` as HTML, with what is between backticks in `<code>`.
 fn code_spans(text: &str) -> String {
     let mut html = String::with_capacity(text.len() + 16);
     for (i, part) in text.split('`').enumerate() {
-        if i % 2 == 1 {
+        let code = i % 2 == 1;
+        if code {
             html.push_str("<code>");
-            html.push_str(&markdown::escape(part));
+        }
+        markdown::escape_into(&mut html, part);
+        if code {
             html.push_str("</code>");
-        } else {
-            html.push_str(&markdown::escape(part));
         }
     }
     html

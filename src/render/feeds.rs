@@ -225,11 +225,8 @@ struct Word<'a> {
 
 impl<'a> Word<'a> {
     fn new(text: &'a str) -> Word<'a> {
-        let mut first = [0; 16];
-        let n = text.len().min(16);
-        first[..n].copy_from_slice(&text.as_bytes()[..n]);
         Word {
-            key: u128::from_be_bytes(first),
+            key: prefix_key(text),
             text,
         }
     }
@@ -250,19 +247,16 @@ impl<'a> Word<'a> {
     }
 }
 
-/// [`Word::key`], at compile time.
+/// [`Word::key`] of `text` (a `const fn`, for [`STOP_KEYS`]).
 const fn prefix_key(text: &str) -> u128 {
     let bytes = text.as_bytes();
-    let mut key = 0u128;
+    let mut first = [0; 16];
     let mut i = 0;
-    while i < 16 {
-        key <<= 8;
-        if i < bytes.len() {
-            key |= bytes[i] as u128;
-        }
+    while i < 16 && i < bytes.len() {
+        first[i] = bytes[i];
         i += 1;
     }
-    key
+    u128::from_be_bytes(first)
 }
 
 /// The keys of [`STOP_WORDS`], in the same order.

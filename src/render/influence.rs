@@ -8,9 +8,12 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
-use crate::markdown::escape;
+use crate::markdown::{escape, escape_into, truncate};
 
 use crate::record::{Attitude, Influence, Person};
+
+/// How many characters of a title the diagram shows, cut at a word.
+const TITLE_CHARS: usize = 30;
 
 /// How many people the diagram draws; the table below it lists everyone.
 pub const MAX_PEOPLE: usize = 24;
@@ -188,10 +191,11 @@ impl Diagram {
     /// The diagram as an inline `<svg>` element, indented to sit in the
     /// default theme's `influence_map.html`: a circle per person, classed
     /// `att-*` and `inf-*` by attitude and influence, with the attitude's
-    /// symbol, the name and the title (cut at 30 characters) beside it, and
+    /// symbol, the name and the title (cut at a word, at most 30 characters) beside it, and
     /// a line per relationship. Its title and description name `partner`
     /// and say, in words, what the circles show. Drawn here rather than by
-    /// the template: in Tera it took a seventh of the build's instructions.
+    /// the template: in Tera it took 14.6% of the instructions of a
+    /// 1,000-partner build (callgrind).
     pub fn svg(&self, partner: &str) -> String {
         // numbers as Tera writes them (`{:?}`), so `318.0`, not `318`
         let mut svg = String::with_capacity(1024 + 600 * self.nodes.len());
@@ -210,9 +214,11 @@ impl Diagram {
             people = if count == 1 { "person" } else { "people" },
         );
         for n in &self.nodes {
-            let _ = write!(svg, " {}", escape(&n.name));
+            svg.push(' ');
+            escape_into(&mut svg, &n.name);
             if let Some(title) = n.title.as_deref().filter(|t| !t.is_empty()) {
-                let _ = write!(svg, ", {}", escape(title));
+                svg.push_str(", ");
+                escape_into(&mut svg, title);
             }
             svg.push_str(": ");
             if n.influence.is_empty() {
@@ -245,7 +251,7 @@ impl Diagram {
                  <circle class=\"att-{att} inf-{inf}\" cx=\"{x:?}\" cy=\"{y:?}\" r=\"{r:?}\"/>\n            \
                  <text class=\"node-symbol att-{att}\" x=\"{x:?}\" y=\"{y:?}\" text-anchor=\"middle\" \
                  dominant-baseline=\"central\">{symbol}</text>\n            \
-                 <text class=\"node-name\" x=\"{lx:?}\" y=\"{ly:?}\" text-anchor=\"{anchor}\">{name}</text>",
+                 <text class=\"node-name\" x=\"{lx:?}\" y=\"{ly:?}\" text-anchor=\"{anchor}\">",
                 x = n.x,
                 y = n.y,
                 r = n.r,
@@ -253,23 +259,20 @@ impl Diagram {
                 lx = n.label_x,
                 ly = n.label_y,
                 anchor = n.anchor,
-                name = escape(&n.name),
             );
+            escape_into(&mut svg, &n.name);
+            svg.push_str("</text>");
             if let Some(title) = n.title.as_deref().filter(|t| !t.is_empty()) {
-                // as Tera's `truncate(length=30)`: 30 characters and an ellipsis
-                let cut = match title.char_indices().nth(30) {
-                    Some((end, _)) => format!("{}…", &title[..end]),
-                    None => title.to_string(),
-                };
                 let _ = write!(
                     svg,
                     "\n            <text class=\"node-title\" x=\"{lx:?}\" y=\"{ty:?}\" \
-                     text-anchor=\"{anchor}\">{title}</text>",
+                     text-anchor=\"{anchor}\">",
                     lx = n.label_x,
                     ty = n.title_y,
                     anchor = n.anchor,
-                    title = escape(&cut),
                 );
+                escape_into(&mut svg, &truncate(title, TITLE_CHARS));
+                svg.push_str("</text>");
             }
             svg.push_str("\n          </g>");
         }
