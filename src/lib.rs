@@ -5,6 +5,7 @@
 //! into a [`site::Site`] and its diagnostics, [`render`] turns the site into
 //! files in memory, and [`write`] swaps them into the output folder.
 
+pub mod cache;
 pub mod cli;
 pub mod cmd;
 pub mod config;

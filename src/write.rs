@@ -1,18 +1,40 @@
-//! Writing the output folder without ever showing a reader a half-built
-//! site or deleting a folder partnerbook did not make.
+//! Publishing into the output folder in place (SPEC section 7).
 //!
-//! The new site is written into a hidden sibling folder, then swapped in
-//! with two renames; the old site is removed only after the swap. A folder
-//! is recognised as partnerbook's by the manifest written into it.
+//! The output folder is never renamed, swapped or recreated: it is often
+//! not partnerbook's to rename (a mount point, a bind mount another process
+//! serves, an overlay file system's lower layer, a web root under a parent
+//! the builder may not write). A build compares each file it renders with
+//! the digest the manifest recorded for that path and stages only the files
+//! whose bytes changed, in a hidden folder inside the output (so on the same
+//! file system). Once every page has rendered, [`Publisher::commit`]
+//! renames each staged file over its old one (a reader sees the old file or
+//! the new one, never a mix), removes the files the manifest lists that the
+//! new build no longer makes and the folders it created that are left
+//! empty, and writes the new manifest last. Nothing the manifest does not
+//! list is ever touched.
+//!
+//! A build that fails before the commit leaves the output as it was: the
+//! staging folder is removed. A build killed at any point leaves every file
+//! whole; the next build removes what it staged and, through the journal it
+//! writes before renaming, knows which files it may have put in place.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::io::Write as _;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{Context as _, bail};
 use rayon::prelude::*;
 
 /// The manifest's name inside every output folder.
 pub const MANIFEST: &str = ".partnerbook-manifest.json";
+
+/// The hidden folder inside the output where a build stages new files.
+pub const STAGING: &str = ".partnerbook-staging";
+
+/// The staging folder's list of what a commit is about to put in place.
+const JOURNAL: &str = "journal";
 
 /// Makes `path` absolute and resolves `.`, `..` and links in the part of it
 /// that exists.
@@ -78,7 +100,7 @@ pub fn check_output(root: &Path, output: &Path, force: bool) -> anyhow::Result<(
             .is_none();
         if !empty {
             bail!(
-                "refusing to replace {}: it is not empty and partnerbook did not write it (no {MANIFEST} inside)\n  help: choose another folder with `-o`, or pass `--force` to replace everything in it",
+                "refusing to publish into {}: it is not empty and partnerbook did not write it (no {MANIFEST} inside)\n  help: choose another folder with `-o`, or pass `--force` to publish into it (files partnerbook writes replace those at the same paths; nothing else in the folder is touched)",
                 output.display()
             );
         }
@@ -86,47 +108,48 @@ pub fn check_output(root: &Path, output: &Path, force: bool) -> anyhow::Result<(
     Ok(())
 }
 
-/// The hidden sibling folders used while swapping.
-fn siblings(output: &Path) -> anyhow::Result<(PathBuf, String)> {
-    let parent = output
-        .parent()
-        .context("the output folder has no parent folder")?;
-    let name = output
-        .file_name()
-        .context("the output folder has no name")?
-        .to_string_lossy()
-        .into_owned();
-    Ok((parent.to_path_buf(), name))
+/// One file as the manifest records it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Written {
+    /// The path below the output folder, with `/` separators.
+    pub path: String,
+    /// Its size in bytes.
+    pub size: u64,
+    /// XXH3-128 of its bytes, in hex (empty: not known, so never equal).
+    #[serde(default)]
+    pub digest: String,
+    /// The digest of everything the file was made from (see
+    /// [`crate::render::plan`]); empty for files without one.
+    #[serde(default)]
+    pub key: String,
 }
 
-/// Puts back an old site a killed build had moved aside, and clears away
-/// unfinished new ones.
-fn recover(output: &Path) -> anyhow::Result<()> {
-    let (parent, name) = siblings(output)?;
-    let new_prefix = format!(".{name}.partnerbook-new-");
-    let old_prefix = format!(".{name}.partnerbook-old-");
-    let Ok(entries) = std::fs::read_dir(&parent) else {
-        return Ok(());
-    };
-    for entry in entries.flatten() {
-        let file_name = entry.file_name().to_string_lossy().into_owned();
-        let path = entry.path();
-        if file_name.starts_with(&old_prefix) && !output.exists() && path.join(MANIFEST).is_file() {
-            std::fs::rename(&path, output).with_context(|| {
-                format!(
-                    "cannot restore {} from {}",
-                    output.display(),
-                    path.display()
-                )
-            })?;
-        } else if path.is_dir()
-            && (file_name.starts_with(&new_prefix) || file_name.starts_with(&old_prefix))
-        {
-            std::fs::remove_dir_all(&path)
-                .with_context(|| format!("cannot remove {}", path.display()))?;
-        }
-    }
-    Ok(())
+/// What `.partnerbook-manifest.json` holds.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Manifest {
+    /// Always `partnerbook`.
+    pub generator: String,
+    /// The version that wrote the folder.
+    pub version: String,
+    /// A digest of everything the output was made from (see
+    /// [`crate::render::fingerprint`]); equal digests mean equal output.
+    /// Empty after a publish that did not finish.
+    #[serde(default)]
+    pub inputs: String,
+    /// How many HTML pages the folder holds, for the summary line.
+    #[serde(default)]
+    pub pages: usize,
+    /// Every file partnerbook put here, sorted by path.
+    pub files: Vec<Written>,
+    /// The folders partnerbook created (removed again once they are empty
+    /// and no file of a build is in them), sorted.
+    #[serde(default)]
+    pub folders: Vec<String>,
+}
+
+/// The digest of a file's bytes, as the manifest records it.
+pub fn digest(bytes: &[u8]) -> String {
+    format!("{:032x}", xxhash_rust::xxh3::xxh3_128(bytes))
 }
 
 /// Takes an exclusive lock on `folder`, released when the handle drops.
@@ -147,266 +170,527 @@ fn lock_folder(_folder: &Path) -> anyhow::Result<Lock> {
     Ok(())
 }
 
-/// One file as the manifest records it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Written {
-    /// The path below the output folder, with `/` separators.
-    pub path: String,
-    /// Its size in bytes.
-    pub size: u64,
-}
-
-/// What `.partnerbook-manifest.json` holds.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct Manifest {
-    /// Always `partnerbook`.
-    pub generator: String,
-    /// The version that wrote the folder.
-    pub version: String,
-    /// A digest of everything the output was made from (see
-    /// [`crate::render::fingerprint`]); equal digests mean equal output.
-    #[serde(default)]
-    pub inputs: String,
-    /// How many HTML pages the folder holds, for the summary line.
-    #[serde(default)]
-    pub pages: usize,
-    /// Every file written, sorted by path.
-    pub files: Vec<Written>,
-}
-
-/// A new site being written into a hidden sibling of the output folder.
-/// Files are put in as they are rendered, from any thread; [`commit`]
-/// swaps the finished site in. Dropped without a commit, the staging
-/// folder is removed and the output is left as it was.
-///
-/// [`commit`]: Staging::commit
-pub struct Staging {
-    output: PathBuf,
-    dir: PathBuf,
-    written: std::sync::Mutex<Vec<Written>>,
-    committed: bool,
-    // held until the staging is committed or dropped: one build at a time
-    // per output folder
-    _lock: Lock,
-}
-
 #[cfg(unix)]
 type Lock = std::fs::File;
 #[cfg(not(unix))]
 type Lock = ();
 
-/// The right to write one output folder, held by one build at a time.
-pub struct Locked {
+/// A file the build hands over: unchanged, or staged to replace the old one.
+struct Planned {
+    entry: Written,
+    /// The staged file's name inside the staging folder.
+    staged: Option<String>,
+}
+
+/// One build's right to publish into an output folder, and what it has
+/// staged so far. Files are handed over from any thread; dropped without
+/// a [`commit`], the staged files are removed and the output is as it was.
+///
+/// [`commit`]: Publisher::commit
+pub struct Publisher {
     output: PathBuf,
-    lock: Lock,
+    staging: PathBuf,
+    /// What the manifest lists (plus what a killed build's journal names).
+    old: HashMap<String, Written>,
+    old_folders: BTreeSet<String>,
+    old_inputs: String,
+    old_version: String,
+    /// Listed files that are not on disk as the manifest says (changed by
+    /// hand, missing, replaced by a folder).
+    dirty: HashSet<String>,
+    planned: Mutex<Vec<Planned>>,
+    staged_count: AtomicUsize,
+    staging_made: std::sync::OnceLock<std::io::Result<()>>,
+    /// The output folder did not exist: remove it again if nothing lands.
+    created_output: bool,
+    sync: bool,
+    finished: bool,
+    // one build at a time per output folder
+    _lock: Lock,
 }
 
-/// Locks the output folder's parent (a second build waits here, so it
-/// neither clears away this one's staging folder nor races its swap), and
-/// recovers from a killed build: a site it had moved aside is put back,
-/// unfinished staging folders are removed. [`check_output`] must have
-/// accepted `output`.
-pub fn lock(output: &Path) -> anyhow::Result<Locked> {
-    let (parent, _) = siblings(output)?;
-    std::fs::create_dir_all(&parent)
-        .with_context(|| format!("cannot create {}", parent.display()))?;
-    let lock = lock_folder(&parent)?;
-    recover(output)?;
-    Ok(Locked {
-        output: output.to_path_buf(),
-        lock,
-    })
-}
-
-/// This build's hidden sibling of `output` for `role` (`new`, `old`):
-/// `.public.partnerbook-new-<pid>`, the names [`recover`] looks for.
-fn sibling(output: &Path, role: &str) -> anyhow::Result<PathBuf> {
-    let (parent, name) = siblings(output)?;
-    Ok(parent.join(format!(".{name}.partnerbook-{role}-{}", std::process::id())))
-}
-
-impl Staging {
-    /// Creates the staging folder beside the locked output folder.
-    pub fn begin(locked: Locked) -> anyhow::Result<Staging> {
-        let Locked { output, lock } = locked;
-        let dir = sibling(&output, "new")?;
-        std::fs::create_dir_all(&dir)
-            .with_context(|| format!("cannot create {}", dir.display()))?;
-        Ok(Staging {
-            output,
-            dir,
-            written: std::sync::Mutex::new(Vec::new()),
-            committed: false,
+impl Publisher {
+    /// Creates the output folder if it is missing, locks it (a second
+    /// build waits here), clears away what a killed build staged and reads
+    /// the manifest. [`check_output`] must have accepted `output`.
+    pub fn open(output: &Path) -> anyhow::Result<Publisher> {
+        let created_output = !output.exists();
+        if created_output {
+            std::fs::create_dir_all(output)
+                .with_context(|| format!("cannot create {}", output.display()))?;
+        }
+        let lock = lock_folder(output)?;
+        let staging = output.join(STAGING);
+        let manifest_path = output.join(MANIFEST);
+        let written_at = std::fs::metadata(&manifest_path)
+            .ok()
+            .and_then(|m| m.modified().ok());
+        let manifest: Option<Manifest> = std::fs::read(&manifest_path)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok());
+        let (mut old, old_folders, old_inputs, old_version) = match manifest {
+            Some(m) => (
+                m.files
+                    .into_iter()
+                    .map(|f| (f.path.clone(), f))
+                    .collect::<HashMap<_, _>>(),
+                m.folders.into_iter().collect::<BTreeSet<_>>(),
+                m.inputs,
+                m.version,
+            ),
+            None => Default::default(),
+        };
+        let mut old_folders = old_folders;
+        // a killed commit: what its journal names may be in place, with
+        // bytes the manifest does not know
+        let mut dirty = HashSet::new();
+        if let Ok(journal) = std::fs::read_to_string(staging.join(JOURNAL)) {
+            for line in journal.lines() {
+                if let Some(folder) = line.strip_prefix("folder ") {
+                    old_folders.insert(folder.to_string());
+                } else if let Some(path) = line.strip_prefix("file ") {
+                    dirty.insert(path.to_string());
+                    old.entry(path.to_string()).or_insert_with(|| Written {
+                        path: path.to_string(),
+                        size: 0,
+                        digest: String::new(),
+                        key: String::new(),
+                    });
+                }
+            }
+        }
+        if staging.exists() {
+            std::fs::remove_dir_all(&staging).with_context(|| {
+                format!(
+                    "cannot remove {}, left by an interrupted build",
+                    staging.display()
+                )
+            })?;
+        }
+        // listed files that are not as the manifest says are rewritten
+        let listed: Vec<&Written> = old.values().collect();
+        dirty.extend(
+            listed
+                .par_iter()
+                .filter(|f| !intact(output, f, written_at))
+                .map(|f| f.path.clone())
+                .collect::<Vec<_>>(),
+        );
+        Ok(Publisher {
+            output: output.to_path_buf(),
+            staging,
+            old,
+            old_folders,
+            old_inputs,
+            old_version,
+            dirty,
+            planned: Mutex::new(Vec::new()),
+            staged_count: AtomicUsize::new(0),
+            staging_made: std::sync::OnceLock::new(),
+            created_output,
+            sync: std::env::var_os("PARTNERBOOK_NO_SYNC").is_none(),
+            finished: false,
             _lock: lock,
         })
     }
 
-    /// Writes one file into the staging folder, creating its folders.
-    pub fn put(&self, path: &str, bytes: &[u8]) -> anyhow::Result<()> {
-        // slugs are validated long before, but the output folder is too
-        // important to trust that: no file may land outside it
-        if !stays_inside(path) || path == MANIFEST {
-            bail!("refusing to write {path}: the path leaves the output folder");
+    /// Whether the output holds, intact, the build of `inputs` (see
+    /// [`crate::render::fingerprint`]): then there is nothing to write.
+    pub fn up_to_date(&self, inputs: &str) -> bool {
+        !inputs.is_empty()
+            && self.old_inputs == inputs
+            && self.old_version == env!("CARGO_PKG_VERSION")
+            && self.dirty.is_empty()
+    }
+
+    /// The manifest's summary of the output when [`Self::up_to_date`].
+    pub fn pages(&self) -> usize {
+        self.old.keys().filter(|p| p.ends_with(".html")).count()
+    }
+
+    /// The key the file at `path` was made from, when the output holds it
+    /// intact.
+    pub fn key(&self, path: &str) -> Option<&str> {
+        if self.dirty.contains(path) || self.old_version != env!("CARGO_PKG_VERSION") {
+            return None;
         }
-        let target = self.dir.join(path);
-        let result = match std::fs::write(&target, bytes) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let folder = target.parent().unwrap_or(&self.dir);
-                std::fs::create_dir_all(folder)
-                    .with_context(|| format!("cannot create {}", folder.display()))?;
-                std::fs::write(&target, bytes)
-            }
-            other => other,
-        };
-        result.with_context(|| format!("cannot write {}", target.display()))?;
-        self.written
+        self.old
+            .get(path)
+            .map(|f| f.key.as_str())
+            .filter(|k| !k.is_empty())
+    }
+
+    /// The bytes of the file at `path`, when the output holds it intact and
+    /// the manifest records `digest` for it.
+    pub fn read(&self, path: &str, digest: &str) -> Option<Vec<u8>> {
+        let listed = self.old.get(path)?;
+        if self.dirty.contains(path) || listed.digest != digest {
+            return None;
+        }
+        std::fs::read(self.output.join(path))
+            .ok()
+            .filter(|bytes| bytes.len() as u64 == listed.size)
+    }
+
+    /// Keeps the file at `path` as it is, recording `key` for it. Only for
+    /// files whose [`Self::key`] is `key`.
+    pub fn keep(&self, path: &str) {
+        if let Some(entry) = self.old.get(path) {
+            self.lock_planned().push(Planned {
+                entry: entry.clone(),
+                staged: None,
+            });
+        }
+    }
+
+    fn lock_planned(&self) -> std::sync::MutexGuard<'_, Vec<Planned>> {
+        self.planned
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .push(Written {
-                path: path.to_string(),
-                size: bytes.len() as u64,
-            });
+    }
+
+    /// Hands over one file of the new build, made from `key`: staged when
+    /// its bytes differ from what the output holds at `path`.
+    pub fn put(&self, path: &str, bytes: &[u8], key: &str) -> anyhow::Result<()> {
+        // slugs are validated long before, but the output folder is too
+        // important to trust that: no file may land outside it
+        if !stays_inside(path) {
+            bail!("refusing to write {path}: the path leaves the output folder");
+        }
+        if path == MANIFEST || path == STAGING || path.starts_with(&format!("{STAGING}/")) {
+            bail!("refusing to write {path}: partnerbook keeps its own records under that name");
+        }
+        let digest = digest(bytes);
+        let entry = Written {
+            path: path.to_string(),
+            size: bytes.len() as u64,
+            digest,
+            key: key.to_string(),
+        };
+        let same = !self.dirty.contains(path)
+            && self
+                .old
+                .get(path)
+                .is_some_and(|old| old.digest == entry.digest && old.size == entry.size);
+        let staged = if same {
+            None
+        } else {
+            if let Err(err) = self
+                .staging_made
+                .get_or_init(|| std::fs::create_dir(&self.staging))
+            {
+                bail!("cannot create {}: {err}", self.staging.display());
+            }
+            let name = format!("{:08}", self.staged_count.fetch_add(1, Ordering::Relaxed));
+            let target = self.staging.join(&name);
+            std::fs::write(&target, bytes).with_context(|| {
+                format!(
+                    "cannot write the new {path} into {}",
+                    self.staging.display()
+                )
+            })?;
+            Some(name)
+        };
+        self.lock_planned().push(Planned { entry, staged });
         Ok(())
     }
 
-    /// Writes the manifest, swaps the new site in with two renames, and
-    /// removes the old one. Returns the manifest.
+    /// Puts every staged file in place, removes what the new build no
+    /// longer makes, and writes the manifest. Returns the manifest. On an
+    /// error the manifest records what was done, so the next build
+    /// finishes the job.
     pub fn commit(mut self, inputs: String) -> anyhow::Result<Manifest> {
-        let mut files = std::mem::take(
-            &mut *self
-                .written
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner),
-        );
+        let mut planned = std::mem::take(&mut *self.lock_planned());
+        planned.sort_unstable_by(|a, b| a.entry.path.cmp(&b.entry.path));
+        planned.dedup_by(|a, b| a.entry.path == b.entry.path);
+        let staged: Vec<(&Written, &str)> = planned
+            .iter()
+            .filter_map(|p| Some((&p.entry, p.staged.as_deref()?)))
+            .collect();
+        // the folders the new files need that are not there yet
+        let mut needed: BTreeSet<&str> = BTreeSet::new();
+        for (entry, _) in &staged {
+            let mut folder = entry.path.as_str();
+            while let Some((up, _)) = folder.rsplit_once('/') {
+                if !needed.insert(up) {
+                    break;
+                }
+                folder = up;
+            }
+        }
+        let missing: Vec<&str> = needed
+            .into_iter()
+            .filter(|f| !self.output.join(f).is_dir())
+            .collect();
+        if !staged.is_empty() {
+            // before anything is in place: the files it may put there
+            let mut journal = String::new();
+            for folder in &missing {
+                journal.push_str("folder ");
+                journal.push_str(folder);
+                journal.push('\n');
+            }
+            for (entry, _) in &staged {
+                journal.push_str("file ");
+                journal.push_str(&entry.path);
+                journal.push('\n');
+            }
+            let path = self.staging.join(JOURNAL);
+            std::fs::write(&path, journal)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            // the new files' bytes reach the disk before any rename does,
+            // so a power loss leaves each file old or new, never empty
+            self.sync_all()?;
+        }
+        let mut folders = self.old_folders.clone();
+        let mut failure = None;
+        for folder in &missing {
+            match std::fs::create_dir(self.output.join(folder)) {
+                Ok(()) => {
+                    folders.insert(folder.to_string());
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(e) => {
+                    failure = Some(anyhow::anyhow!(
+                        "cannot create the folder {folder} in {}: {e}",
+                        self.output.display()
+                    ));
+                    break;
+                }
+            }
+        }
+        // each staged file over its old one
+        let placed: Vec<Result<(), anyhow::Error>> = if failure.is_some() {
+            Vec::new()
+        } else {
+            staged
+                .par_iter()
+                .map(|(entry, name)| self.place(entry, name))
+                .collect()
+        };
+        let mut now: HashMap<&str, &Written> = HashMap::new();
+        let mut keep_old = Vec::new();
+        for (i, (entry, _)) in staged.iter().enumerate() {
+            match placed.get(i) {
+                Some(Ok(())) => {
+                    now.insert(&entry.path, entry);
+                }
+                Some(Err(err)) => {
+                    failure.get_or_insert_with(|| anyhow::anyhow!("{err:#}"));
+                    keep_old.push(entry.path.as_str());
+                }
+                None => keep_old.push(entry.path.as_str()),
+            }
+        }
+        for p in planned.iter().filter(|p| p.staged.is_none()) {
+            now.insert(&p.entry.path, &p.entry);
+        }
+        let mut files: Vec<Written> = Vec::new();
+        if failure.is_none() {
+            // what the new build no longer makes
+            let gone: Vec<&Written> = self
+                .old
+                .values()
+                .filter(|f| !now.contains_key(f.path.as_str()))
+                .collect();
+            let removed: Vec<(&Written, std::io::Result<()>)> = gone
+                .par_iter()
+                .map(|f| (*f, remove_file(&self.output.join(&f.path))))
+                .collect();
+            for (f, result) in removed {
+                if let Err(e) = result {
+                    failure.get_or_insert_with(|| {
+                        anyhow::anyhow!(
+                            "cannot remove {}, which the new build no longer makes: {e}",
+                            self.output.join(&f.path).display()
+                        )
+                    });
+                    files.push(f.clone());
+                }
+            }
+            // folders it created that are left empty, deepest first
+            let used: HashSet<&str> = now
+                .keys()
+                .flat_map(|p| ancestors(p))
+                .chain(files.iter().flat_map(|f| ancestors(&f.path)))
+                .collect();
+            let unused: Vec<String> = folders
+                .iter()
+                .rev()
+                .filter(|f| !used.contains(f.as_str()))
+                .cloned()
+                .collect();
+            for folder in unused {
+                match std::fs::remove_dir(self.output.join(&folder)) {
+                    Ok(()) => {
+                        folders.remove(&folder);
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                        folders.remove(&folder);
+                    }
+                    // something of someone else's is in it: it stays, and
+                    // stays partnerbook's to remove once it is empty
+                    Err(_) => {}
+                }
+            }
+        } else {
+            // a failed commit forgets nothing it had listed
+            for (path, f) in &self.old {
+                if !now.contains_key(path.as_str()) {
+                    files.push(f.clone());
+                }
+            }
+        }
+        files.extend(now.into_values().cloned());
         files.sort_unstable_by(|a, b| a.path.cmp(&b.path));
         let manifest = Manifest {
             generator: "partnerbook".to_string(),
             version: env!("CARGO_PKG_VERSION").to_string(),
-            inputs,
+            inputs: if failure.is_none() {
+                inputs
+            } else {
+                String::new()
+            },
             pages: files.iter().filter(|f| f.path.ends_with(".html")).count(),
             files,
+            folders: folders.into_iter().collect(),
         };
-        let path = self.dir.join(MANIFEST);
-        std::fs::write(&path, serde_json::to_vec(&manifest)?)
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        let output = &self.output;
-        if output.exists() && exchange(&self.dir, output) {
-            // the old site is now in the staging folder: a kill from here on
-            // leaves the new site, and the next build removes the old one
-            self.committed = true;
-            std::fs::remove_dir_all(&self.dir).with_context(|| {
-                format!("cannot remove the previous site at {}", self.dir.display())
-            })?;
-        } else if output.exists() {
-            // no atomic exchange here: two renames, with a moment between
-            // them in which the output folder is missing (a build killed
-            // then puts the old site back next time)
-            let old = sibling(output, "old")?;
-            std::fs::rename(output, &old)
-                .with_context(|| format!("cannot move {} aside", output.display()))?;
-            if let Err(err) = std::fs::rename(&self.dir, output) {
-                let _ = std::fs::rename(&old, output);
-                return Err(err).with_context(|| {
-                    format!("cannot move the new site into {}", output.display())
+        // the renames reach the disk before the manifest that records them
+        if !staged.is_empty() {
+            self.sync_all()?;
+        }
+        self.write_manifest(&manifest)?;
+        self.finished = true;
+        if self.staging.exists() {
+            std::fs::remove_dir_all(&self.staging)
+                .with_context(|| format!("cannot remove {}", self.staging.display()))?;
+        }
+        match failure {
+            Some(err) => Err(err),
+            None => Ok(manifest),
+        }
+    }
+
+    /// Renames the staged file `name` over `entry.path`.
+    fn place(&self, entry: &Written, name: &str) -> anyhow::Result<()> {
+        let from = self.staging.join(name);
+        let to = self.output.join(&entry.path);
+        match std::fs::rename(&from, &to) {
+            Ok(()) => Ok(()),
+            // a folder of the output on another file system: stage the
+            // file beside its target instead
+            Err(e) if e.kind() == std::io::ErrorKind::CrossesDevices => {
+                let name = to.file_name().map_or_else(String::new, |n| {
+                    format!(".{}.partnerbook-tmp", n.to_string_lossy())
                 });
-            }
-            self.committed = true;
-            std::fs::remove_dir_all(&old)
-                .with_context(|| format!("cannot remove the previous site at {}", old.display()))?;
-        } else {
-            std::fs::rename(&self.dir, output)
-                .with_context(|| format!("cannot move the new site into {}", output.display()))?;
-            self.committed = true;
-        }
-        Ok(manifest)
-    }
-}
-
-impl Drop for Staging {
-    fn drop(&mut self) {
-        if !self.committed {
-            let _ = std::fs::remove_dir_all(&self.dir);
-        }
-    }
-}
-
-/// Swaps two folders in one atomic step, where the system can.
-#[cfg(target_os = "linux")]
-fn exchange(a: &Path, b: &Path) -> bool {
-    use rustix::fs::{CWD, RenameFlags, renameat_with};
-    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).is_ok()
-}
-
-#[cfg(not(target_os = "linux"))]
-fn exchange(_a: &Path, _b: &Path) -> bool {
-    false
-}
-
-/// Whether `output` already holds the site a build would write: its
-/// manifest records the same `inputs` digest, and every file it lists is
-/// there, unchanged in size and not modified after the manifest, with
-/// nothing else beside them. Reads only metadata.
-pub fn up_to_date(output: &Path, inputs: &str) -> Option<Manifest> {
-    let path = output.join(MANIFEST);
-    let written = std::fs::metadata(&path).ok()?.modified().ok()?;
-    let manifest: Manifest = serde_json::from_slice(&std::fs::read(&path).ok()?).ok()?;
-    if manifest.inputs != inputs
-        || manifest.version != env!("CARGO_PKG_VERSION")
-        || manifest.inputs.is_empty()
-    {
-        return None;
-    }
-    // the expected entries of every folder
-    type Entries<'a> = HashMap<&'a str, Option<u64>>;
-    let mut folders: HashMap<&str, Entries> = HashMap::new();
-    folders.entry("").or_default().insert(MANIFEST, None);
-    for file in &manifest.files {
-        let (folder, name) = file.path.rsplit_once('/').unwrap_or(("", &file.path));
-        folders
-            .entry(folder)
-            .or_default()
-            .insert(name, Some(file.size));
-        // and the folders leading to it
-        let mut sub = folder;
-        while !sub.is_empty() {
-            let (up, name) = sub.rsplit_once('/').unwrap_or(("", sub));
-            if folders.entry(up).or_default().insert(name, None).is_some() {
-                break;
-            }
-            sub = up;
-        }
-    }
-    let folders: Vec<_> = folders.into_iter().collect();
-    let intact = folders.par_iter().all(|(folder, expected)| {
-        let Ok(entries) = std::fs::read_dir(output.join(folder)) else {
-            return false;
-        };
-        let mut seen = 0;
-        for entry in entries {
-            let Ok(entry) = entry else { return false };
-            let name = entry.file_name();
-            let Some(&size) = name.to_str().and_then(|n| expected.get(n)) else {
-                return false;
-            };
-            seen += 1;
-            let Ok(meta) = entry.metadata() else {
-                return false;
-            };
-            let fine = match size {
-                Some(size) => {
-                    meta.is_file()
-                        && meta.len() == size
-                        && meta.modified().is_ok_and(|m| m <= written)
+                let beside = to.with_file_name(name);
+                let result = std::fs::copy(&from, &beside)
+                    .and_then(|_| std::fs::File::open(&beside)?.sync_all())
+                    .and_then(|()| std::fs::rename(&beside, &to));
+                if result.is_err() {
+                    let _ = std::fs::remove_file(&beside);
                 }
-                None => meta.is_dir() || name == MANIFEST,
-            };
-            if !fine {
-                return false;
+                result.with_context(|| format!("cannot replace {}", to.display()))
+            }
+            Err(e) => Err(anyhow::Error::new(e).context(format!(
+                "cannot replace {}{}",
+                to.display(),
+                replace_help(&to)
+            ))),
+        }
+    }
+
+    fn write_manifest(&self, manifest: &Manifest) -> anyhow::Result<()> {
+        let bytes = serde_json::to_vec(manifest)?;
+        let temp = self.output.join(format!("{MANIFEST}.tmp"));
+        let path = self.output.join(MANIFEST);
+        let result = std::fs::File::create(&temp)
+            .and_then(|mut f| {
+                f.write_all(&bytes)?;
+                if self.sync {
+                    f.sync_all()?;
+                }
+                Ok(())
+            })
+            .and_then(|()| std::fs::rename(&temp, &path));
+        if result.is_err() {
+            let _ = std::fs::remove_file(&temp);
+        }
+        result.with_context(|| format!("cannot write {}", path.display()))
+    }
+
+    /// Flushes the output's file system to disk (once, however many files
+    /// changed), unless `PARTNERBOOK_NO_SYNC` is set.
+    fn sync_all(&self) -> anyhow::Result<()> {
+        if !self.sync {
+            return Ok(());
+        }
+        sync_fs(&self.output).with_context(|| format!("cannot flush {}", self.output.display()))
+    }
+}
+
+impl Drop for Publisher {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = std::fs::remove_dir_all(&self.staging);
+            if self.created_output {
+                let _ = std::fs::remove_dir(&self.output);
             }
         }
-        seen == expected.len()
-    });
-    intact.then_some(manifest)
+    }
+}
+
+/// Flushes the file system holding `folder`.
+#[cfg(target_os = "linux")]
+fn sync_fs(folder: &Path) -> std::io::Result<()> {
+    let dir = std::fs::File::open(folder)?;
+    rustix::fs::syncfs(&dir).map_err(std::io::Error::from)
+}
+
+/// Elsewhere the folder itself is flushed; each file was flushed as it was
+/// written.
+#[cfg(not(target_os = "linux"))]
+fn sync_fs(folder: &Path) -> std::io::Result<()> {
+    std::fs::File::open(folder)?.sync_all()
+}
+
+/// Why a file may not be replaceable, as a help line.
+fn replace_help(path: &Path) -> String {
+    if path.is_dir() {
+        "\n  help: a folder stands where the site has a file; move it away and build again"
+            .to_string()
+    } else {
+        "\n  help: the folder must be writable by the account that builds; ownership of the old file does not matter".to_string()
+    }
+}
+
+fn remove_file(path: &Path) -> std::io::Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        other => other,
+    }
+}
+
+/// The folders leading to `path`, innermost first (not the root).
+fn ancestors(path: &str) -> impl Iterator<Item = &str> {
+    let mut rest = path;
+    std::iter::from_fn(move || {
+        let (up, _) = rest.rsplit_once('/')?;
+        rest = up;
+        Some(up)
+    })
+}
+
+/// Whether the file the manifest lists as `f` is on disk as listed: a file
+/// of that size, not modified after the manifest was written.
+fn intact(output: &Path, f: &Written, written_at: Option<std::time::SystemTime>) -> bool {
+    let Ok(meta) = std::fs::symlink_metadata(output.join(&f.path)) else {
+        return false;
+    };
+    meta.is_file()
+        && meta.len() == f.size
+        && !f.digest.is_empty()
+        && written_at.is_some_and(|w| meta.modified().is_ok_and(|m| m <= w))
 }
 
 /// Whether `path` stays inside the folder it is joined to: relative, with
@@ -435,5 +719,14 @@ mod tests {
         let dir = std::env::temp_dir();
         let resolved = resolve(&dir.join("no-such-folder/../x"));
         assert_eq!(resolved, dir.canonicalize().unwrap().join("x"));
+    }
+
+    #[test]
+    fn ancestors_are_innermost_first() {
+        assert_eq!(
+            ancestors("a/b/c.html").collect::<Vec<_>>(),
+            vec!["a/b", "a"]
+        );
+        assert_eq!(ancestors("c.html").count(), 0);
     }
 }

@@ -1,6 +1,7 @@
 //! `partnerbook build`: walk, parse, validate, stop on any error, render,
 //! write.
 
+use crate::cache;
 use crate::cli::{BuildArgs, Format};
 use crate::cmd::{exit, exit_code, options};
 use crate::config;
@@ -52,33 +53,61 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<u8> {
     };
     let inputs = render::fingerprint(site, &theme, opts.today, opts.drafts);
     lap("theme loaded, inputs digested");
-    let locked = write::lock(&output)?;
-    let unchanged = write::up_to_date(&output, &inputs);
+    let publisher = write::Publisher::open(&output)?;
     lap("output compared");
-    let (pages, note) = match unchanged {
-        Some(manifest) => (manifest.pages, " (unchanged: nothing to write)"),
-        None => {
-            let staging = write::Staging::begin(locked)?;
-            let rendered = render::render_into(
-                site,
-                &theme,
-                opts.today,
-                &render::Selection::everything(),
-                &mut render::FeedCache::default(),
-                &|file| staging.put(&file.path, &file.bytes),
-            );
-            lap("rendered and written");
-            match rendered {
-                Ok(()) => {}
-                Err(render::Failure::Templates(diagnostics)) => {
-                    return Ok(failed(&diagnostics, &output));
-                }
-                Err(render::Failure::Output(err)) => return Err(err),
+    let (pages, note) = if publisher.up_to_date(&inputs) {
+        (
+            publisher.pages(),
+            " (unchanged: nothing to write)".to_string(),
+        )
+    } else {
+        let plan = render::plan(site, &theme, opts.today, opts.drafts, &|path| {
+            publisher.key(path).map(str::to_string)
+        });
+        let partner_key = |slug: &str| {
+            plan.keys
+                .get(&format!("partners/{slug}/index.html"))
+                .cloned()
+        };
+        let cache_file = cache::file(&opts.root, &cache::feeds_index(&output));
+        let mut feeds = if plan.selection.lists {
+            render::FeedCache::load(&cache_file, &|name, digest| publisher.read(name, digest))
+        } else {
+            render::FeedCache::default()
+        };
+        feeds.retain_current(&partner_key);
+        lap("planned");
+        let rendered = render::render_into(
+            site,
+            &theme,
+            opts.today,
+            &plan.selection,
+            &mut feeds,
+            &|file| {
+                let key = plan.keys.get(&file.path).map_or("", String::as_str);
+                publisher.put(&file.path, &file.bytes, key)
+            },
+        );
+        lap("rendered and staged");
+        match rendered {
+            Ok(()) => {}
+            Err(render::Failure::Templates(diagnostics)) => {
+                return Ok(failed(&diagnostics, &output));
             }
-            let manifest = staging.commit(inputs)?;
-            lap("swapped in");
-            (manifest.pages, "")
+            Err(render::Failure::Output(err)) => return Err(err),
         }
+        for path in &plan.kept {
+            publisher.keep(path);
+        }
+        let manifest = publisher.commit(inputs)?;
+        lap("published");
+        if plan.selection.lists {
+            feeds.retain_current(&partner_key);
+            // a cache: a site folder the builder may not write goes without
+            cache::save(&cache_file, |path| feeds.save(path));
+            lap("cache saved");
+        }
+        (manifest.pages, String::new())
     };
     let warnings = loaded
         .diagnostics

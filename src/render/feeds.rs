@@ -3,6 +3,7 @@
 //! `fetch` is not allowed), and `sitemap.xml` when the site has a base URL.
 
 use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
 
 use rayon::prelude::*;
 
@@ -323,19 +324,128 @@ pub struct PartnerFeed {
     search: String,
 }
 
-/// Partner feeds by slug.
+/// Partner feeds by slug, each with the key (see [`super::plan`]) of the
+/// record it was made from, once known; and where each partner's part
+/// stands in the last partners.json and search index made.
 #[derive(Debug, Default)]
-pub struct FeedCache(HashMap<String, PartnerFeed>);
+pub struct FeedCache {
+    feeds: HashMap<String, (String, PartnerFeed)>,
+    /// Slug, then the byte ranges in partners.json and the search index.
+    layout: Vec<(String, Range<usize>, Range<usize>)>,
+    /// The digests of the two files the layout describes.
+    made: Option<(String, String)>,
+}
+
+/// The first line of a saved [`FeedCache`] index: its format and the
+/// version of partnerbook that wrote it (another version's is not read).
+fn cache_header() -> String {
+    format!("partnerbook feed index 1 {}", env!("CARGO_PKG_VERSION"))
+}
 
 impl FeedCache {
     /// Drops what is kept for `slug`, after its record changed.
     pub fn forget(&mut self, slug: &str) {
-        self.0.remove(slug);
+        self.feeds.remove(slug);
     }
 
     /// Drops everything, after a change that can touch every partner.
     pub fn clear(&mut self) {
-        self.0.clear();
+        self.feeds.clear();
+    }
+
+    /// Keeps only the partners whose key is still `key(slug)`, and gives
+    /// the ones made since the last call their key.
+    pub fn retain_current(&mut self, key: &dyn Fn(&str) -> Option<String>) {
+        self.feeds.retain(|slug, (kept, _)| match key(slug) {
+            Some(now) if kept.is_empty() => {
+                *kept = now;
+                true
+            }
+            Some(now) => *kept == now,
+            None => false,
+        });
+    }
+
+    /// Takes each partner's part back out of a partners.json and a search
+    /// index that a build wrote, given the index [`Self::save`] wrote for
+    /// them. `published(name)` reads an output file, but only when it is
+    /// as the output's manifest says, with the given digest. Anything that
+    /// does not fit gives an empty cache.
+    pub fn load(
+        index: &std::path::Path,
+        published: &dyn Fn(&str, &str) -> Option<Vec<u8>>,
+    ) -> FeedCache {
+        (|| {
+            let text = std::fs::read_to_string(index).ok()?;
+            let mut lines = text.lines();
+            if lines.next()? != cache_header() {
+                return None;
+            }
+            let json = published(PARTNERS_JSON, lines.next()?)?;
+            let search = published(SEARCH_INDEX, lines.next()?)?;
+            let part = |bytes: &[u8], at: &str| -> Option<String> {
+                let (start, len) = at.split_once('+')?;
+                let start: usize = start.parse().ok()?;
+                let end = start.checked_add(len.parse().ok()?)?;
+                String::from_utf8(bytes.get(start..end)?.to_vec()).ok()
+            };
+            let mut feeds = HashMap::new();
+            for line in lines {
+                let mut fields = line.split(' ');
+                let (slug, key, j, s) = (
+                    fields.next()?,
+                    fields.next()?,
+                    fields.next()?,
+                    fields.next()?,
+                );
+                let feed = PartnerFeed {
+                    json: part(&json, j)?,
+                    search: part(&search, s)?,
+                };
+                feeds.insert(slug.to_string(), (key.to_string(), feed));
+            }
+            Some(FeedCache {
+                feeds,
+                ..FeedCache::default()
+            })
+        })()
+        .unwrap_or_default()
+    }
+
+    /// Writes where each partner's part stands in the partners.json and
+    /// search index last made (through a temporary file and a rename).
+    /// Nothing is written unless both were made and every partner in them
+    /// has a key.
+    pub fn save(&self, index: &std::path::Path) -> std::io::Result<()> {
+        let Some((json, search)) = &self.made else {
+            return Ok(());
+        };
+        let mut out = cache_header();
+        out.push('\n');
+        out.push_str(json);
+        out.push('\n');
+        out.push_str(search);
+        out.push('\n');
+        for (slug, j, s) in &self.layout {
+            let Some((key, _)) = self.feeds.get(slug).filter(|(k, _)| !k.is_empty()) else {
+                return Ok(());
+            };
+            use std::fmt::Write as _;
+            let _ = writeln!(
+                out,
+                "{slug} {key} {}+{} {}+{}",
+                j.start,
+                j.len(),
+                s.start,
+                s.len()
+            );
+        }
+        let temp = index.with_extension(format!("tmp{}", std::process::id()));
+        let result = std::fs::write(&temp, out).and_then(|()| std::fs::rename(&temp, index));
+        if result.is_err() {
+            let _ = std::fs::remove_file(&temp);
+        }
+        result
     }
 }
 
@@ -391,14 +501,22 @@ pub fn files(
     cache: &mut FeedCache,
     benefits: &super::context::Benefits,
 ) -> Vec<OutputFile> {
-    let missing: Vec<(String, PartnerFeed)> = site
+    let missing: Vec<(String, (String, PartnerFeed))> = site
         .partners
         .par_iter()
-        .filter(|p| !cache.0.contains_key(&p.slug))
-        .map(|p| (p.slug.clone(), partner_feed(site, p, benefits.of(site, p))))
+        .filter(|p| !cache.feeds.contains_key(&p.slug))
+        .map(|p| {
+            let feed = partner_feed(site, p, benefits.of(site, p));
+            (p.slug.clone(), (String::new(), feed))
+        })
         .collect();
-    cache.0.extend(missing);
-    let feeds: Vec<&PartnerFeed> = site.partners.iter().map(|p| &cache.0[&p.slug]).collect();
+    cache.feeds.extend(missing);
+    let feeds: Vec<&PartnerFeed> = site
+        .partners
+        .iter()
+        .map(|p| &cache.feeds[&p.slug].1)
+        .collect();
+    let mut layout: Vec<(String, Range<usize>, Range<usize>)> = Vec::with_capacity(feeds.len());
     let page = |path: &str| site.targets.page_url(path);
 
     let mut json =
@@ -411,9 +529,11 @@ pub fn files(
     json.push_str(",\n  \"title\": ");
     json.push_str(&safe_json(&site.config.title));
     json.push_str(",\n  \"partners\": [");
-    for (i, feed) in feeds.iter().enumerate() {
+    for (i, (feed, p)) in feeds.iter().zip(&site.partners).enumerate() {
         json.push_str(if i == 0 { "\n    " } else { ",\n    " });
+        let start = json.len();
         json.push_str(&feed.json);
+        layout.push((p.slug.clone(), start..json.len(), 0..0));
     }
     json.push_str(if feeds.is_empty() { "]\n}" } else { "\n  ]\n}" });
     let partners_json = json.into_bytes();
@@ -446,12 +566,19 @@ pub fn files(
         if i > 0 {
             search.push(',');
         }
+        let start = search.len();
         search.push_str(&feed.search);
+        layout[i].2 = start..search.len();
     }
     search.push_str("],\"playbooks\":[");
     search.push_str(&playbooks.join(","));
     search.push_str("]};\n");
 
+    cache.made = Some((
+        crate::write::digest(&partners_json),
+        crate::write::digest(search.as_bytes()),
+    ));
+    cache.layout = layout;
     let mut out = vec![
         OutputFile {
             path: PARTNERS_JSON.into(),

@@ -145,6 +145,7 @@ pub fn load_theme(site: &Site) -> Result<Theme, Vec<Diagnostic>> {
             root,
             &theme_dir.join("static"),
             None,
+            true,
             &mut diagnostics,
             &mut static_files,
         );
@@ -172,7 +173,7 @@ pub fn load_theme(site: &Site) -> Result<Theme, Vec<Diagnostic>> {
     let site_static = root.join("static");
     if site_static.is_dir() {
         let mut own = Vec::new();
-        read_dir_bytes(root, &site_static, None, &mut diagnostics, &mut own);
+        read_dir_bytes(root, &site_static, None, true, &mut diagnostics, &mut own);
         for file in own {
             static_files.retain(|f| f.path != file.path);
             static_files.push(file);
@@ -235,6 +236,7 @@ fn read_dir_files(
         root,
         dir,
         Some(walk::MAX_FILE_SIZE),
+        false,
         diagnostics,
         &mut bytes,
     );
@@ -247,17 +249,24 @@ fn read_dir_files(
     }
 }
 
-/// Reads every file below `dir` (hidden ones skipped, links followed only
-/// inside the site, files over `limit` refused) as output files named
-/// relative to `dir`.
+/// Reads every file below `dir` (links followed only inside the site,
+/// files over `limit` refused) as output files named relative to `dir`.
+/// Hidden files are read too when `hidden` is true: a static file such as
+/// `.htaccess` or `.well-known/security.txt` is published like any other.
 fn read_dir_bytes(
     root: &Path,
     dir: &Path,
     limit: Option<u64>,
+    hidden: bool,
     diagnostics: &mut Vec<Diagnostic>,
     out: &mut Vec<OutputFile>,
 ) {
-    for entry in walk::files(root, dir, |name| name.starts_with('.'), diagnostics) {
+    let ignored: fn(&str) -> bool = if hidden {
+        |_| false
+    } else {
+        |name| name.starts_with('.')
+    };
+    for entry in walk::files(root, dir, ignored, diagnostics) {
         let rel = walk::relative(root, entry.path());
         match walk::read_file(entry.path(), &rel, limit) {
             Ok(bytes) => out.push(OutputFile {
@@ -538,7 +547,8 @@ pub fn render_into(
             Page::Portfolio | Page::Playbooks | Page::Tier(_) => selection.lists,
             Page::Partner(p) => selection.partners.contains(&p.slug),
             Page::Playbook(pb) => selection.playbooks.contains(&pb.path),
-            Page::NotFound => false,
+            // the 404 page shows only the site's name and links
+            Page::NotFound => selection.lists,
         })
         .collect();
     let benefits = context::Benefits::new(site);
@@ -664,6 +674,158 @@ pub fn fingerprint(site: &Site, theme: &Theme, today: jiff::civil::Date, drafts:
         statics,
     ));
     format!("{all:032x}")
+}
+
+/// What a build must render, given what the output already holds.
+#[derive(Debug, Default)]
+pub struct Plan {
+    /// The pages and files to render.
+    pub selection: Selection,
+    /// Every page and machine-readable file of the site, with the key it
+    /// is made from (hex).
+    pub keys: HashMap<String, String>,
+    /// The files whose key is unchanged: the output keeps them as they are.
+    pub kept: Vec<String>,
+}
+
+/// Works out which files of the output each input affects, as a key per
+/// file: a digest of everything the file is made from. A partner's page and
+/// worksheet are made from the partner's record, the playbooks that apply
+/// to it (their titles and paths) and, when the record has a review, the
+/// date; a playbook's page from its file and the names of the partners it
+/// names; the lists (portfolio, tier pages, playbook list, 404 page,
+/// partners.json, search index, sitemap) from every content file and the
+/// date. Every key also holds the version of partnerbook, whether drafts
+/// are in, the configuration (with any `--base-url`) and the theme's
+/// templates. `previous` gives the key a file of the output was made from;
+/// the plan selects every file whose key differs (static files are always
+/// handed over: they are compared byte for byte).
+pub fn plan(
+    site: &Site,
+    theme: &Theme,
+    today: jiff::civil::Date,
+    drafts: bool,
+    previous: &(dyn Fn(&str) -> Option<String> + Sync),
+) -> Plan {
+    use std::hash::Hash;
+    use xxhash_rust::xxh3::Xxh3;
+    let hex = |h: &Xxh3| format!("{:032x}", h.digest128());
+    let mut global = Xxh3::new();
+    (env!("CARGO_PKG_VERSION"), drafts, &site.config.base_url).hash(&mut global);
+    site.config_source
+        .map(|i| &site.sources[i].text)
+        .hash(&mut global);
+    let mut templates: Vec<(&String, &SourceFile)> = theme.sources.iter().collect();
+    templates.sort_by(|a, b| a.0.cmp(b.0));
+    for (name, file) in templates {
+        (name, &file.path, &file.text).hash(&mut global);
+    }
+    let sources: Vec<u128> = site
+        .sources
+        .par_iter()
+        .map(|f| xxhash_rust::xxh3::xxh3_128(f.text.as_bytes()))
+        .collect();
+    let mut lists = global.clone();
+    "lists".hash(&mut lists);
+    today.to_string().hash(&mut lists);
+    for (file, digest) in site.sources.iter().zip(&sources) {
+        (&file.path, digest).hash(&mut lists);
+    }
+    let lists = hex(&lists);
+    let partner_keys: Vec<String> = site
+        .partners
+        .par_iter()
+        .map(|p| {
+            let mut h = global.clone();
+            ("partner", &p.slug, sources[p.source]).hash(&mut h);
+            if p.review.is_some() {
+                today.to_string().hash(&mut h);
+            }
+            for pb in site.playbooks_for(p) {
+                (&pb.title, &pb.path).hash(&mut h);
+            }
+            hex(&h)
+        })
+        .collect();
+    let playbook_keys: Vec<String> = site
+        .playbooks
+        .par_iter()
+        .map(|pb| {
+            let mut h = global.clone();
+            ("playbook", &pb.path, sources[pb.source]).hash(&mut h);
+            for slug in &pb.partners {
+                site.partner(slug).map(|p| &p.name).hash(&mut h);
+            }
+            hex(&h)
+        })
+        .collect();
+    /// What renders a file: a partner's task, a playbook's, or the lists'.
+    #[derive(Clone, Copy, PartialEq)]
+    enum Unit {
+        Partner(usize),
+        Playbook(usize),
+        Lists,
+    }
+    let playbook_at: HashMap<&str, usize> = site
+        .playbooks
+        .iter()
+        .enumerate()
+        .map(|(i, pb)| (pb.path.as_str(), i))
+        .collect();
+    let mut keyed: Vec<(String, &String, Unit)> = Vec::new();
+    for page in pages(site) {
+        let unit = match &page {
+            Page::Partner(p) | Page::Worksheet(p) => Unit::Partner(site.by_slug[&p.slug]),
+            Page::Playbook(pb) => Unit::Playbook(playbook_at[pb.path.as_str()]),
+            _ => Unit::Lists,
+        };
+        let key = match unit {
+            Unit::Partner(i) => &partner_keys[i],
+            Unit::Playbook(i) => &playbook_keys[i],
+            Unit::Lists => &lists,
+        };
+        keyed.push((page_path(&page).0, key, unit));
+    }
+    for name in feeds::file_names(site) {
+        keyed.push((name.to_string(), &lists, Unit::Lists));
+    }
+    let changed: Vec<bool> = keyed
+        .par_iter()
+        .map(|(path, key, _)| previous(path).as_deref() != Some(key.as_str()))
+        .collect();
+    let mut selection = Selection {
+        statics: true,
+        ..Selection::default()
+    };
+    for ((_, _, unit), _) in keyed.iter().zip(&changed).filter(|(_, c)| **c) {
+        match *unit {
+            Unit::Partner(i) => {
+                selection.partners.insert(site.partners[i].slug.clone());
+            }
+            Unit::Playbook(i) => {
+                selection.playbooks.insert(site.playbooks[i].path.clone());
+            }
+            Unit::Lists => selection.lists = true,
+        }
+    }
+    let selected = |unit: Unit| match unit {
+        Unit::Partner(i) => selection.partners.contains(&site.partners[i].slug),
+        Unit::Playbook(i) => selection.playbooks.contains(&site.playbooks[i].path),
+        Unit::Lists => selection.lists,
+    };
+    let kept = keyed
+        .iter()
+        .filter(|(_, _, unit)| !selected(*unit))
+        .map(|(path, _, _)| path.clone())
+        .collect();
+    Plan {
+        keys: keyed
+            .into_iter()
+            .map(|(path, key, _)| (path, key.clone()))
+            .collect(),
+        selection,
+        kept,
+    }
 }
 
 /// A page's output path, template, and kind.

@@ -43,12 +43,13 @@ pub fn classify(rel: &str, theme: &str, is_dir: bool) -> Option<Kind> {
     if rel == config::FILE_NAME {
         return Some(Kind::Config);
     }
-    let ignored = rel
-        .split('/')
-        .any(|part| part.starts_with('.') || part.ends_with('~') || part.ends_with(".swp"));
-    if ignored {
-        return None;
+    let parts = || rel.split('/');
+    if parts().any(|part| part.ends_with('~') || part.ends_with(".swp")) {
+        return None; // an editor's backup or swap file
     }
+    // hidden files are published from static/ (.htaccess, .well-known/),
+    // and ignored everywhere else
+    let hidden = parts().any(|part| part.starts_with('.'));
     let ext = || {
         rel.rsplit_once('.')
             .filter(|(_, e)| !e.contains('/'))
@@ -56,6 +57,7 @@ pub fn classify(rel: &str, theme: &str, is_dir: bool) -> Option<Kind> {
     };
     if let Some(rest) = rel.strip_prefix("content/") {
         return match ext().as_deref() {
+            _ if hidden => None,
             _ if is_dir => Some(Kind::Content),
             Some("yaml" | "yml") if rest.starts_with("partners/") => Some(Kind::Partner),
             Some("md") if rest.starts_with("playbooks/") => Some(Kind::Playbook),
@@ -70,7 +72,7 @@ pub fn classify(rel: &str, theme: &str, is_dir: bool) -> Option<Kind> {
         .and_then(|r| r.strip_prefix('/'));
     let below = in_theme.unwrap_or(rel);
     if below.starts_with("templates/") || below == "templates" {
-        Some(Kind::Template)
+        (!hidden).then_some(Kind::Template)
     } else if below.starts_with("static/") || below == "static" {
         Some(Kind::Static)
     } else {

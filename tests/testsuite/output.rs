@@ -116,13 +116,26 @@ fn no_staging_folders_are_left_behind() {
     let s = minimal();
     s.build(&[]).code(0);
     s.build(&[]).code(0);
-    let names: Vec<String> = std::fs::read_dir(s.site())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
+    // nothing beside the output, and no staging folder inside it
+    let names = |dir: std::path::PathBuf| -> Vec<String> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect()
+    };
+    let beside = names(s.site());
     assert!(
-        names.iter().all(|n| !n.contains("partnerbook-")),
-        "{names:?}"
+        beside
+            .iter()
+            .all(|n| !n.contains("partnerbook-") || n == ".partnerbook-cache"),
+        "{beside:?}"
+    );
+    let inside = names(s.public());
+    assert!(
+        inside
+            .iter()
+            .all(|n| !n.contains("partnerbook-") || n == ".partnerbook-manifest.json"),
+        "{inside:?}"
     );
 }
 
@@ -148,8 +161,8 @@ fn the_summary_line_counts_pages_partners_playbooks_and_warnings() {
 fn a_build_waits_while_another_holds_the_output() {
     let s = minimal();
     s.build(&[]).code(0);
-    // hold the lock a build takes on the folder above its output
-    let held = std::fs::File::open(s.site()).unwrap();
+    // hold the lock a build takes on its output folder
+    let held = std::fs::File::open(s.public()).unwrap();
     held.lock().unwrap();
     let mut waiting = std::process::Command::new(snapbox::cmd::cargo_bin!("partnerbook"))
         .args(["build", "--root"])
@@ -308,13 +321,18 @@ fn an_output_changed_by_hand_is_rebuilt_whole() {
     assert!(!unchanged(&s.build(&[]).code(0)));
     assert_eq!(tree(&s.public()), before);
 
-    // a file or a folder added
+    // a file or a folder added by hand is not partnerbook's: it stays
     std::fs::write(s.public().join("partners/notes.txt"), "mine").unwrap();
-    assert!(!unchanged(&s.build(&[]).code(0)));
-    assert_eq!(tree(&s.public()), before);
     std::fs::create_dir(s.public().join("tiers/empty")).unwrap();
-    assert!(!unchanged(&s.build(&[]).code(0)));
-    assert!(!s.public().join("tiers/empty").exists());
+    assert!(unchanged(&s.build(&[]).code(0)));
+    assert_eq!(
+        std::fs::read_to_string(s.public().join("partners/notes.txt")).unwrap(),
+        "mine"
+    );
+    assert!(s.public().join("tiers/empty").is_dir());
+    std::fs::remove_file(s.public().join("partners/notes.txt")).unwrap();
+    std::fs::remove_dir(s.public().join("tiers/empty")).unwrap();
+    assert_eq!(tree(&s.public()), before);
 
     // the manifest damaged
     std::fs::write(s.public().join(".partnerbook-manifest.json"), "{").unwrap();
