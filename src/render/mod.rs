@@ -676,6 +676,9 @@ pub fn fingerprint(site: &Site, theme: &Theme, today: jiff::civil::Date, drafts:
     format!("{all:032x}")
 }
 
+/// How the key of a static file begins; the rest is the digest of its bytes.
+pub const STATIC_KEY: &str = "static:";
+
 /// What a build must render, given what the output already holds.
 #[derive(Debug, Default)]
 pub struct Plan {
@@ -698,8 +701,8 @@ pub struct Plan {
 /// date. Every key also holds the version of partnerbook, whether drafts
 /// are in, the configuration (with any `--base-url`) and the theme's
 /// templates. `previous` gives the key a file of the output was made from;
-/// the plan selects every file whose key differs (static files are always
-/// handed over: they are compared byte for byte).
+/// the plan selects every file whose key differs. A static file's key is
+/// its digest: when one changed, all are handed over again.
 pub fn plan(
     site: &Site,
     theme: &Theme,
@@ -759,12 +762,14 @@ pub fn plan(
             hex(&h)
         })
         .collect();
-    /// What renders a file: a partner's task, a playbook's, or the lists'.
+    /// What renders a file: a partner's task, a playbook's, the lists', or
+    /// the copying of static files.
     #[derive(Clone, Copy, PartialEq)]
     enum Unit {
         Partner(usize),
         Playbook(usize),
         Lists,
+        Static,
     }
     let playbook_at: HashMap<&str, usize> = site
         .playbooks
@@ -772,7 +777,7 @@ pub fn plan(
         .enumerate()
         .map(|(i, pb)| (pb.path.as_str(), i))
         .collect();
-    let mut keyed: Vec<(String, &String, Unit)> = Vec::new();
+    let mut keyed: Vec<(String, String, Unit)> = Vec::new();
     for page in pages(site) {
         let unit = match &page {
             Page::Partner(p) | Page::Worksheet(p) => Unit::Partner(site.by_slug[&p.slug]),
@@ -782,21 +787,33 @@ pub fn plan(
         let key = match unit {
             Unit::Partner(i) => &partner_keys[i],
             Unit::Playbook(i) => &playbook_keys[i],
-            Unit::Lists => &lists,
+            Unit::Lists | Unit::Static => &lists,
         };
-        keyed.push((page_path(&page).0, key, unit));
+        keyed.push((page_path(&page).0, key.clone(), unit));
     }
     for name in feeds::file_names(site) {
-        keyed.push((name.to_string(), &lists, Unit::Lists));
+        keyed.push((name.to_string(), lists.clone(), Unit::Lists));
     }
+    let made: std::collections::HashSet<String> = keyed.iter().map(|(p, _, _)| p.clone()).collect();
+    let statics: Vec<(String, String)> = theme
+        .static_files
+        .par_iter()
+        .filter(|f| !made.contains(&f.path))
+        .map(|f| {
+            let digest = crate::write::digest(&f.bytes);
+            (f.path.clone(), format!("{STATIC_KEY}{digest}"))
+        })
+        .collect();
+    keyed.extend(
+        statics
+            .into_iter()
+            .map(|(path, key)| (path, key, Unit::Static)),
+    );
     let changed: Vec<bool> = keyed
         .par_iter()
         .map(|(path, key, _)| previous(path).as_deref() != Some(key.as_str()))
         .collect();
-    let mut selection = Selection {
-        statics: true,
-        ..Selection::default()
-    };
+    let mut selection = Selection::default();
     for ((_, _, unit), _) in keyed.iter().zip(&changed).filter(|(_, c)| **c) {
         match *unit {
             Unit::Partner(i) => {
@@ -806,12 +823,14 @@ pub fn plan(
                 selection.playbooks.insert(site.playbooks[i].path.clone());
             }
             Unit::Lists => selection.lists = true,
+            Unit::Static => selection.statics = true,
         }
     }
     let selected = |unit: Unit| match unit {
         Unit::Partner(i) => selection.partners.contains(&site.partners[i].slug),
         Unit::Playbook(i) => selection.playbooks.contains(&site.playbooks[i].path),
         Unit::Lists => selection.lists,
+        Unit::Static => selection.statics,
     };
     let kept = keyed
         .iter()
@@ -821,7 +840,7 @@ pub fn plan(
     Plan {
         keys: keyed
             .into_iter()
-            .map(|(path, key, _)| (path, key.clone()))
+            .map(|(path, key, _)| (path, key))
             .collect(),
         selection,
         kept,

@@ -270,9 +270,9 @@ impl Rebuilds {
         let mut pages = 0;
         let result = session.render(
             update,
-            |selection, files| {
+            |selection, files, gone| {
                 pages += files.iter().filter(|f| f.path.ends_with(".html")).count();
-                publish(shared, selection, files);
+                publish(shared, selection, files, gone);
             },
             // the next save is already here: its rebuild renders the rest
             || inbox.waiting(),
@@ -341,10 +341,10 @@ fn fail(shared: &Shared, diagnostics: &[Diagnostic], was_failed: &mut bool) {
     shared.reload(&[], true);
 }
 
-/// Puts rendered files in place and then tells the pages showing them to
-/// reload.
-fn publish(shared: &Shared, selection: &Selection, files: Vec<OutputFile>) {
-    let paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
+/// Puts rendered files in place, takes down the files in `gone`, and then
+/// tells the pages showing them to reload.
+fn publish(shared: &Shared, selection: &Selection, files: Vec<OutputFile>, gone: &[String]) {
+    let mut paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
     {
         let mut served = shared
             .served
@@ -358,10 +358,14 @@ fn publish(shared: &Shared, selection: &Selection, files: Vec<OutputFile>) {
             served.files = incoming; // pages that are gone go too
         } else {
             served.files.extend(incoming);
+            for path in gone {
+                served.files.remove(path);
+            }
         }
         // pages rendered now come from a build without errors
         served.errors = None;
     }
+    paths.extend(gone.iter().cloned());
     shared.reload(&paths, selection.all);
 }
 

@@ -115,8 +115,14 @@ pub struct Session {
     checks: Vec<Diagnostic>,
     theme: Result<Theme, Vec<Diagnostic>>,
     diagnostics: Vec<Diagnostic>,
-    /// What has changed since the output was last rendered.
-    pending: Selection,
+    /// The key (see [`render::plan`]) of every file served now: a file
+    /// whose key the site no longer gives is rendered again, and one the
+    /// site no longer makes is taken down.
+    rendered: HashMap<String, String>,
+    /// The keys of the last plan, recorded for each file once rendered.
+    planned: HashMap<String, String>,
+    /// The files served now that the last plan no longer makes.
+    gone: Vec<String>,
     /// Each partner's part of partners.json and the search index.
     feeds: FeedCache,
 }
@@ -135,7 +141,9 @@ impl Session {
             checks: assembled.checks,
             theme,
             diagnostics: Vec::new(),
-            pending: Selection::everything(),
+            rendered: HashMap::new(),
+            planned: HashMap::new(),
+            gone: Vec::new(),
             feeds: FeedCache::default(),
             real_root: opts
                 .root
@@ -157,9 +165,15 @@ impl Session {
         &self.opts.root
     }
 
-    /// Whether rendering was put off (see [`Session::render`]).
+    /// Whether rendering was put off (see [`Session::render`]): some file
+    /// served is not what the site makes now.
     pub fn has_pending(&self) -> bool {
-        !self.pending.is_empty()
+        !self.gone.is_empty()
+            || self.planned.len() != self.rendered.len()
+            || self
+                .planned
+                .iter()
+                .any(|(path, key)| self.rendered.get(path) != Some(key))
     }
 
     /// Whether any of `paths` matters to the site.
@@ -208,15 +222,13 @@ impl Session {
             .filter(|(k, _)| matches!(k, Kind::Partner | Kind::Playbook))
             .collect();
         let mut direct = Selection::default();
-        let mut rest = Selection::default();
         let structural = kinds.contains(&Kind::Config)
             || kinds.contains(&Kind::Content)
             || !self.duplicates.is_empty()
-            || !content.is_empty() && !self.patch(&content, &mut direct, &mut rest);
+            || !content.is_empty() && !self.patch(&content, &mut direct);
         if structural {
             let rels: HashSet<String> = changed.iter().map(|(_, r)| r.clone()).collect();
             self.reload(&rels);
-            rest = Selection::everything();
         }
         // the configuration names the theme; content changes leave it be
         if [Kind::Template, Kind::Static, Kind::Config]
@@ -224,27 +236,17 @@ impl Session {
             .any(|k| kinds.contains(k))
         {
             self.theme = render::load_theme(&self.site);
-            if kinds.contains(&Kind::Template) {
-                rest = Selection::everything();
-            } else {
-                rest.statics = true;
-            }
         }
-        self.pending.merge(direct.clone());
-        self.pending.merge(rest);
         self.plan(&direct)
     }
 
     /// Re-reads the content files in `content` and patches them into the
-    /// site in place, selecting the pages they show on. Returns false, with
-    /// nothing changed, when the change moves pages or links (a file added
-    /// or removed, a draft flag flipped): then the whole site is reloaded.
-    fn patch(
-        &mut self,
-        content: &[&(Kind, String)],
-        direct: &mut Selection,
-        rest: &mut Selection,
-    ) -> bool {
+    /// site in place, selecting their own pages in `direct` (which pages
+    /// they show on is for [`render::plan`] to work out). Returns false,
+    /// with nothing changed, when the change moves pages or links (a file
+    /// added or removed, a draft flag flipped): then the whole site is
+    /// reloaded.
+    fn patch(&mut self, content: &[&(Kind, String)], direct: &mut Selection) -> bool {
         let mut partners = Vec::new();
         let mut playbooks = Vec::new();
         for (kind, rel) in content {
@@ -288,13 +290,7 @@ impl Session {
                 let old = std::mem::replace(&mut self.site.partners[i], partner);
                 let new = &self.site.partners[i];
                 resort_partners |= old.tier != new.tier || old.name != new.name;
-                direct.partners.insert(slug.clone());
-                rest.lists = true;
-                for pb in &self.site.playbooks {
-                    if pb.partners.contains(&slug) {
-                        rest.playbooks.insert(pb.path.clone());
-                    }
-                }
+                direct.partners.insert(slug);
             }
             self.reads.partners[at].1 = new;
         }
@@ -314,15 +310,6 @@ impl Session {
                 let new = &self.site.playbooks[i];
                 resort_playbooks |= old.weight != new.weight || old.title != new.title;
                 direct.playbooks.insert(new.path.clone());
-                rest.lists = true;
-                // the partner pages listing it, before and after
-                let tiers: HashSet<_> = old.tiers.iter().chain(&new.tiers).collect();
-                let named: HashSet<&String> = old.partners.iter().chain(&new.partners).collect();
-                for p in &self.site.partners {
-                    if tiers.contains(&p.tier) || named.contains(&p.slug) {
-                        rest.partners.insert(p.slug.clone());
-                    }
-                }
                 resort_playbooks |= old.tiers != new.tiers || old.partners != new.partners;
             }
             self.reads.playbooks[at].1 = new;
@@ -360,7 +347,7 @@ impl Session {
         self.site = assembled.site;
         self.duplicates = assembled.duplicates;
         self.checks = assembled.checks;
-        self.feeds.clear();
+        // each partner's feed is kept while its key stays (see `plan`)
     }
 
     /// Gathers the diagnostics and, if there are no errors, says what to
@@ -378,33 +365,53 @@ impl Session {
             phases: Vec::new(),
         };
         if update.failed() {
-            return update; // all stays pending
+            return update; // the files served keep their old keys
         }
-        let pending = std::mem::take(&mut self.pending);
-        update.phases = if pending.all {
-            vec![pending]
-        } else {
-            let first = Selection {
-                partners: pending
-                    .partners
-                    .intersection(&direct.partners)
-                    .cloned()
-                    .collect(),
-                playbooks: pending
-                    .playbooks
-                    .intersection(&direct.playbooks)
-                    .cloned()
-                    .collect(),
-                ..Selection::default()
-            };
-            let mut later = pending;
-            later.partners.retain(|p| !first.partners.contains(p));
-            later.playbooks.retain(|p| !first.playbooks.contains(p));
-            [first, later]
-                .into_iter()
-                .filter(|s| !s.is_empty())
-                .collect()
+        let Ok(theme) = &self.theme else {
+            return update;
         };
+        let rendered = &self.rendered;
+        let plan = render::plan(
+            &self.site,
+            theme,
+            self.opts.today,
+            self.opts.drafts,
+            &|path| rendered.get(path).cloned(),
+        );
+        self.gone = rendered
+            .keys()
+            .filter(|path| !plan.keys.contains_key(*path))
+            .cloned()
+            .collect();
+        self.planned = plan.keys;
+        let planned = &self.planned;
+        self.feeds
+            .retain_current(&|slug| planned.get(&format!("partners/{slug}/index.html")).cloned());
+        let pending = plan.selection;
+        // the changed pages themselves first, then the pages that show them
+        let first = Selection {
+            partners: pending
+                .partners
+                .intersection(&direct.partners)
+                .cloned()
+                .collect(),
+            playbooks: pending
+                .playbooks
+                .intersection(&direct.playbooks)
+                .cloned()
+                .collect(),
+            ..Selection::default()
+        };
+        let mut later = pending;
+        later.partners.retain(|p| !first.partners.contains(p));
+        later.playbooks.retain(|p| !first.playbooks.contains(p));
+        update.phases = [first, later]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect();
+        if update.phases.is_empty() && !self.gone.is_empty() {
+            update.phases.push(Selection::default());
+        }
         update
     }
 
@@ -416,15 +423,14 @@ impl Session {
     pub fn render(
         &mut self,
         update: Update,
-        mut publish: impl FnMut(&Selection, Vec<OutputFile>),
+        mut publish: impl FnMut(&Selection, Vec<OutputFile>, &[String]),
         mut interrupted: impl FnMut() -> bool,
     ) -> Result<(), Vec<Diagnostic>> {
-        let mut phases = update.phases.into_iter();
-        let mut first = true;
-        while let Some(phase) = phases.next() {
-            if !std::mem::take(&mut first) && interrupted() {
-                self.pending.merge(phase);
-                phases.for_each(|p| self.pending.merge(p));
+        let count = update.phases.len();
+        for (i, phase) in update.phases.into_iter().enumerate() {
+            // what is not rendered keeps its old key, so the next plan
+            // selects it again
+            if i > 0 && interrupted() {
                 return Ok(());
             }
             let rendered = match &self.theme {
@@ -438,10 +444,30 @@ impl Session {
                 Err(errors) => Err(errors.clone()),
             };
             match rendered {
-                Ok(files) => publish(&phase, files),
+                Ok(files) => {
+                    let planned = &self.planned;
+                    self.feeds.retain_current(&|slug| {
+                        planned.get(&format!("partners/{slug}/index.html")).cloned()
+                    });
+                    for file in &files {
+                        if let Some(key) = self.planned.get(&file.path) {
+                            self.rendered.insert(file.path.clone(), key.clone());
+                        }
+                    }
+                    // the pages that are gone go with the last phase, once
+                    // the lists no longer link to them
+                    let gone = if i + 1 == count {
+                        let gone = std::mem::take(&mut self.gone);
+                        for path in &gone {
+                            self.rendered.remove(path);
+                        }
+                        gone
+                    } else {
+                        Vec::new()
+                    };
+                    publish(&phase, files, &gone);
+                }
                 Err(errors) => {
-                    self.pending.merge(phase);
-                    phases.for_each(|p| self.pending.merge(p));
                     self.diagnostics.extend(errors.iter().cloned());
                     return Err(errors);
                 }

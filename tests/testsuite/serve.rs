@@ -43,11 +43,15 @@ fn publish(
     served: &mut BTreeMap<String, Vec<u8>>,
     selection: &render::Selection,
     files: Vec<OutputFile>,
+    gone: &[String],
 ) {
     if selection.all {
         served.clear();
     }
     served.extend(files.into_iter().map(|f| (f.path, f.bytes)));
+    for path in gone {
+        served.remove(path);
+    }
 }
 
 fn options(root: &Path) -> BuildOptions {
@@ -163,9 +167,9 @@ fn every_incremental_rebuild_matches_a_fresh_build() {
     session
         .render(
             update,
-            |sel, files| {
+            |sel, files, gone| {
                 phases += 1;
-                publish(&mut served, sel, files);
+                publish(&mut served, sel, files, gone);
             },
             || true,
         )
@@ -189,7 +193,11 @@ fn render_all(
     served: &mut BTreeMap<String, Vec<u8>>,
 ) {
     session
-        .render(update, |sel, files| publish(served, sel, files), || false)
+        .render(
+            update,
+            |sel, files, gone| publish(served, sel, files, gone),
+            || false,
+        )
         .unwrap();
 }
 
