@@ -4,25 +4,26 @@
 //! not partnerbook's to rename (a mount point, a bind mount another process
 //! serves, an overlay file system's lower layer, a web root under a parent
 //! the builder may not write). A build compares each file it renders with
-//! the digest the manifest recorded for that path and stages only the files
-//! whose bytes changed, in a hidden folder inside the output (so on the same
-//! file system). Once every page has rendered, [`Publisher::commit`]
-//! renames each staged file over its old one (a reader sees the old file or
-//! the new one, never a mix), removes the files the manifest lists that the
-//! new build no longer makes and the folders it created that are left
-//! empty, and writes the new manifest last. Nothing the manifest does not
-//! list is ever touched.
+//! the digest the manifest recorded for that path, and writes only the
+//! files whose bytes changed, each into a temporary file beside it
+//! (`.index.html.partnerbook-tmp`). Once every page has rendered,
+//! [`Publisher::commit`] renames each over its old file (a reader sees the
+//! old file or the new one, never a mix), removes the files the manifest
+//! lists that the new build no longer makes and the folders it created
+//! that are left empty, and writes the new manifest last. Nothing the
+//! manifest does not list is ever touched.
 //!
-//! A build that fails before the commit leaves the output as it was: the
-//! staging folder is removed. A build killed at any point leaves every file
-//! whole; the next build removes what it staged and, through the journal it
-//! writes before renaming, knows which files it may have put in place.
+//! While it publishes, a build keeps a journal in the output folder that
+//! names each file before its temporary file is written and each folder
+//! before it is created. A build that fails before the commit removes what
+//! it staged and created; one that is killed leaves the journal, from which
+//! the next build removes the temporary files and learns which files may
+//! have changed.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::io::Write as _;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{Context as _, bail};
 use rayon::prelude::*;
@@ -30,11 +31,14 @@ use rayon::prelude::*;
 /// The manifest's name inside every output folder.
 pub const MANIFEST: &str = ".partnerbook-manifest.json";
 
-/// The hidden folder inside the output where a build stages new files.
-pub const STAGING: &str = ".partnerbook-staging";
+/// The journal inside the output folder: while a build publishes, it names
+/// every file the build stages or may have put in place and every folder it
+/// created, so that the next build can finish or undo the job.
+pub const JOURNAL: &str = ".partnerbook-journal";
 
-/// The staging folder's list of what a commit is about to put in place.
-const JOURNAL: &str = "journal";
+/// How the temporary file a build stages beside each file it replaces
+/// ends: `.index.html.partnerbook-tmp`.
+pub const TEMPORARY: &str = ".partnerbook-tmp";
 
 /// Makes `path` absolute and resolves `.`, `..` and links in the part of it
 /// that exists.
@@ -178,18 +182,18 @@ type Lock = ();
 /// A file the build hands over: unchanged, or staged to replace the old one.
 struct Planned {
     entry: Written,
-    /// The staged file's name inside the staging folder.
-    staged: Option<String>,
+    /// Whether a temporary file beside it holds its new bytes.
+    staged: bool,
 }
 
 /// One build's right to publish into an output folder, and what it has
 /// staged so far. Files are handed over from any thread; dropped without
-/// a [`commit`], the staged files are removed and the output is as it was.
+/// a [`commit`], the staged files and the folders made for them are
+/// removed and the output is as it was.
 ///
 /// [`commit`]: Publisher::commit
 pub struct Publisher {
     output: PathBuf,
-    staging: PathBuf,
     /// What the manifest lists (plus what a killed build's journal names).
     old: HashMap<String, Written>,
     old_folders: BTreeSet<String>,
@@ -199,14 +203,24 @@ pub struct Publisher {
     /// hand, missing, replaced by a folder).
     dirty: HashSet<String>,
     planned: Mutex<Vec<Planned>>,
-    staged_count: AtomicUsize,
-    staging_made: std::sync::OnceLock<std::io::Result<()>>,
+    /// The journal, opened for appending by the first file staged.
+    journal: Mutex<Option<std::fs::File>>,
+    /// Folders known to exist, and the ones this build created.
+    folders: Mutex<(HashSet<String>, Vec<String>)>,
     /// The output folder did not exist: remove it again if nothing lands.
     created_output: bool,
     sync: bool,
     finished: bool,
     // one build at a time per output folder
     _lock: Lock,
+}
+
+/// The temporary file beside `path` that a build stages its new bytes in.
+fn temporary(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    path.with_file_name(format!(".{name}{TEMPORARY}"))
 }
 
 impl Publisher {
@@ -220,7 +234,6 @@ impl Publisher {
                 .with_context(|| format!("cannot create {}", output.display()))?;
         }
         let lock = lock_folder(output)?;
-        let staging = output.join(STAGING);
         let manifest_path = output.join(MANIFEST);
         let written_at = std::fs::metadata(&manifest_path)
             .ok()
@@ -228,7 +241,7 @@ impl Publisher {
         let manifest: Option<Manifest> = std::fs::read(&manifest_path)
             .ok()
             .and_then(|bytes| serde_json::from_slice(&bytes).ok());
-        let (mut old, old_folders, old_inputs, old_version) = match manifest {
+        let (mut old, mut old_folders, old_inputs, old_version) = match manifest {
             Some(m) => (
                 m.files
                     .into_iter()
@@ -240,15 +253,27 @@ impl Publisher {
             ),
             None => Default::default(),
         };
-        let mut old_folders = old_folders;
-        // a killed commit: what its journal names may be in place, with
-        // bytes the manifest does not know
+        // an interrupted build: its journal names every file it staged or
+        // may have put in place, and every folder it created
         let mut dirty = HashSet::new();
-        if let Ok(journal) = std::fs::read_to_string(staging.join(JOURNAL)) {
-            for line in journal.lines() {
+        let journal = output.join(JOURNAL);
+        if let Ok(text) = std::fs::read_to_string(&journal) {
+            for line in text.lines() {
                 if let Some(folder) = line.strip_prefix("folder ") {
-                    old_folders.insert(folder.to_string());
+                    if stays_inside(folder) {
+                        old_folders.insert(folder.to_string());
+                    }
                 } else if let Some(path) = line.strip_prefix("file ") {
+                    if !stays_inside(path) {
+                        continue;
+                    }
+                    let staged = temporary(&output.join(path));
+                    remove_file(&staged).with_context(|| {
+                        format!(
+                            "cannot remove {}, left by an interrupted build",
+                            staged.display()
+                        )
+                    })?;
                     dirty.insert(path.to_string());
                     old.entry(path.to_string()).or_insert_with(|| Written {
                         path: path.to_string(),
@@ -258,14 +283,6 @@ impl Publisher {
                     });
                 }
             }
-        }
-        if staging.exists() {
-            std::fs::remove_dir_all(&staging).with_context(|| {
-                format!(
-                    "cannot remove {}, left by an interrupted build",
-                    staging.display()
-                )
-            })?;
         }
         // listed files that are not as the manifest says are rewritten
         let listed: Vec<&Written> = old.values().collect();
@@ -278,15 +295,14 @@ impl Publisher {
         );
         Ok(Publisher {
             output: output.to_path_buf(),
-            staging,
             old,
             old_folders,
             old_inputs,
             old_version,
             dirty,
             planned: Mutex::new(Vec::new()),
-            staged_count: AtomicUsize::new(0),
-            staging_made: std::sync::OnceLock::new(),
+            journal: Mutex::new(None),
+            folders: Mutex::new((HashSet::new(), Vec::new())),
             created_output,
             sync: std::env::var_os("PARTNERBOOK_NO_SYNC").is_none(),
             finished: false,
@@ -338,7 +354,7 @@ impl Publisher {
         if let Some(entry) = self.old.get(path) {
             self.lock_planned().push(Planned {
                 entry: entry.clone(),
-                staged: None,
+                staged: false,
             });
         }
     }
@@ -349,22 +365,82 @@ impl Publisher {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Hands over one file of the new build, made from `key`: staged when
-    /// its bytes differ from what the output holds at `path`.
+    /// Appends `line` to the journal, creating it first.
+    fn note(&self, line: &str) -> anyhow::Result<()> {
+        let mut journal = self
+            .journal
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let path = self.output.join(JOURNAL);
+        if journal.is_none() {
+            let file = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&path)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            *journal = Some(file);
+        }
+        if let Some(file) = journal.as_mut() {
+            file.write_all(format!("{line}\n").as_bytes())
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
+        Ok(())
+    }
+
+    /// Makes sure the folder `folder` (below the output) exists, creating
+    /// it and the folders above it, each noted in the journal first.
+    fn folder(&self, folder: &str) -> anyhow::Result<()> {
+        if folder.is_empty() {
+            return Ok(());
+        }
+        let mut known = self
+            .folders
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if known.0.contains(folder) {
+            return Ok(());
+        }
+        let mut chain: Vec<&str> = std::iter::once(folder).chain(ancestors(folder)).collect();
+        chain.reverse();
+        for f in chain {
+            if known.0.contains(f) {
+                continue;
+            }
+            let path = self.output.join(f);
+            match std::fs::symlink_metadata(&path) {
+                Ok(meta) if meta.is_dir() => {}
+                Ok(_) => bail!(
+                    "cannot create the folder {}: a file or a link is in the way\n  help: move it away and build again",
+                    path.display()
+                ),
+                Err(_) => {
+                    self.note(&format!("folder {f}"))?;
+                    std::fs::create_dir(&path)
+                        .with_context(|| format!("cannot create the folder {}", path.display()))?;
+                    known.1.push(f.to_string());
+                }
+            }
+            known.0.insert(f.to_string());
+        }
+        Ok(())
+    }
+
+    /// Hands over one file of the new build, made from `key`: its new
+    /// bytes are staged in a temporary file beside it when they differ
+    /// from what the output holds at `path`.
     pub fn put(&self, path: &str, bytes: &[u8], key: &str) -> anyhow::Result<()> {
         // slugs are validated long before, but the output folder is too
         // important to trust that: no file may land outside it
         if !stays_inside(path) {
             bail!("refusing to write {path}: the path leaves the output folder");
         }
-        if path == MANIFEST || path == STAGING || path.starts_with(&format!("{STAGING}/")) {
+        if path == MANIFEST || path == JOURNAL || path.ends_with(TEMPORARY) {
             bail!("refusing to write {path}: partnerbook keeps its own records under that name");
         }
-        let digest = digest(bytes);
         let entry = Written {
             path: path.to_string(),
             size: bytes.len() as u64,
-            digest,
+            digest: digest(bytes),
             key: key.to_string(),
         };
         let same = !self.dirty.contains(path)
@@ -372,26 +448,18 @@ impl Publisher {
                 .old
                 .get(path)
                 .is_some_and(|old| old.digest == entry.digest && old.size == entry.size);
-        let staged = if same {
-            None
-        } else {
-            if let Err(err) = self
-                .staging_made
-                .get_or_init(|| std::fs::create_dir(&self.staging))
-            {
-                bail!("cannot create {}: {err}", self.staging.display());
-            }
-            let name = format!("{:08}", self.staged_count.fetch_add(1, Ordering::Relaxed));
-            let target = self.staging.join(&name);
-            std::fs::write(&target, bytes).with_context(|| {
-                format!(
-                    "cannot write the new {path} into {}",
-                    self.staging.display()
-                )
-            })?;
-            Some(name)
-        };
-        self.lock_planned().push(Planned { entry, staged });
+        if !same {
+            let folder = path.rsplit_once('/').map_or("", |(f, _)| f);
+            self.folder(folder)?;
+            self.note(&format!("file {path}"))?;
+            let staged = temporary(&self.output.join(path));
+            std::fs::write(&staged, bytes)
+                .with_context(|| format!("cannot write {}", staged.display()))?;
+        }
+        self.lock_planned().push(Planned {
+            entry,
+            staged: !same,
+        });
         Ok(())
     }
 
@@ -403,86 +471,40 @@ impl Publisher {
         let mut planned = std::mem::take(&mut *self.lock_planned());
         planned.sort_unstable_by(|a, b| a.entry.path.cmp(&b.entry.path));
         planned.dedup_by(|a, b| a.entry.path == b.entry.path);
-        let staged: Vec<(&Written, &str)> = planned
+        let staged: Vec<&Written> = planned
             .iter()
-            .filter_map(|p| Some((&p.entry, p.staged.as_deref()?)))
+            .filter(|p| p.staged)
+            .map(|p| &p.entry)
             .collect();
-        // the folders the new files need that are not there yet
-        let mut needed: BTreeSet<&str> = BTreeSet::new();
-        for (entry, _) in &staged {
-            let mut folder = entry.path.as_str();
-            while let Some((up, _)) = folder.rsplit_once('/') {
-                if !needed.insert(up) {
-                    break;
-                }
-                folder = up;
-            }
-        }
-        let missing: Vec<&str> = needed
-            .into_iter()
-            .filter(|f| !self.output.join(f).is_dir())
-            .collect();
+        let mut folders = self.old_folders.clone();
+        folders.extend(std::mem::take(
+            &mut self
+                .folders
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .1,
+        ));
         if !staged.is_empty() {
-            // before anything is in place: the files it may put there
-            let mut journal = String::new();
-            for folder in &missing {
-                journal.push_str("folder ");
-                journal.push_str(folder);
-                journal.push('\n');
-            }
-            for (entry, _) in &staged {
-                journal.push_str("file ");
-                journal.push_str(&entry.path);
-                journal.push('\n');
-            }
-            let path = self.staging.join(JOURNAL);
-            std::fs::write(&path, journal)
-                .with_context(|| format!("cannot write {}", path.display()))?;
             // the new files' bytes reach the disk before any rename does,
             // so a power loss leaves each file old or new, never empty
             self.sync_all()?;
         }
-        let mut folders = self.old_folders.clone();
-        let mut failure = None;
-        for folder in &missing {
-            match std::fs::create_dir(self.output.join(folder)) {
-                Ok(()) => {
-                    folders.insert(folder.to_string());
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-                Err(e) => {
-                    failure = Some(anyhow::anyhow!(
-                        "cannot create the folder {folder} in {}: {e}",
-                        self.output.display()
-                    ));
-                    break;
-                }
-            }
-        }
         // each staged file over its old one
-        let placed: Vec<Result<(), anyhow::Error>> = if failure.is_some() {
-            Vec::new()
-        } else {
-            staged
-                .par_iter()
-                .map(|(entry, name)| self.place(entry, name))
-                .collect()
-        };
+        let placed: Vec<anyhow::Result<()>> =
+            staged.par_iter().map(|entry| self.place(entry)).collect();
+        let mut failure = None;
         let mut now: HashMap<&str, &Written> = HashMap::new();
-        let mut keep_old = Vec::new();
-        for (i, (entry, _)) in staged.iter().enumerate() {
-            match placed.get(i) {
-                Some(Ok(())) => {
+        for (entry, result) in staged.iter().zip(placed) {
+            match result {
+                Ok(()) => {
                     now.insert(&entry.path, entry);
                 }
-                Some(Err(err)) => {
-                    failure.get_or_insert_with(|| anyhow::anyhow!("{err:#}"));
-                    keep_old.push(entry.path.as_str());
+                Err(err) => {
+                    failure.get_or_insert(err);
                 }
-                None => keep_old.push(entry.path.as_str()),
             }
         }
-        for p in planned.iter().filter(|p| p.staged.is_none()) {
+        for p in planned.iter().filter(|p| !p.staged) {
             now.insert(&p.entry.path, &p.entry);
         }
         let mut files: Vec<Written> = Vec::new();
@@ -534,10 +556,16 @@ impl Publisher {
                 }
             }
         } else {
-            // a failed commit forgets nothing it had listed
+            // a failed commit forgets nothing it had listed; what it did
+            // not put in place is removed below
             for (path, f) in &self.old {
                 if !now.contains_key(path.as_str()) {
                     files.push(f.clone());
+                }
+            }
+            for entry in &staged {
+                if !now.contains_key(entry.path.as_str()) {
+                    let _ = remove_file(&temporary(&self.output.join(&entry.path)));
                 }
             }
         }
@@ -561,49 +589,38 @@ impl Publisher {
         }
         self.write_manifest(&manifest)?;
         self.finished = true;
-        if self.staging.exists() {
-            std::fs::remove_dir_all(&self.staging)
-                .with_context(|| format!("cannot remove {}", self.staging.display()))?;
-        }
+        // the journal goes last: until the manifest is in place, it tells
+        // the next build what this one may have changed
+        drop(
+            self.journal
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .take(),
+        );
+        remove_file(&self.output.join(JOURNAL))
+            .with_context(|| format!("cannot remove {}", self.output.join(JOURNAL).display()))?;
         match failure {
             Some(err) => Err(err),
             None => Ok(manifest),
         }
     }
 
-    /// Renames the staged file `name` over `entry.path`.
-    fn place(&self, entry: &Written, name: &str) -> anyhow::Result<()> {
-        let from = self.staging.join(name);
+    /// Renames the staged file of `entry` over it.
+    fn place(&self, entry: &Written) -> anyhow::Result<()> {
         let to = self.output.join(&entry.path);
-        match std::fs::rename(&from, &to) {
-            Ok(()) => Ok(()),
-            // a folder of the output on another file system: stage the
-            // file beside its target instead
-            Err(e) if e.kind() == std::io::ErrorKind::CrossesDevices => {
-                let name = to.file_name().map_or_else(String::new, |n| {
-                    format!(".{}.partnerbook-tmp", n.to_string_lossy())
-                });
-                let beside = to.with_file_name(name);
-                let result = std::fs::copy(&from, &beside)
-                    .and_then(|_| std::fs::File::open(&beside)?.sync_all())
-                    .and_then(|()| std::fs::rename(&beside, &to));
-                if result.is_err() {
-                    let _ = std::fs::remove_file(&beside);
-                }
-                result.with_context(|| format!("cannot replace {}", to.display()))
-            }
-            Err(e) => Err(anyhow::Error::new(e).context(format!(
+        std::fs::rename(temporary(&to), &to).map_err(|e| {
+            anyhow::Error::new(e).context(format!(
                 "cannot replace {}{}",
                 to.display(),
                 replace_help(&to)
-            ))),
-        }
+            ))
+        })
     }
 
     fn write_manifest(&self, manifest: &Manifest) -> anyhow::Result<()> {
         let bytes = serde_json::to_vec(manifest)?;
-        let temp = self.output.join(format!("{MANIFEST}.tmp"));
         let path = self.output.join(MANIFEST);
+        let temp = temporary(&path);
         let result = std::fs::File::create(&temp)
             .and_then(|mut f| {
                 f.write_all(&bytes)?;
@@ -630,12 +647,35 @@ impl Publisher {
 }
 
 impl Drop for Publisher {
+    /// A build that did not commit takes back everything it staged.
     fn drop(&mut self) {
-        if !self.finished {
-            let _ = std::fs::remove_dir_all(&self.staging);
-            if self.created_output {
-                let _ = std::fs::remove_dir(&self.output);
-            }
+        if self.finished {
+            return;
+        }
+        for p in self.lock_planned().iter().filter(|p| p.staged) {
+            let _ = std::fs::remove_file(temporary(&self.output.join(&p.entry.path)));
+        }
+        let folders = std::mem::take(
+            &mut self
+                .folders
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .1,
+        );
+        for folder in folders.iter().rev() {
+            let _ = std::fs::remove_dir(self.output.join(folder));
+        }
+        if self
+            .journal
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take()
+            .is_some()
+        {
+            let _ = std::fs::remove_file(self.output.join(JOURNAL));
+        }
+        if self.created_output {
+            let _ = std::fs::remove_dir(&self.output);
         }
     }
 }
