@@ -145,7 +145,9 @@ pub struct BuildArgs {
     /// The URL the site is published at (overrides base_url in partnerbook.yaml).
     #[arg(short = 'u', long = "base-url", value_name = "URL")]
     pub base_url: Option<String>,
-    /// Replace a non-empty output folder that partnerbook did not write.
+    /// Publish into a non-empty output folder that partnerbook did not write
+    /// (its files at the paths partnerbook writes are replaced; nothing else is
+    /// touched).
     #[arg(long)]
     pub force: bool,
 }

@@ -468,6 +468,15 @@ impl Publisher {
     /// error the manifest records what was done, so the next build
     /// finishes the job.
     pub fn commit(mut self, inputs: String) -> anyhow::Result<Manifest> {
+        // the new files' bytes reach the disk before any rename does, so a
+        // power loss leaves each file old or new, never empty (on an error
+        // here, dropping `self` takes back what was staged)
+        let any_staged = self.lock_planned().iter().any(|p| p.staged);
+        if any_staged {
+            self.sync_all()?;
+        }
+        // from here on the journal stays until the manifest is written
+        self.finished = true;
         let mut planned = std::mem::take(&mut *self.lock_planned());
         planned.sort_unstable_by(|a, b| a.entry.path.cmp(&b.entry.path));
         planned.dedup_by(|a, b| a.entry.path == b.entry.path);
@@ -484,11 +493,6 @@ impl Publisher {
                 .unwrap_or_else(std::sync::PoisonError::into_inner)
                 .1,
         ));
-        if !staged.is_empty() {
-            // the new files' bytes reach the disk before any rename does,
-            // so a power loss leaves each file old or new, never empty
-            self.sync_all()?;
-        }
         // each staged file over its old one
         let placed: Vec<anyhow::Result<()>> =
             staged.par_iter().map(|entry| self.place(entry)).collect();
@@ -588,7 +592,6 @@ impl Publisher {
             self.sync_all()?;
         }
         self.write_manifest(&manifest)?;
-        self.finished = true;
         // the journal goes last: until the manifest is in place, it tells
         // the next build what this one may have changed
         drop(
