@@ -209,6 +209,8 @@ pub struct Publisher {
     folders: Mutex<(HashSet<String>, Vec<String>)>,
     /// The output folder did not exist: remove it again if nothing lands.
     created_output: bool,
+    /// An interrupted build left its journal: it stays until a commit.
+    journal_found: bool,
     sync: bool,
     finished: bool,
     // one build at a time per output folder
@@ -257,6 +259,7 @@ impl Publisher {
         // may have put in place, and every folder it created
         let mut dirty = HashSet::new();
         let journal = output.join(JOURNAL);
+        let journal_found = journal.exists();
         if let Ok(text) = std::fs::read_to_string(&journal) {
             for line in text.lines() {
                 if let Some(folder) = line.strip_prefix("folder ") {
@@ -304,6 +307,7 @@ impl Publisher {
             journal: Mutex::new(None),
             folders: Mutex::new((HashSet::new(), Vec::new())),
             created_output,
+            journal_found,
             sync: std::env::var_os("PARTNERBOOK_NO_SYNC").is_none(),
             finished: false,
             _lock: lock,
@@ -314,6 +318,7 @@ impl Publisher {
     /// [`crate::render::fingerprint`]): then there is nothing to write.
     pub fn up_to_date(&self, inputs: &str) -> bool {
         !inputs.is_empty()
+            && !self.journal_found
             && self.old_inputs == inputs
             && self.old_version == env!("CARGO_PKG_VERSION")
             && self.dirty.is_empty()
@@ -453,8 +458,11 @@ impl Publisher {
             self.folder(folder)?;
             self.note(&format!("file {path}"))?;
             let staged = temporary(&self.output.join(path));
-            std::fs::write(&staged, bytes)
-                .with_context(|| format!("cannot write {}", staged.display()))?;
+            if let Err(e) = std::fs::write(&staged, bytes) {
+                // a full disk: what was written of it goes
+                let _ = std::fs::remove_file(&staged);
+                bail!("cannot write {}: {e}", staged.display());
+            }
         }
         self.lock_planned().push(Planned {
             entry,
@@ -612,11 +620,7 @@ impl Publisher {
     fn place(&self, entry: &Written) -> anyhow::Result<()> {
         let to = self.output.join(&entry.path);
         std::fs::rename(temporary(&to), &to).map_err(|e| {
-            anyhow::Error::new(e).context(format!(
-                "cannot replace {}{}",
-                to.display(),
-                replace_help(&to)
-            ))
+            anyhow::anyhow!("cannot replace {}: {e}{}", to.display(), replace_help(&to))
         })
     }
 
@@ -668,13 +672,14 @@ impl Drop for Publisher {
         for folder in folders.iter().rev() {
             let _ = std::fs::remove_dir(self.output.join(folder));
         }
-        if self
+        // an interrupted build's journal stays for the build that commits
+        let opened = self
             .journal
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .take()
-            .is_some()
-        {
+            .is_some();
+        if opened && !self.journal_found {
             let _ = std::fs::remove_file(self.output.join(JOURNAL));
         }
         if self.created_output {

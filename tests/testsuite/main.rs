@@ -15,6 +15,7 @@ mod limits;
 mod lints;
 mod output;
 mod pages;
+mod publish;
 mod safety;
 mod scaffold;
 mod schema;
