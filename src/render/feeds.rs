@@ -317,7 +317,7 @@ fn search_words<'a>(title: &str, line: &str, texts: impl IntoIterator<Item = &'a
 /// serialised. Computed in parallel, and kept by `serve` between rebuilds
 /// so that an edit re-serialises one partner, not all of them.
 #[derive(Debug, Clone)]
-pub struct PartnerFeed {
+struct PartnerFeed {
     /// The partner's object in partners.json, indented for its place.
     json: String,
     /// The partner's entry in the search index.
@@ -329,11 +329,22 @@ pub struct PartnerFeed {
 /// stands in the last partners.json and search index made.
 #[derive(Debug, Default)]
 pub struct FeedCache {
-    feeds: HashMap<String, (String, PartnerFeed)>,
+    feeds: HashMap<String, (String, Feed)>,
+    /// The partners.json and search index published by the last build,
+    /// which the `Published` feeds point into.
+    published: Option<(Vec<u8>, Vec<u8>)>,
     /// Slug, then the byte ranges in partners.json and the search index.
     layout: Vec<(String, Range<usize>, Range<usize>)>,
     /// The digests of the two files the layout describes.
     made: Option<(String, String)>,
+}
+
+/// One partner's feed: made by this process, or where it stands in the
+/// files the last build published (read back, not copied).
+#[derive(Debug, Clone)]
+enum Feed {
+    Made(PartnerFeed),
+    Published(Range<usize>, Range<usize>),
 }
 
 /// The first line of a saved [`FeedCache`] index: its format and the
@@ -383,11 +394,13 @@ impl FeedCache {
             }
             let json = published(PARTNERS_JSON, lines.next()?)?;
             let search = published(SEARCH_INDEX, lines.next()?)?;
-            let part = |bytes: &[u8], at: &str| -> Option<String> {
+            // both are whole UTF-8 files; each part must be UTF-8 on its own
+            let part = |bytes: &[u8], at: &str| -> Option<Range<usize>> {
                 let (start, len) = at.split_once('+')?;
                 let start: usize = start.parse().ok()?;
                 let end = start.checked_add(len.parse().ok()?)?;
-                String::from_utf8(bytes.get(start..end)?.to_vec()).ok()
+                std::str::from_utf8(bytes.get(start..end)?).ok()?;
+                Some(start..end)
             };
             let mut feeds = HashMap::new();
             for line in lines {
@@ -398,14 +411,12 @@ impl FeedCache {
                     fields.next()?,
                     fields.next()?,
                 );
-                let feed = PartnerFeed {
-                    json: part(&json, j)?,
-                    search: part(&search, s)?,
-                };
+                let feed = Feed::Published(part(&json, j)?, part(&search, s)?);
                 feeds.insert(slug.to_string(), (key.to_string(), feed));
             }
             Some(FeedCache {
                 feeds,
+                published: Some((json, search)),
                 ..FeedCache::default()
             })
         })()
@@ -501,26 +512,46 @@ pub fn files(
     cache: &mut FeedCache,
     benefits: &super::context::Benefits,
 ) -> Vec<OutputFile> {
-    let missing: Vec<(String, (String, PartnerFeed))> = site
+    let missing: Vec<(String, (String, Feed))> = site
         .partners
         .par_iter()
         .filter(|p| !cache.feeds.contains_key(&p.slug))
         .map(|p| {
             let feed = partner_feed(site, p, benefits.of(site, p));
-            (p.slug.clone(), (String::new(), feed))
+            (p.slug.clone(), (String::new(), Feed::Made(feed)))
         })
         .collect();
     cache.feeds.extend(missing);
-    let feeds: Vec<&PartnerFeed> = site
+    let (old_json, old_search) = match &cache.published {
+        Some((json, search)) => (json.as_slice(), search.as_slice()),
+        None => (&[][..], &[][..]),
+    };
+    // the parts as text: made here, or a range of a published file that
+    // `load` checked is UTF-8
+    let text = |bytes: &[u8], range: &Range<usize>| -> String {
+        String::from_utf8_lossy(&bytes[range.clone()]).into_owned()
+    };
+    let feeds: Vec<(std::borrow::Cow<str>, std::borrow::Cow<str>)> = site
         .partners
         .iter()
-        .map(|p| &cache.feeds[&p.slug].1)
+        .map(|p| match &cache.feeds[&p.slug].1 {
+            Feed::Made(f) => (f.json.as_str().into(), f.search.as_str().into()),
+            Feed::Published(j, s) => (
+                match std::str::from_utf8(&old_json[j.clone()]) {
+                    Ok(t) => t.into(),
+                    Err(_) => text(old_json, j).into(),
+                },
+                match std::str::from_utf8(&old_search[s.clone()]) {
+                    Ok(t) => t.into(),
+                    Err(_) => text(old_search, s).into(),
+                },
+            ),
+        })
         .collect();
     let mut layout: Vec<(String, Range<usize>, Range<usize>)> = Vec::with_capacity(feeds.len());
     let page = |path: &str| site.targets.page_url(path);
 
-    let mut json =
-        String::with_capacity(feeds.iter().map(|f| f.json.len() + 8).sum::<usize>() + 256);
+    let mut json = String::with_capacity(feeds.iter().map(|f| f.0.len() + 8).sum::<usize>() + 256);
     json.push_str("{\n  \"generator\": ");
     json.push_str(&safe_json(&format!(
         "partnerbook {}",
@@ -532,7 +563,7 @@ pub fn files(
     for (i, (feed, p)) in feeds.iter().zip(&site.partners).enumerate() {
         json.push_str(if i == 0 { "\n    " } else { ",\n    " });
         let start = json.len();
-        json.push_str(&feed.json);
+        json.push_str(&feed.0);
         layout.push((p.slug.clone(), start..json.len(), 0..0));
     }
     json.push_str(if feeds.is_empty() { "]\n}" } else { "\n  ]\n}" });
@@ -567,7 +598,7 @@ pub fn files(
             search.push(',');
         }
         let start = search.len();
-        search.push_str(&feed.search);
+        search.push_str(&feed.1);
         layout[i].2 = start..search.len();
     }
     search.push_str("],\"playbooks\":[");
