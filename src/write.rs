@@ -458,7 +458,16 @@ impl Publisher {
             self.folder(folder)?;
             self.note(&format!("file {path}"))?;
             let staged = temporary(&self.output.join(path));
-            if let Err(e) = std::fs::write(&staged, bytes) {
+            let written = std::fs::File::create(&staged).and_then(|mut file| {
+                file.write_all(bytes)?;
+                // where the file system cannot be flushed as a whole, each
+                // file is flushed before it is put in place
+                if self.sync && cfg!(not(target_os = "linux")) {
+                    file.sync_data()?;
+                }
+                Ok(())
+            });
+            if let Err(e) = written {
                 // a full disk: what was written of it goes
                 let _ = std::fs::remove_file(&staged);
                 bail!("cannot write {}: {e}", staged.display());
@@ -695,11 +704,14 @@ fn sync_fs(folder: &Path) -> std::io::Result<()> {
     rustix::fs::syncfs(&dir).map_err(std::io::Error::from)
 }
 
-/// Elsewhere the folder itself is flushed; each file was flushed as it was
-/// written.
+/// Elsewhere each file was flushed as it was written; the folder is
+/// flushed where folders can be opened.
 #[cfg(not(target_os = "linux"))]
 fn sync_fs(folder: &Path) -> std::io::Result<()> {
-    std::fs::File::open(folder)?.sync_all()
+    if let Ok(dir) = std::fs::File::open(folder) {
+        let _ = dir.sync_all();
+    }
+    Ok(())
 }
 
 /// Why a file may not be replaceable, as a help line.
