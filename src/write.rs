@@ -36,6 +36,9 @@ pub const MANIFEST: &str = ".partnerbook-manifest.json";
 /// created, so that the next build can finish or undo the job.
 pub const JOURNAL: &str = ".partnerbook-journal";
 
+/// How a temporary file staged at the top of the output begins.
+const SPARE: &str = ".partnerbook-spare-";
+
 /// How the temporary file a build stages beside each file it replaces
 /// ends: `.index.html.partnerbook-tmp`.
 pub const TEMPORARY: &str = ".partnerbook-tmp";
@@ -262,7 +265,11 @@ impl Publisher {
         let journal_found = journal.exists();
         if let Ok(text) = std::fs::read_to_string(&journal) {
             for line in text.lines() {
-                if let Some(folder) = line.strip_prefix("folder ") {
+                if let Some(spare) = line.strip_prefix("spare ") {
+                    if spare.starts_with(SPARE) && !spare.contains('/') {
+                        remove_file(&output.join(spare))?;
+                    }
+                } else if let Some(folder) = line.strip_prefix("folder ") {
                     if stays_inside(folder) {
                         old_folders.insert(folder.to_string());
                     }
@@ -394,16 +401,19 @@ impl Publisher {
 
     /// Makes sure the folder `folder` (below the output) exists, creating
     /// it and the folders above it, each noted in the journal first.
-    fn folder(&self, folder: &str) -> anyhow::Result<()> {
+    /// Returns false when a file the manifest lists stands where a folder
+    /// must go (a static file that became a folder): that file can only go
+    /// at the commit, and the folder is made then.
+    fn folder(&self, folder: &str) -> anyhow::Result<bool> {
         if folder.is_empty() {
-            return Ok(());
+            return Ok(true);
         }
         let mut known = self
             .folders
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         if known.0.contains(folder) {
-            return Ok(());
+            return Ok(true);
         }
         let mut chain: Vec<&str> = std::iter::once(folder).chain(ancestors(folder)).collect();
         chain.reverse();
@@ -414,6 +424,7 @@ impl Publisher {
             let path = self.output.join(f);
             match std::fs::symlink_metadata(&path) {
                 Ok(meta) if meta.is_dir() => {}
+                Ok(_) if self.old.contains_key(f) => return Ok(false),
                 Ok(_) => bail!(
                     "cannot create the folder {}: a file or a link is in the way\n  help: move it away and build again",
                     path.display()
@@ -427,7 +438,7 @@ impl Publisher {
             }
             known.0.insert(f.to_string());
         }
-        Ok(())
+        Ok(true)
     }
 
     /// Hands over one file of the new build, made from `key`: its new
@@ -455,9 +466,16 @@ impl Publisher {
                 .is_some_and(|old| old.digest == entry.digest && old.size == entry.size);
         if !same {
             let folder = path.rsplit_once('/').map_or("", |(f, _)| f);
-            self.folder(folder)?;
-            self.note(&format!("file {path}"))?;
-            let staged = temporary(&self.output.join(path));
+            let staged = if self.folder(folder)? {
+                self.note(&format!("file {path}"))?;
+                temporary(&self.output.join(path))
+            } else {
+                // staged at the top until the file in the way is gone
+                let spare = spare_name(path);
+                self.note(&format!("spare {spare}"))?;
+                self.note(&format!("file {path}"))?;
+                self.output.join(spare)
+            };
             let written = std::fs::File::create(&staged).and_then(|mut file| {
                 file.write_all(bytes)?;
                 // where the file system cannot be flushed as a whole, each
@@ -510,10 +528,28 @@ impl Publisher {
                 .unwrap_or_else(std::sync::PoisonError::into_inner)
                 .1,
         ));
-        // each staged file over its old one
-        let placed: Vec<anyhow::Result<()>> =
-            staged.par_iter().map(|entry| self.place(entry)).collect();
+        // a static file and a static folder that swapped places: the old
+        // one goes first (rare; both are checked only where the manifest
+        // says one of them stood)
         let mut failure = None;
+        let listed_folders: HashSet<&str> = self.old.keys().flat_map(|p| ancestors(p)).collect();
+        let produced: HashSet<&str> = planned.iter().map(|p| p.entry.path.as_str()).collect();
+        let mut cleared = HashSet::new();
+        for entry in &staged {
+            let swapped = listed_folders.contains(entry.path.as_str())
+                || ancestors(&entry.path).any(|f| self.old.contains_key(f));
+            if swapped
+                && let Err(err) = self.clear_way(&entry.path, &produced, &mut folders, &mut cleared)
+            {
+                failure.get_or_insert(err);
+            }
+        }
+        // each staged file over its old one
+        let placed: Vec<anyhow::Result<()>> = if failure.is_none() {
+            staged.par_iter().map(|entry| self.place(entry)).collect()
+        } else {
+            Vec::new()
+        };
         let mut now: HashMap<&str, &Written> = HashMap::new();
         for (entry, result) in staged.iter().zip(placed) {
             match result {
@@ -525,6 +561,7 @@ impl Publisher {
                 }
             }
         }
+        // after a failure before the renames, nothing was put in place
         for p in planned.iter().filter(|p| !p.staged) {
             now.insert(&p.entry.path, &p.entry);
         }
@@ -534,7 +571,7 @@ impl Publisher {
             let gone: Vec<&Written> = self
                 .old
                 .values()
-                .filter(|f| !now.contains_key(f.path.as_str()))
+                .filter(|f| !now.contains_key(f.path.as_str()) && !cleared.contains(&f.path))
                 .collect();
             let removed: Vec<(&Written, std::io::Result<()>)> = gone
                 .par_iter()
@@ -586,7 +623,7 @@ impl Publisher {
             }
             for entry in &staged {
                 if !now.contains_key(entry.path.as_str()) {
-                    let _ = remove_file(&temporary(&self.output.join(&entry.path)));
+                    let _ = remove_file(&self.staged_at(&entry.path));
                 }
             }
         }
@@ -625,10 +662,73 @@ impl Publisher {
         }
     }
 
+    /// Where the new bytes of `path` are staged: beside it, or at the top
+    /// when its folder could not be made before the commit.
+    fn staged_at(&self, path: &str) -> PathBuf {
+        let beside = temporary(&self.output.join(path));
+        if beside.exists() {
+            beside
+        } else {
+            self.output.join(spare_name(path))
+        }
+    }
+
+    /// Clears the way for `path` at the commit: files the manifest lists
+    /// that stand where its folders must go, and, where a folder stands at
+    /// `path` itself, the listed files the new build no longer makes in it
+    /// and the folders partnerbook made that are then empty. Only what the
+    /// new build no longer makes is removed; anything else stays in the way
+    /// and the rename reports it.
+    fn clear_way(
+        &self,
+        path: &str,
+        now: &HashSet<&str>,
+        folders: &mut BTreeSet<String>,
+        cleared: &mut HashSet<String>,
+    ) -> anyhow::Result<()> {
+        let mut chain: Vec<&str> = ancestors(path).collect();
+        chain.reverse();
+        for f in chain {
+            let at = self.output.join(f);
+            if std::fs::symlink_metadata(&at).is_ok_and(|m| m.is_dir()) {
+                continue;
+            }
+            if self.old.contains_key(f) && !now.contains(f) {
+                remove_file(&at).with_context(|| format!("cannot remove {}", at.display()))?;
+                cleared.insert(f.to_string());
+            }
+            self.note(&format!("folder {f}"))?;
+            std::fs::create_dir(&at)
+                .with_context(|| format!("cannot create the folder {}", at.display()))?;
+            folders.insert(f.to_string());
+        }
+        let at = self.output.join(path);
+        if std::fs::symlink_metadata(&at).is_ok_and(|m| m.is_dir()) {
+            let inside = format!("{path}/");
+            for old in self.old.keys().filter(|p| p.starts_with(&inside)) {
+                if !now.contains(old.as_str()) {
+                    remove_file(&self.output.join(old))?;
+                    cleared.insert(old.clone());
+                }
+            }
+            let mine: Vec<String> = folders
+                .iter()
+                .filter(|f| *f == path || f.starts_with(&inside))
+                .cloned()
+                .collect();
+            for folder in mine.iter().rev() {
+                if std::fs::remove_dir(self.output.join(folder)).is_ok() {
+                    folders.remove(folder);
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Renames the staged file of `entry` over it.
     fn place(&self, entry: &Written) -> anyhow::Result<()> {
         let to = self.output.join(&entry.path);
-        std::fs::rename(temporary(&to), &to).map_err(|e| {
+        std::fs::rename(self.staged_at(&entry.path), &to).map_err(|e| {
             anyhow::anyhow!("cannot replace {}: {e}{}", to.display(), replace_help(&to))
         })
     }
@@ -670,6 +770,7 @@ impl Drop for Publisher {
         }
         for p in self.lock_planned().iter().filter(|p| p.staged) {
             let _ = std::fs::remove_file(temporary(&self.output.join(&p.entry.path)));
+            let _ = std::fs::remove_file(self.output.join(spare_name(&p.entry.path)));
         }
         let folders = std::mem::take(
             &mut self
@@ -695,6 +796,15 @@ impl Drop for Publisher {
             let _ = std::fs::remove_dir(&self.output);
         }
     }
+}
+
+/// How a file staged at the top of the output (its folder cannot be made
+/// before the commit) is named: [`SPARE`] and a digest of its path.
+fn spare_name(path: &str) -> String {
+    format!(
+        "{SPARE}{:016x}{TEMPORARY}",
+        xxhash_rust::xxh3::xxh3_64(path.as_bytes())
+    )
 }
 
 /// Flushes the file system holding `folder`.
