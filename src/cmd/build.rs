@@ -51,7 +51,8 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<u8> {
         Ok(theme) => theme,
         Err(diagnostics) => return Ok(failed(&diagnostics, &output)),
     };
-    let inputs = render::fingerprint(site, &theme, opts.today, opts.drafts);
+    let digests = render::source_digests(site);
+    let inputs = render::fingerprint(site, &theme, opts.today, opts.drafts, &digests);
     lap("theme loaded, inputs digested");
     let publisher = write::Publisher::open(&output)?;
     lap("output compared");
@@ -61,7 +62,7 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<u8> {
             " (unchanged: nothing to write)".to_string(),
         )
     } else {
-        let plan = render::plan(site, &theme, opts.today, opts.drafts, &|path| {
+        let plan = render::plan(site, &theme, opts.today, opts.drafts, &digests, &|path| {
             publisher.key(path).map(str::to_string)
         });
         let partner_key = |slug: &str| {

@@ -371,11 +371,13 @@ impl Session {
             return update;
         };
         let rendered = &self.rendered;
+        let digests = render::source_digests(&self.site);
         let plan = render::plan(
             &self.site,
             theme,
             self.opts.today,
             self.opts.drafts,
+            &digests,
             &|path| rendered.get(path).cloned(),
         );
         self.gone = rendered
