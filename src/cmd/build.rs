@@ -72,9 +72,13 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<u8> {
         };
         let cache_file = cache::file(&opts.root, &cache::feeds_index(&output));
         let mut feeds = if plan.selection.lists {
-            render::FeedCache::load(&cache_file, &|name, digest| publisher.read(name, digest))
+            render::FeedCache::load(
+                &cache_file,
+                &|name, digest| publisher.read(name, digest),
+                &partner_key,
+            )
         } else {
-            render::FeedCache::default()
+            render::FeedCache::once()
         };
         feeds.retain_current(&partner_key);
         lap("planned");

@@ -327,7 +327,7 @@ struct PartnerFeed {
 /// Partner feeds by slug, each with the key (see [`super::plan`]) of the
 /// record it was made from, once known; and where each partner's part
 /// stands in the last partners.json and search index made.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct FeedCache {
     feeds: HashMap<String, (String, Feed)>,
     /// The partners.json and search index published by the last build,
@@ -337,7 +337,26 @@ pub struct FeedCache {
     layout: Vec<(String, Range<usize>, Range<usize>)>,
     /// The digests of the two files the layout describes.
     made: Option<(String, String)>,
+    /// Whether parts made here are kept for the next render (`serve`), or
+    /// only where they stand in the files made (`build`, which renders
+    /// the feeds once).
+    keep_parts: bool,
 }
+
+impl Default for FeedCache {
+    fn default() -> FeedCache {
+        FeedCache {
+            feeds: HashMap::new(),
+            published: None,
+            layout: Vec::new(),
+            made: None,
+            keep_parts: true,
+        }
+    }
+}
+
+/// How many partners' feeds are made at a time.
+const FEED_CHUNK: usize = 512;
 
 /// One partner's feed: made by this process, or where it stands in the
 /// files the last build published (read back, not copied).
@@ -354,6 +373,15 @@ fn cache_header() -> String {
 }
 
 impl FeedCache {
+    /// A cache for one render that keeps where each part stands, not the
+    /// part itself.
+    pub fn once() -> FeedCache {
+        FeedCache {
+            keep_parts: false,
+            ..FeedCache::default()
+        }
+    }
+
     /// Drops what is kept for `slug`, after its record changed.
     pub fn forget(&mut self, slug: &str) {
         self.feeds.remove(slug);
@@ -382,9 +410,13 @@ impl FeedCache {
     /// them. `published(name)` reads an output file, but only when it is
     /// as the output's manifest says, with the given digest. Anything that
     /// does not fit gives an empty cache.
+    /// Only the partners whose key is still `key(slug)` are kept, and the
+    /// published files are not read at all when none is (a change of the
+    /// configuration or the theme).
     pub fn load(
         index: &std::path::Path,
         published: &dyn Fn(&str, &str) -> Option<Vec<u8>>,
+        key: &dyn Fn(&str) -> Option<String>,
     ) -> FeedCache {
         (|| {
             let text = std::fs::read_to_string(index).ok()?;
@@ -392,8 +424,21 @@ impl FeedCache {
             if lines.next()? != cache_header() {
                 return None;
             }
-            let json = published(PARTNERS_JSON, lines.next()?)?;
-            let search = published(SEARCH_INDEX, lines.next()?)?;
+            let (json_digest, search_digest) = (lines.next()?, lines.next()?);
+            let current: Vec<&str> = lines
+                .filter(|line| {
+                    let mut fields = line.split(' ');
+                    let (Some(slug), Some(kept)) = (fields.next(), fields.next()) else {
+                        return false;
+                    };
+                    key(slug).is_some_and(|now| now == kept)
+                })
+                .collect();
+            if current.is_empty() {
+                return None;
+            }
+            let json = published(PARTNERS_JSON, json_digest)?;
+            let search = published(SEARCH_INDEX, search_digest)?;
             // both are whole UTF-8 files; each part must be UTF-8 on its own
             let part = |bytes: &[u8], at: &str| -> Option<Range<usize>> {
                 let (start, len) = at.split_once('+')?;
@@ -403,7 +448,7 @@ impl FeedCache {
                 Some(start..end)
             };
             let mut feeds = HashMap::new();
-            for line in lines {
+            for line in current {
                 let mut fields = line.split(' ');
                 let (slug, key, j, s) = (
                     fields.next()?,
@@ -417,10 +462,10 @@ impl FeedCache {
             Some(FeedCache {
                 feeds,
                 published: Some((json, search)),
-                ..FeedCache::default()
+                ..FeedCache::once()
             })
         })()
-        .unwrap_or_default()
+        .unwrap_or_else(FeedCache::once)
     }
 
     /// Writes where each partner's part stands in the partners.json and
@@ -512,46 +557,8 @@ pub fn files(
     cache: &mut FeedCache,
     benefits: &super::context::Benefits,
 ) -> Vec<OutputFile> {
-    let missing: Vec<(String, (String, Feed))> = site
-        .partners
-        .par_iter()
-        .filter(|p| !cache.feeds.contains_key(&p.slug))
-        .map(|p| {
-            let feed = partner_feed(site, p, benefits.of(site, p));
-            (p.slug.clone(), (String::new(), Feed::Made(feed)))
-        })
-        .collect();
-    cache.feeds.extend(missing);
-    let (old_json, old_search) = match &cache.published {
-        Some((json, search)) => (json.as_slice(), search.as_slice()),
-        None => (&[][..], &[][..]),
-    };
-    // the parts as text: made here, or a range of a published file that
-    // `load` checked is UTF-8
-    let text = |bytes: &[u8], range: &Range<usize>| -> String {
-        String::from_utf8_lossy(&bytes[range.clone()]).into_owned()
-    };
-    let feeds: Vec<(std::borrow::Cow<str>, std::borrow::Cow<str>)> = site
-        .partners
-        .iter()
-        .map(|p| match &cache.feeds[&p.slug].1 {
-            Feed::Made(f) => (f.json.as_str().into(), f.search.as_str().into()),
-            Feed::Published(j, s) => (
-                match std::str::from_utf8(&old_json[j.clone()]) {
-                    Ok(t) => t.into(),
-                    Err(_) => text(old_json, j).into(),
-                },
-                match std::str::from_utf8(&old_search[s.clone()]) {
-                    Ok(t) => t.into(),
-                    Err(_) => text(old_search, s).into(),
-                },
-            ),
-        })
-        .collect();
-    let mut layout: Vec<(String, Range<usize>, Range<usize>)> = Vec::with_capacity(feeds.len());
     let page = |path: &str| site.targets.page_url(path);
-
-    let mut json = String::with_capacity(feeds.iter().map(|f| f.0.len() + 8).sum::<usize>() + 256);
+    let mut json = String::new();
     json.push_str("{\n  \"generator\": ");
     json.push_str(&safe_json(&format!(
         "partnerbook {}",
@@ -560,13 +567,83 @@ pub fn files(
     json.push_str(",\n  \"title\": ");
     json.push_str(&safe_json(&site.config.title));
     json.push_str(",\n  \"partners\": [");
-    for (i, (feed, p)) in feeds.iter().zip(&site.partners).enumerate() {
-        json.push_str(if i == 0 { "\n    " } else { ",\n    " });
-        let start = json.len();
-        json.push_str(&feed.0);
-        layout.push((p.slug.clone(), start..json.len(), 0..0));
+    let mut search = String::from("window.PARTNERBOOK_SEARCH = {\"kinds\":");
+    search.push_str(&safe_json(&BTreeMap::from(KINDS)));
+    search.push_str(",\"stop\":");
+    search.push_str(&safe_json(&STOP_WORDS));
+    search.push_str(",\"partners\":[");
+    let mut layout: Vec<(String, Range<usize>, Range<usize>)> =
+        Vec::with_capacity(site.partners.len());
+    // a chunk of partners at a time: the parts missing from the cache are
+    // made in parallel, and, unless the cache keeps them, dropped once
+    // copied, so a build never holds every part twice
+    let published = cache.published.take();
+    let (old_json, old_search) = match &published {
+        Some((json, search)) => (json.as_slice(), search.as_slice()),
+        None => (&[][..], &[][..]),
+    };
+    // a range of a published file that `load` checked is UTF-8
+    let text = |bytes: &[u8], range: &Range<usize>| -> String {
+        String::from_utf8_lossy(&bytes[range.clone()]).into_owned()
+    };
+    for chunk in site.partners.chunks(FEED_CHUNK) {
+        let made: Vec<Option<PartnerFeed>> = chunk
+            .par_iter()
+            .map(|p| {
+                (!cache.feeds.contains_key(&p.slug))
+                    .then(|| partner_feed(site, p, benefits.of(site, p)))
+            })
+            .collect();
+        let base = layout.len();
+        for (p, made) in chunk.iter().zip(&made) {
+            let (part_json, part_search): (std::borrow::Cow<str>, std::borrow::Cow<str>) =
+                match (made, cache.feeds.get(&p.slug)) {
+                    (Some(f), _) | (None, Some((_, Feed::Made(f)))) => {
+                        (f.json.as_str().into(), f.search.as_str().into())
+                    }
+                    (None, Some((_, Feed::Published(j, s)))) => (
+                        match std::str::from_utf8(&old_json[j.clone()]) {
+                            Ok(t) => t.into(),
+                            Err(_) => text(old_json, j).into(),
+                        },
+                        match std::str::from_utf8(&old_search[s.clone()]) {
+                            Ok(t) => t.into(),
+                            Err(_) => text(old_search, s).into(),
+                        },
+                    ),
+                    (None, None) => unreachable!("a partner's feed is made when not kept"),
+                };
+            json.push_str(if layout.is_empty() {
+                "\n    "
+            } else {
+                ",\n    "
+            });
+            if !layout.is_empty() {
+                search.push(',');
+            }
+            let j = json.len();
+            json.push_str(&part_json);
+            let s = search.len();
+            search.push_str(&part_search);
+            layout.push((p.slug.clone(), j..json.len(), s..search.len()));
+        }
+        for (i, (p, made)) in chunk.iter().zip(made).enumerate() {
+            if let Some(feed) = made {
+                let kept = if cache.keep_parts {
+                    Feed::Made(feed)
+                } else {
+                    let (_, j, s) = &layout[base + i];
+                    Feed::Published(j.clone(), s.clone())
+                };
+                cache.feeds.insert(p.slug.clone(), (String::new(), kept));
+            }
+        }
     }
-    json.push_str(if feeds.is_empty() { "]\n}" } else { "\n  ]\n}" });
+    json.push_str(if layout.is_empty() {
+        "]\n}"
+    } else {
+        "\n  ]\n}"
+    });
     let partners_json = json.into_bytes();
 
     let playbooks: Vec<String> = site
@@ -588,19 +665,6 @@ pub fn files(
             })
         })
         .collect();
-    let mut search = String::from("window.PARTNERBOOK_SEARCH = {\"kinds\":");
-    search.push_str(&safe_json(&BTreeMap::from(KINDS)));
-    search.push_str(",\"stop\":");
-    search.push_str(&safe_json(&STOP_WORDS));
-    search.push_str(",\"partners\":[");
-    for (i, feed) in feeds.iter().enumerate() {
-        if i > 0 {
-            search.push(',');
-        }
-        let start = search.len();
-        search.push_str(&feed.1);
-        layout[i].2 = start..search.len();
-    }
     search.push_str("],\"playbooks\":[");
     search.push_str(&playbooks.join(","));
     search.push_str("]};\n");
