@@ -586,7 +586,16 @@ pub fn files(
     let text = |bytes: &[u8], range: &Range<usize>| -> String {
         String::from_utf8_lossy(&bytes[range.clone()]).into_owned()
     };
-    for chunk in site.partners.chunks(FEED_CHUNK) {
+    // room for the whole files, so they are not copied as they grow: as
+    // large as the last ones, or estimated from the first chunk
+    json.reserve(old_json.len() + old_json.len() / 16);
+    search.reserve(old_search.len() + old_search.len() / 16);
+    for (n, chunk) in site.partners.chunks(FEED_CHUNK).enumerate() {
+        if n == 1 && old_json.is_empty() {
+            let per = |len: usize| len / FEED_CHUNK * site.partners.len() * 9 / 8;
+            json.reserve(per(json.len()));
+            search.reserve(per(search.len()));
+        }
         let made: Vec<Option<PartnerFeed>> = chunk
             .par_iter()
             .map(|p| {
