@@ -85,10 +85,14 @@ pub fn classify(rel: &str, theme: &str, is_dir: bool) -> Option<Kind> {
 pub struct Update {
     /// Every diagnostic of the site now, sorted.
     pub diagnostics: Vec<Diagnostic>,
-    /// What to render, in order: the changed pages themselves first, then
-    /// the lists and everything else. Empty when the site has errors (the
-    /// last good output stays) or nothing visible changed.
+    /// The changed pages themselves, rendered first: what a patch
+    /// changed. Empty when the site has errors (the last good output
+    /// stays).
     pub phases: Vec<Selection>,
+    /// Whether, after `phases`, the rest is planned (with
+    /// [`render::plan`]) and rendered: the lists and every other page whose
+    /// key changed.
+    pub rest: bool,
 }
 
 impl Update {
@@ -123,6 +127,8 @@ pub struct Session {
     planned: HashMap<String, String>,
     /// The files served now that the last plan no longer makes.
     gone: Vec<String>,
+    /// A change came in that no plan has seen yet.
+    stale: bool,
     /// Each partner's part of partners.json and the search index.
     feeds: FeedCache,
 }
@@ -144,6 +150,7 @@ impl Session {
             rendered: HashMap::new(),
             planned: HashMap::new(),
             gone: Vec::new(),
+            stale: true,
             feeds: FeedCache::default(),
             real_root: opts
                 .root
@@ -168,7 +175,8 @@ impl Session {
     /// Whether rendering was put off (see [`Session::render`]): some file
     /// served is not what the site makes now.
     pub fn has_pending(&self) -> bool {
-        !self.gone.is_empty()
+        self.stale
+            || !self.gone.is_empty()
             || self.planned.len() != self.rendered.len()
             || self
                 .planned
@@ -363,12 +371,33 @@ impl Session {
         let mut update = Update {
             diagnostics: self.diagnostics.clone(),
             phases: Vec::new(),
+            rest: false,
         };
-        if update.failed() {
+        self.stale = true;
+        if update.failed() || self.theme.is_err() {
             return update; // the files served keep their old keys
         }
+        // the changed pages themselves first, before the plan of the rest
+        // (working out every page's key takes longer than rendering them)
+        let first = Selection {
+            partners: direct.partners.clone(),
+            playbooks: direct.playbooks.clone(),
+            ..Selection::default()
+        };
+        if !first.is_empty() {
+            update.phases.push(first);
+        }
+        update.rest = true;
+        update
+    }
+
+    /// Works out the key of every file the site makes now, what is gone,
+    /// and what to render (see [`render::plan`]). `fresh` are files just
+    /// rendered from the site as it is: they get their keys and are not
+    /// selected again.
+    fn plan_rest(&mut self, fresh: &[String]) -> Option<Selection> {
         let Ok(theme) = &self.theme else {
-            return update;
+            return None;
         };
         let rendered = &self.rendered;
         let digests = render::source_digests(&self.site);
@@ -386,35 +415,25 @@ impl Session {
             .cloned()
             .collect();
         self.planned = plan.keys;
+        self.stale = false;
+        for path in fresh {
+            if let Some(key) = self.planned.get(path) {
+                self.rendered.insert(path.clone(), key.clone());
+            }
+        }
         let planned = &self.planned;
         self.feeds
             .retain_current(&|slug| planned.get(&format!("partners/{slug}/index.html")).cloned());
-        let pending = plan.selection;
-        // the changed pages themselves first, then the pages that show them
-        let first = Selection {
-            partners: pending
-                .partners
-                .intersection(&direct.partners)
-                .cloned()
-                .collect(),
-            playbooks: pending
-                .playbooks
-                .intersection(&direct.playbooks)
-                .cloned()
-                .collect(),
-            ..Selection::default()
-        };
-        let mut later = pending;
-        later.partners.retain(|p| !first.partners.contains(p));
-        later.playbooks.retain(|p| !first.playbooks.contains(p));
-        update.phases = [first, later]
-            .into_iter()
-            .filter(|s| !s.is_empty())
-            .collect();
-        if update.phases.is_empty() && !self.gone.is_empty() {
-            update.phases.push(Selection::default());
-        }
-        update
+        let rendered = &self.rendered;
+        let mut selection = plan.selection;
+        let current = |path: String| rendered.get(&path) == planned.get(&path);
+        selection
+            .partners
+            .retain(|slug| !current(format!("partners/{slug}/index.html")));
+        selection
+            .playbooks
+            .retain(|path| !current(format!("playbooks/{path}/index.html")));
+        Some(selection)
     }
 
     /// Renders the phases of `update` in order, handing each phase's files
@@ -428,54 +447,57 @@ impl Session {
         mut publish: impl FnMut(&Selection, Vec<OutputFile>, &[String]),
         mut interrupted: impl FnMut() -> bool,
     ) -> Result<(), Vec<Diagnostic>> {
-        let count = update.phases.len();
-        for (i, phase) in update.phases.into_iter().enumerate() {
-            // what is not rendered keeps its old key, so the next plan
-            // selects it again
-            if i > 0 && interrupted() {
-                return Ok(());
-            }
-            let rendered = match &self.theme {
-                Ok(theme) => render::render_selected(
-                    &self.site,
-                    theme,
-                    self.opts.today,
-                    &phase,
-                    &mut self.feeds,
-                ),
-                Err(errors) => Err(errors.clone()),
-            };
-            match rendered {
-                Ok(files) => {
-                    let planned = &self.planned;
-                    self.feeds.retain_current(&|slug| {
-                        planned.get(&format!("partners/{slug}/index.html")).cloned()
-                    });
-                    for file in &files {
-                        if let Some(key) = self.planned.get(&file.path) {
-                            self.rendered.insert(file.path.clone(), key.clone());
-                        }
-                    }
-                    // the pages that are gone go with the last phase, once
-                    // the lists no longer link to them
-                    let gone = if i + 1 == count {
-                        let gone = std::mem::take(&mut self.gone);
-                        for path in &gone {
-                            self.rendered.remove(path);
-                        }
-                        gone
-                    } else {
-                        Vec::new()
-                    };
-                    publish(&phase, files, &gone);
-                }
-                Err(errors) => {
-                    self.diagnostics.extend(errors.iter().cloned());
-                    return Err(errors);
-                }
+        let mut fresh = Vec::new();
+        for phase in &update.phases {
+            let files = self.render_phase(phase)?;
+            fresh.extend(files.iter().map(|f| f.path.clone()));
+            publish(phase, files, &[]);
+        }
+        if !update.rest {
+            return Ok(());
+        }
+        // what is not rendered keeps its old key, so the next plan selects
+        // it again
+        if !update.phases.is_empty() && interrupted() {
+            return Ok(());
+        }
+        let Some(rest) = self.plan_rest(&fresh) else {
+            return Ok(());
+        };
+        if rest.is_empty() && self.gone.is_empty() {
+            return Ok(());
+        }
+        let files = self.render_phase(&rest)?;
+        for file in &files {
+            if let Some(key) = self.planned.get(&file.path) {
+                self.rendered.insert(file.path.clone(), key.clone());
             }
         }
+        let planned = &self.planned;
+        self.feeds
+            .retain_current(&|slug| planned.get(&format!("partners/{slug}/index.html")).cloned());
+        // the pages that are gone go last, once the lists no longer link
+        // to them
+        let gone = std::mem::take(&mut self.gone);
+        for path in &gone {
+            self.rendered.remove(path);
+        }
+        publish(&rest, files, &gone);
         Ok(())
+    }
+
+    /// Renders one phase; on a template error the errors join the site's
+    /// diagnostics.
+    fn render_phase(&mut self, phase: &Selection) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+        let rendered = match &self.theme {
+            Ok(theme) => {
+                render::render_selected(&self.site, theme, self.opts.today, phase, &mut self.feeds)
+            }
+            Err(errors) => Err(errors.clone()),
+        };
+        rendered.inspect_err(|errors| {
+            self.diagnostics.extend(errors.iter().cloned());
+        })
     }
 
     /// Every diagnostic of the site now (with render errors, if the last
