@@ -36,6 +36,11 @@ pub const MANIFEST: &str = ".partnerbook-manifest.json";
 /// created, so that the next build can finish or undo the job.
 pub const JOURNAL: &str = ".partnerbook-journal";
 
+/// Up to how many changed files a build flushes one by one; past that it
+/// flushes the whole file system once (one call, however many files, but
+/// it also waits for whatever else is waiting to be written).
+const FEW_TO_FLUSH: usize = 256;
+
 /// How a temporary file staged at the top of the output begins.
 const SPARE: &str = ".partnerbook-spare-";
 
@@ -506,9 +511,14 @@ impl Publisher {
         // the new files' bytes reach the disk before any rename does, so a
         // power loss leaves each file old or new, never empty (on an error
         // here, dropping `self` takes back what was staged)
-        let any_staged = self.lock_planned().iter().any(|p| p.staged);
-        if any_staged {
-            self.sync_all()?;
+        let staged_paths: Vec<String> = self
+            .lock_planned()
+            .iter()
+            .filter(|p| p.staged)
+            .map(|p| p.entry.path.clone())
+            .collect();
+        if !staged_paths.is_empty() {
+            self.flush_files(&staged_paths)?;
         }
         // from here on the journal stays until the manifest is written
         self.finished = true;
@@ -642,8 +652,8 @@ impl Publisher {
             folders: folders.into_iter().collect(),
         };
         // the renames reach the disk before the manifest that records them
-        if !staged.is_empty() {
-            self.sync_all()?;
+        if !staged_paths.is_empty() {
+            self.flush_folders(&staged_paths)?;
         }
         self.write_manifest(&manifest)?;
         // the journal goes last: until the manifest is in place, it tells
@@ -752,12 +762,50 @@ impl Publisher {
         result.with_context(|| format!("cannot write {}", path.display()))
     }
 
-    /// Flushes the output's file system to disk (once, however many files
-    /// changed), unless `PARTNERBOOK_NO_SYNC` is set.
-    fn sync_all(&self) -> anyhow::Result<()> {
+    /// Flushes the staged new bytes of `paths` to disk, unless
+    /// `PARTNERBOOK_NO_SYNC` is set: file by file when they are few (so
+    /// that the build does not wait for what other programs wrote), else
+    /// the whole file system at once.
+    fn flush_files(&self, paths: &[String]) -> anyhow::Result<()> {
         if !self.sync {
             return Ok(());
         }
+        if paths.len() > FEW_TO_FLUSH {
+            return self.flush_everything();
+        }
+        paths.par_iter().try_for_each(|path| {
+            let staged = self.staged_at(path);
+            std::fs::File::open(&staged)
+                .and_then(|f| f.sync_data())
+                .with_context(|| format!("cannot flush {}", staged.display()))
+        })
+    }
+
+    /// Flushes the renames of `paths` to disk: their folders one by one
+    /// when they are few, else the whole file system at once.
+    fn flush_folders(&self, paths: &[String]) -> anyhow::Result<()> {
+        if !self.sync {
+            return Ok(());
+        }
+        if paths.len() > FEW_TO_FLUSH {
+            return self.flush_everything();
+        }
+        // their folders, and the folders above, which may be new too
+        let mut folders: BTreeSet<&str> = paths.iter().flat_map(|p| ancestors(p)).collect();
+        folders.insert("");
+        for folder in folders {
+            let at = self.output.join(folder);
+            // where a folder cannot be opened as a file, its renames are
+            // flushed with the file system
+            if let Ok(dir) = std::fs::File::open(&at) {
+                dir.sync_all()
+                    .with_context(|| format!("cannot flush {}", at.display()))?;
+            }
+        }
+        Ok(())
+    }
+
+    fn flush_everything(&self) -> anyhow::Result<()> {
         sync_fs(&self.output).with_context(|| format!("cannot flush {}", self.output.display()))
     }
 }

@@ -582,7 +582,9 @@ fn steps_of_build(s: &Scratch) -> Vec<Step> {
             continue;
         }
         let Some(key) = call.key() else { continue };
-        if !(key.starts_with(&inside) || (key == output && call.name == "syncfs")) {
+        if !(key.starts_with(&inside)
+            || (key == output && matches!(call.name.as_str(), "syncfs" | "fsync")))
+        {
             continue;
         }
         // the how-manieth call of its kind on that path, in its thread
@@ -658,7 +660,10 @@ fn a_kill_at_each_step_of_writing_leaves_every_file_whole_and_the_next_converges
         ("unlink", "/partners/contoso/index.html", "a stale page"),
         ("rmdir", "/partners/contoso", "a stale folder"),
         ("rename", MANIFEST, "the manifest put in place"),
-        ("syncfs", "", "a flush"),
+        // a small change flushes each new file, and the folders of the
+        // renames (a large one flushes the file system: syncfs)
+        ("fdatasync", "", "a flush of a staged file"),
+        ("fsync", "", "a flush of a folder"),
     ] {
         assert!(
             has(name, path),
@@ -872,7 +877,8 @@ fn a_build_changes_nothing_outside_its_output_folder() {
             for path in call.paths() {
                 // flushing the output's file system names the output
                 // folder; standard output and error are devices or pipes
-                if (call.name == "syncfs" && path == real.to_str().unwrap())
+                if (matches!(call.name.as_str(), "syncfs" | "fsync")
+                    && path == real.to_str().unwrap())
                     || path.starts_with("/dev/")
                     || !path.starts_with('/')
                 {
