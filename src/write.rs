@@ -154,9 +154,11 @@ pub struct Manifest {
     /// Every file partnerbook put here, sorted by path.
     pub files: Vec<Written>,
     /// The folders partnerbook created (removed again once they are empty
-    /// and no file of a build is in them), sorted.
+    /// and no file of a build is in them), sorted. Absent in a manifest of
+    /// version 1, which made the whole folder: every folder of its files
+    /// was partnerbook's.
     #[serde(default)]
-    pub folders: Vec<String>,
+    pub folders: Option<Vec<String>>,
 }
 
 /// The digest of a file's bytes, as the manifest records it.
@@ -252,15 +254,26 @@ impl Publisher {
             .ok()
             .and_then(|bytes| serde_json::from_slice(&bytes).ok());
         let (mut old, mut old_folders, old_inputs, old_version) = match manifest {
-            Some(m) => (
-                m.files
-                    .into_iter()
-                    .map(|f| (f.path.clone(), f))
-                    .collect::<HashMap<_, _>>(),
-                m.folders.into_iter().collect::<BTreeSet<_>>(),
-                m.inputs,
-                m.version,
-            ),
+            Some(m) => {
+                let folders: BTreeSet<String> = match m.folders {
+                    Some(folders) => folders.into_iter().collect(),
+                    None => m
+                        .files
+                        .iter()
+                        .flat_map(|f| ancestors(&f.path))
+                        .map(str::to_string)
+                        .collect(),
+                };
+                (
+                    m.files
+                        .into_iter()
+                        .map(|f| (f.path.clone(), f))
+                        .collect::<HashMap<_, _>>(),
+                    folders,
+                    m.inputs,
+                    m.version,
+                )
+            }
             None => Default::default(),
         };
         // an interrupted build: its journal names every file it staged or
@@ -649,7 +662,7 @@ impl Publisher {
             },
             pages: files.iter().filter(|f| f.path.ends_with(".html")).count(),
             files,
-            folders: folders.into_iter().collect(),
+            folders: Some(folders.into_iter().collect()),
         };
         // the renames reach the disk before the manifest that records them
         if !staged_paths.is_empty() {

@@ -755,3 +755,41 @@ fn files_of_another_account_in_folders_the_builder_may_write_are_replaced() {
         "the build once the folder is writable",
     );
 }
+
+/// An output written by version 1 (which swapped in whole folders) has a
+/// manifest of paths and sizes only: the first build in place rewrites
+/// every file once, and every folder of the old files counts as
+/// partnerbook's, so a partner deleted later leaves no empty folder.
+#[test]
+fn an_output_of_version_1_is_taken_over() {
+    let s = minimal();
+    let public = s.public();
+    s.build(&[]).code(0);
+    // the manifest as version 1 wrote it
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(public.join(MANIFEST)).unwrap()).unwrap();
+    let files: Vec<serde_json::Value> = manifest["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| serde_json::json!({"path": f["path"], "size": f["size"]}))
+        .collect();
+    let old = serde_json::json!({
+        "generator": "partnerbook",
+        "version": "0.0.9",
+        "inputs": "0123456789abcdef0123456789abcdef",
+        "pages": manifest["pages"],
+        "files": files,
+    });
+    std::fs::write(public.join(MANIFEST), old.to_string()).unwrap();
+    let out = s.build(&[]).code(0);
+    assert!(
+        !crate::support::stdout(&out).contains("unchanged"),
+        "a version 1 output was taken as up to date"
+    );
+    assert_converged(&public, &clean_build(&s), "taken over from version 1");
+    std::fs::remove_file(s.site().join("content/partners/contoso.yaml")).unwrap();
+    s.build(&[]).code(0);
+    assert!(!public.join("partners/contoso").exists());
+    assert_converged(&public, &clean_build(&s), "Contoso removed after");
+}
