@@ -584,7 +584,7 @@ impl Publisher {
                 }
             }
         }
-        // after a failure before the renames, nothing was put in place
+        // the files handed over unchanged stay as they are
         for p in planned.iter().filter(|p| !p.staged) {
             now.insert(&p.entry.path, &p.entry);
         }
