@@ -29,7 +29,10 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<u8> {
     );
     write::check_output(&opts.root, &output, args.force)?;
 
-    let loaded = site::load(&opts);
+    // the output's manifest is read and its files checked while the site
+    // loads; a build that fails drops the publisher, which leaves the
+    // output as it was
+    let (loaded, publisher) = rayon::join(|| site::load(&opts), || write::Publisher::open(&output));
     term::diagnostics(&loaded.diagnostics, Format::Human);
     if loaded.has_errors() {
         term::status(&format!(
@@ -46,7 +49,7 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<u8> {
             eprintln!("{:>8.3} s  {what}", started.elapsed().as_secs_f64());
         }
     };
-    lap("loaded and checked");
+    lap("loaded and checked, output compared");
     let theme = match render::load_theme(site) {
         Ok(theme) => theme,
         Err(diagnostics) => return Ok(failed(&diagnostics, &output)),
@@ -54,8 +57,7 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<u8> {
     let digests = render::source_digests(site);
     let inputs = render::fingerprint(site, &theme, opts.today, opts.drafts, &digests);
     lap("theme loaded, inputs digested");
-    let publisher = write::Publisher::open(&output)?;
-    lap("output compared");
+    let publisher = publisher?;
     let (pages, note) = if publisher.up_to_date(&inputs) {
         (
             publisher.pages(),
