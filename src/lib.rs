@@ -3,7 +3,8 @@
 //! The pipeline is a chain of plain functions over plain data:
 //! [`walk`] finds the files, [`site::load`] reads, parses and validates them
 //! into a [`site::Site`] and its diagnostics, [`render`] turns the site into
-//! files in memory, and [`write`] swaps them into the output folder.
+//! files in memory (only those [`render::plan`] finds changed), and
+//! [`write`] publishes them into the output folder in place.
 
 pub mod cache;
 pub mod cli;

@@ -23,7 +23,7 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::io::Write as _;
 use std::path::{Component, Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use anyhow::{Context as _, bail};
 use rayon::prelude::*;
@@ -196,8 +196,15 @@ type Lock = ();
 /// A file the build hands over: unchanged, or staged to replace the old one.
 struct Planned {
     entry: Written,
-    /// Whether a temporary file beside it holds its new bytes.
-    staged: bool,
+    /// The temporary file that holds its new bytes: beside it, or at the
+    /// top of the output when its folder cannot be made before the commit.
+    staged: Option<PathBuf>,
+}
+
+/// `mutex` locked; a thread that panicked holding it left nothing half
+/// done that matters here.
+fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// One build's right to publish into an output folder, and what it has
@@ -227,7 +234,7 @@ pub struct Publisher {
     journal_found: bool,
     /// Flushes of large staged files, started as soon as they were written
     /// so that the disk works while the rest renders.
-    early: Mutex<Vec<(String, std::thread::JoinHandle<std::io::Result<()>>)>>,
+    early: Mutex<Vec<(PathBuf, std::thread::JoinHandle<std::io::Result<()>>)>>,
     sync: bool,
     finished: bool,
     // one build at a time per output folder
@@ -386,29 +393,9 @@ impl Publisher {
             .filter(|bytes| bytes.len() as u64 == listed.size)
     }
 
-    /// Keeps the file at `path` as it is, recording `key` for it. Only for
-    /// files whose [`Self::key`] is `key`.
-    pub fn keep(&self, path: &str) {
-        if let Some(entry) = self.old.get(path) {
-            self.lock_planned().push(Planned {
-                entry: entry.clone(),
-                staged: false,
-            });
-        }
-    }
-
-    fn lock_planned(&self) -> std::sync::MutexGuard<'_, Vec<Planned>> {
-        self.planned
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
     /// Appends `line` to the journal, creating it first.
     fn note(&self, line: &str) -> anyhow::Result<()> {
-        let mut journal = self
-            .journal
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut journal = locked(&self.journal);
         let path = self.output.join(JOURNAL);
         if journal.is_none() {
             let file = std::fs::OpenOptions::new()
@@ -434,10 +421,7 @@ impl Publisher {
         if folder.is_empty() {
             return Ok(true);
         }
-        let mut known = self
-            .folders
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut known = locked(&self.folders);
         if known.0.contains(folder) {
             return Ok(true);
         }
@@ -490,7 +474,9 @@ impl Publisher {
                 .old
                 .get(path)
                 .is_some_and(|old| old.digest == entry.digest && old.size == entry.size);
-        if !same {
+        let staged = if same {
+            None
+        } else {
             let folder = path.rsplit_once('/').map_or("", |(f, _)| f);
             let staged = if self.folder(folder)? {
                 self.note(&format!("file {path}"))?;
@@ -517,17 +503,13 @@ impl Publisher {
                 bail!("cannot write {}: {e}", staged.display());
             }
             if self.sync && bytes.len() >= EARLY_FLUSH {
-                let flush = std::thread::spawn(move || std::fs::File::open(&staged)?.sync_data());
-                self.early
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner)
-                    .push((path.to_string(), flush));
+                let at = staged.clone();
+                let flush = std::thread::spawn(move || std::fs::File::open(&at)?.sync_data());
+                locked(&self.early).push((staged.clone(), flush));
             }
-        }
-        self.lock_planned().push(Planned {
-            entry,
-            staged: !same,
-        });
+            Some(staged)
+        };
+        locked(&self.planned).push(Planned { entry, staged });
         Ok(())
     }
 
@@ -535,37 +517,43 @@ impl Publisher {
     /// longer makes, and writes the manifest. Returns the manifest. On an
     /// error the manifest records what was done, so the next build
     /// finishes the job.
-    pub fn commit(mut self, inputs: String) -> anyhow::Result<Manifest> {
+    /// `makes` names every file of the new build: those not handed over
+    /// with [`Self::put`] are kept as the output holds them.
+    pub fn commit<'a>(
+        mut self,
+        inputs: String,
+        makes: impl IntoIterator<Item = &'a String>,
+    ) -> anyhow::Result<Manifest> {
         // the new files' bytes reach the disk before any rename does, so a
         // power loss leaves each file old or new, never empty (on an error
         // here, dropping `self` takes back what was staged)
-        let staged_paths: Vec<String> = self
-            .lock_planned()
+        let staged_files: Vec<PathBuf> = locked(&self.planned)
             .iter()
-            .filter(|p| p.staged)
-            .map(|p| p.entry.path.clone())
+            .filter_map(|p| p.staged.clone())
             .collect();
-        if !staged_paths.is_empty() {
-            self.flush_files(&staged_paths)?;
+        if !staged_files.is_empty() {
+            self.flush_files(&staged_files)?;
         }
         // from here on the journal stays until the manifest is written
         self.finished = true;
-        let mut planned = std::mem::take(&mut *self.lock_planned());
-        planned.sort_unstable_by(|a, b| a.entry.path.cmp(&b.entry.path));
-        planned.dedup_by(|a, b| a.entry.path == b.entry.path);
-        let staged: Vec<&Written> = planned
+        let mut planned = std::mem::take(&mut *locked(&self.planned));
+        let handed: HashSet<&str> = planned.iter().map(|p| p.entry.path.as_str()).collect();
+        let kept: Vec<Planned> = makes
+            .into_iter()
+            .filter(|path| !handed.contains(path.as_str()))
+            .filter_map(|path| self.old.get(path))
+            .map(|entry| Planned {
+                entry: entry.clone(),
+                staged: None,
+            })
+            .collect();
+        planned.extend(kept);
+        let staged: Vec<(&Written, &Path)> = planned
             .iter()
-            .filter(|p| p.staged)
-            .map(|p| &p.entry)
+            .filter_map(|p| Some((&p.entry, p.staged.as_deref()?)))
             .collect();
         let mut folders = self.old_folders.clone();
-        folders.extend(std::mem::take(
-            &mut self
-                .folders
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .1,
-        ));
+        folders.extend(std::mem::take(&mut locked(&self.folders).1));
         // a static file and a static folder that swapped places: the old
         // one goes first (rare; both are checked only where the manifest
         // says one of them stood)
@@ -573,7 +561,7 @@ impl Publisher {
         let listed_folders: HashSet<&str> = self.old.keys().flat_map(|p| ancestors(p)).collect();
         let produced: HashSet<&str> = planned.iter().map(|p| p.entry.path.as_str()).collect();
         let mut cleared = HashSet::new();
-        for entry in &staged {
+        for (entry, _) in &staged {
             let swapped = listed_folders.contains(entry.path.as_str())
                 || ancestors(&entry.path).any(|f| self.old.contains_key(f));
             if swapped
@@ -584,12 +572,15 @@ impl Publisher {
         }
         // each staged file over its old one
         let placed: Vec<anyhow::Result<()>> = if failure.is_none() {
-            staged.par_iter().map(|entry| self.place(entry)).collect()
+            staged
+                .par_iter()
+                .map(|(entry, from)| self.place(entry, from))
+                .collect()
         } else {
             Vec::new()
         };
         let mut now: HashMap<&str, &Written> = HashMap::new();
-        for (entry, result) in staged.iter().zip(placed) {
+        for ((entry, _), result) in staged.iter().zip(placed) {
             match result {
                 Ok(()) => {
                     now.insert(&entry.path, entry);
@@ -600,7 +591,7 @@ impl Publisher {
             }
         }
         // the files handed over unchanged stay as they are
-        for p in planned.iter().filter(|p| !p.staged) {
+        for p in planned.iter().filter(|p| p.staged.is_none()) {
             now.insert(&p.entry.path, &p.entry);
         }
         let mut files: Vec<Written> = Vec::new();
@@ -659,9 +650,9 @@ impl Publisher {
                     files.push(f.clone());
                 }
             }
-            for entry in &staged {
+            for (entry, from) in &staged {
                 if !now.contains_key(entry.path.as_str()) {
-                    let _ = remove_file(&self.staged_at(&entry.path));
+                    let _ = remove_file(from);
                 }
             }
         }
@@ -680,34 +671,19 @@ impl Publisher {
             folders: Some(folders.into_iter().collect()),
         };
         // the renames reach the disk before the manifest that records them
-        if !staged_paths.is_empty() {
-            self.flush_folders(&staged_paths)?;
+        if !staged.is_empty() {
+            let paths: Vec<&str> = staged.iter().map(|(e, _)| e.path.as_str()).collect();
+            self.flush_folders(&paths)?;
         }
         self.write_manifest(&manifest)?;
         // the journal goes last: until the manifest is in place, it tells
         // the next build what this one may have changed
-        drop(
-            self.journal
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .take(),
-        );
+        drop(locked(&self.journal).take());
         remove_file(&self.output.join(JOURNAL))
             .with_context(|| format!("cannot remove {}", self.output.join(JOURNAL).display()))?;
         match failure {
             Some(err) => Err(err),
             None => Ok(manifest),
-        }
-    }
-
-    /// Where the new bytes of `path` are staged: beside it, or at the top
-    /// when its folder could not be made before the commit.
-    fn staged_at(&self, path: &str) -> PathBuf {
-        let beside = temporary(&self.output.join(path));
-        if beside.exists() {
-            beside
-        } else {
-            self.output.join(spare_name(path))
         }
     }
 
@@ -763,10 +739,10 @@ impl Publisher {
         Ok(())
     }
 
-    /// Renames the staged file of `entry` over it.
-    fn place(&self, entry: &Written) -> anyhow::Result<()> {
+    /// Renames the file staged at `from` over `entry`.
+    fn place(&self, entry: &Written, from: &Path) -> anyhow::Result<()> {
         let to = self.output.join(&entry.path);
-        std::fs::rename(self.staged_at(&entry.path), &to).map_err(|e| {
+        std::fs::rename(from, &to).map_err(|e| {
             anyhow::anyhow!("cannot replace {}: {e}{}", to.display(), replace_help(&to))
         })
     }
@@ -794,41 +770,35 @@ impl Publisher {
     /// `PARTNERBOOK_NO_SYNC` is set: file by file when they are few (so
     /// that the build does not wait for what other programs wrote), else
     /// the whole file system at once.
-    fn flush_files(&self, paths: &[String]) -> anyhow::Result<()> {
+    fn flush_files(&self, staged: &[PathBuf]) -> anyhow::Result<()> {
         if !self.sync {
             return Ok(());
         }
-        let early = std::mem::take(
-            &mut *self
-                .early
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner),
-        );
+        let early = std::mem::take(&mut *locked(&self.early));
         let mut flushed = HashSet::new();
-        for (path, flush) in early {
+        for (file, flush) in early {
             let result = flush
                 .join()
                 .unwrap_or_else(|_| Err(std::io::Error::other("the flush did not finish")));
-            result.with_context(|| format!("cannot flush the new {path}"))?;
-            flushed.insert(path);
+            result.with_context(|| format!("cannot flush {}", file.display()))?;
+            flushed.insert(file);
         }
-        if paths.len() > FEW_TO_FLUSH {
+        if staged.len() > FEW_TO_FLUSH {
             return self.flush_everything();
         }
-        paths
+        staged
             .par_iter()
-            .filter(|p| !flushed.contains(*p))
-            .try_for_each(|path| {
-                let staged = self.staged_at(path);
-                std::fs::File::open(&staged)
+            .filter(|file| !flushed.contains(*file))
+            .try_for_each(|file| {
+                std::fs::File::open(file)
                     .and_then(|f| f.sync_data())
-                    .with_context(|| format!("cannot flush {}", staged.display()))
+                    .with_context(|| format!("cannot flush {}", file.display()))
             })
     }
 
     /// Flushes the renames of `paths` to disk: their folders one by one
     /// when they are few, else the whole file system at once.
-    fn flush_folders(&self, paths: &[String]) -> anyhow::Result<()> {
+    fn flush_folders(&self, paths: &[&str]) -> anyhow::Result<()> {
         if !self.sync {
             return Ok(());
         }
@@ -861,27 +831,18 @@ impl Drop for Publisher {
         if self.finished {
             return;
         }
-        for p in self.lock_planned().iter().filter(|p| p.staged) {
-            let _ = std::fs::remove_file(temporary(&self.output.join(&p.entry.path)));
-            let _ = std::fs::remove_file(self.output.join(spare_name(&p.entry.path)));
+        for staged in locked(&self.planned)
+            .iter()
+            .filter_map(|p| p.staged.as_ref())
+        {
+            let _ = std::fs::remove_file(staged);
         }
-        let folders = std::mem::take(
-            &mut self
-                .folders
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .1,
-        );
+        let folders = std::mem::take(&mut locked(&self.folders).1);
         for folder in folders.iter().rev() {
             let _ = std::fs::remove_dir(self.output.join(folder));
         }
         // an interrupted build's journal stays for the build that commits
-        let opened = self
-            .journal
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .take()
-            .is_some();
+        let opened = locked(&self.journal).take().is_some();
         if opened && !self.journal_found {
             let _ = std::fs::remove_file(self.output.join(JOURNAL));
         }

@@ -67,22 +67,16 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<u8> {
         let plan = render::plan(site, &theme, opts.today, opts.drafts, &digests, &|path| {
             publisher.key(path).map(str::to_string)
         });
-        let partner_key = |slug: &str| {
-            plan.keys
-                .get(&format!("partners/{slug}/index.html"))
-                .cloned()
-        };
         let cache_file = cache::file(&opts.root, &cache::feeds_index(&output));
         let mut feeds = if plan.selection.lists {
             render::FeedCache::load(
                 &cache_file,
                 &|name, digest| publisher.read(name, digest),
-                &partner_key,
+                &plan.keys,
             )
         } else {
             render::FeedCache::once()
         };
-        feeds.retain_current(&partner_key);
         lap("planned");
         let rendered = render::render_into(
             site,
@@ -103,13 +97,10 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<u8> {
             }
             Err(render::Failure::Output(err)) => return Err(err),
         }
-        for path in &plan.kept {
-            publisher.keep(path);
-        }
-        let manifest = publisher.commit(inputs)?;
+        let manifest = publisher.commit(inputs, plan.keys.keys())?;
         lap("published");
         if plan.selection.lists {
-            feeds.retain_current(&partner_key);
+            feeds.retain_current(&plan.keys);
             // a cache: a site folder the builder may not write goes without
             cache::save(&cache_file, |path| feeds.save(path));
             lap("cache saved");

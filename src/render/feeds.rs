@@ -332,7 +332,7 @@ pub struct FeedCache {
     feeds: HashMap<String, (String, Feed)>,
     /// The partners.json and search index published by the last build,
     /// which the `Published` feeds point into.
-    published: Option<(Vec<u8>, Vec<u8>)>,
+    published: Option<(String, String)>,
     /// Slug, then the byte ranges in partners.json and the search index.
     layout: Vec<(String, Range<usize>, Range<usize>)>,
     /// The digests of the two files the layout describes.
@@ -387,22 +387,20 @@ impl FeedCache {
         self.feeds.remove(slug);
     }
 
-    /// Drops everything, after a change that can touch every partner.
-    pub fn clear(&mut self) {
-        self.feeds.clear();
-    }
-
-    /// Keeps only the partners whose key is still `key(slug)`, and gives
-    /// the ones made since the last call their key.
-    pub fn retain_current(&mut self, key: &dyn Fn(&str) -> Option<String>) {
-        self.feeds.retain(|slug, (kept, _)| match key(slug) {
-            Some(now) if kept.is_empty() => {
-                *kept = now;
-                true
-            }
-            Some(now) => *kept == now,
-            None => false,
-        });
+    /// Keeps only the partners whose key in `keys` (a plan's, see
+    /// [`super::plan`]) is still the one their part was made from, and gives
+    /// the parts made since the last call their key.
+    pub fn retain_current(&mut self, keys: &HashMap<String, String>) {
+        self.feeds.retain(
+            |slug, (kept, _)| match keys.get(&super::partner_path(slug)) {
+                Some(now) if kept.is_empty() => {
+                    kept.clone_from(now);
+                    true
+                }
+                Some(now) => kept == now,
+                None => false,
+            },
+        );
     }
 
     /// Takes each partner's part back out of a partners.json and a search
@@ -410,13 +408,13 @@ impl FeedCache {
     /// them. `published(name)` reads an output file, but only when it is
     /// as the output's manifest says, with the given digest. Anything that
     /// does not fit gives an empty cache.
-    /// Only the partners whose key is still `key(slug)` are kept, and the
-    /// published files are not read at all when none is (a change of the
-    /// configuration or the theme).
+    /// Only the partners whose key in `keys` is still the one recorded are
+    /// kept, and the published files are not read at all when none is (a
+    /// change of the configuration or the theme).
     pub fn load(
         index: &std::path::Path,
         published: &dyn Fn(&str, &str) -> Option<Vec<u8>>,
-        key: &dyn Fn(&str) -> Option<String>,
+        keys: &HashMap<String, String>,
     ) -> FeedCache {
         (|| {
             let text = std::fs::read_to_string(index).ok()?;
@@ -431,20 +429,21 @@ impl FeedCache {
                     let (Some(slug), Some(kept)) = (fields.next(), fields.next()) else {
                         return false;
                     };
-                    key(slug).is_some_and(|now| now == kept)
+                    keys.get(&super::partner_path(slug))
+                        .is_some_and(|now| now == kept)
                 })
                 .collect();
             if current.is_empty() {
                 return None;
             }
-            let json = published(PARTNERS_JSON, json_digest)?;
-            let search = published(SEARCH_INDEX, search_digest)?;
-            // both are whole UTF-8 files; each part must be UTF-8 on its own
-            let part = |bytes: &[u8], at: &str| -> Option<Range<usize>> {
+            let json = String::from_utf8(published(PARTNERS_JSON, json_digest)?).ok()?;
+            let search = String::from_utf8(published(SEARCH_INDEX, search_digest)?).ok()?;
+            // a part must lie inside the file, on character boundaries
+            let part = |text: &str, at: &str| -> Option<Range<usize>> {
                 let (start, len) = at.split_once('+')?;
                 let start: usize = start.parse().ok()?;
                 let end = start.checked_add(len.parse().ok()?)?;
-                std::str::from_utf8(bytes.get(start..end)?).ok()?;
+                text.get(start..end)?;
                 Some(start..end)
             };
             let mut feeds = HashMap::new();
@@ -579,12 +578,8 @@ pub fn files(
     // copied, so a build never holds every part twice
     let published = cache.published.take();
     let (old_json, old_search) = match &published {
-        Some((json, search)) => (json.as_slice(), search.as_slice()),
-        None => (&[][..], &[][..]),
-    };
-    // a range of a published file that `load` checked is UTF-8
-    let text = |bytes: &[u8], range: &Range<usize>| -> String {
-        String::from_utf8_lossy(&bytes[range.clone()]).into_owned()
+        Some((json, search)) => (json.as_str(), search.as_str()),
+        None => ("", ""),
     };
     // room for the whole files, so they are not copied as they grow: as
     // large as the last ones, or estimated from the first chunk
@@ -605,23 +600,15 @@ pub fn files(
             .collect();
         let base = layout.len();
         for (p, made) in chunk.iter().zip(&made) {
-            let (part_json, part_search): (std::borrow::Cow<str>, std::borrow::Cow<str>) =
-                match (made, cache.feeds.get(&p.slug)) {
-                    (Some(f), _) | (None, Some((_, Feed::Made(f)))) => {
-                        (f.json.as_str().into(), f.search.as_str().into())
-                    }
-                    (None, Some((_, Feed::Published(j, s)))) => (
-                        match std::str::from_utf8(&old_json[j.clone()]) {
-                            Ok(t) => t.into(),
-                            Err(_) => text(old_json, j).into(),
-                        },
-                        match std::str::from_utf8(&old_search[s.clone()]) {
-                            Ok(t) => t.into(),
-                            Err(_) => text(old_search, s).into(),
-                        },
-                    ),
-                    (None, None) => unreachable!("a partner's feed is made when not kept"),
-                };
+            // `load` checked that every range lies on character boundaries
+            let (part_json, part_search): (&str, &str) = match (made, cache.feeds.get(&p.slug)) {
+                (Some(f), _) | (None, Some((_, Feed::Made(f)))) => (&f.json, &f.search),
+                (None, Some((_, Feed::Published(j, s)))) => (
+                    old_json.get(j.clone()).unwrap_or_default(),
+                    old_search.get(s.clone()).unwrap_or_default(),
+                ),
+                (None, None) => unreachable!("a partner's feed is made when not kept"),
+            };
             json.push_str(if layout.is_empty() {
                 "\n    "
             } else {
@@ -631,9 +618,9 @@ pub fn files(
                 search.push(',');
             }
             let j = json.len();
-            json.push_str(&part_json);
+            json.push_str(part_json);
             let s = search.len();
-            search.push_str(&part_search);
+            search.push_str(part_search);
             layout.push((p.slug.clone(), j..json.len(), s..search.len()));
         }
         for (i, (p, made)) in chunk.iter().zip(made).enumerate() {

@@ -441,15 +441,6 @@ impl Selection {
     pub fn is_empty(&self) -> bool {
         *self == Selection::default()
     }
-
-    /// Adds everything `other` selects.
-    pub fn merge(&mut self, other: Selection) {
-        self.all |= other.all;
-        self.lists |= other.lists;
-        self.statics |= other.statics;
-        self.partners.extend(other.partners);
-        self.playbooks.extend(other.playbooks);
-    }
 }
 
 /// Renders every page and file of the site, in parallel.
@@ -601,15 +592,8 @@ pub fn render_into(
     let mut failures = pages_done;
     failures.extend(feeds_done.err());
     if selection.all || selection.statics {
-        let made: std::collections::HashSet<&str> = paths
-            .iter()
-            .map(String::as_str)
-            .chain(feeds::file_names(site))
-            .collect();
-        for f in &theme.static_files {
-            if !made.contains(f.path.as_str()) {
-                failures.extend(stop(give(f.clone())).err());
-            }
+        for f in published_statics(site, theme, &paths) {
+            failures.extend(stop(give(f.clone())).err());
         }
     }
     let mut errors: Vec<Diagnostic> = Vec::new();
@@ -688,6 +672,35 @@ pub fn source_digests(site: &Site) -> Vec<u128> {
         .collect()
 }
 
+/// The theme's and the site's static files that are published: all but
+/// those at the path of a page (`pages`) or a feed.
+fn published_statics<'t>(
+    site: &Site,
+    theme: &'t Theme,
+    pages: &[String],
+) -> impl Iterator<Item = &'t OutputFile> {
+    let made: std::collections::HashSet<String> = pages
+        .iter()
+        .cloned()
+        .chain(feeds::file_names(site).into_iter().map(String::from))
+        .collect();
+    theme
+        .static_files
+        .iter()
+        .filter(move |f| !made.contains(&f.path))
+}
+
+/// The output path of the page of the partner `slug`: the path its key is
+/// recorded under for both of its pages (see [`plan`]).
+pub fn partner_path(slug: &str) -> String {
+    format!("partners/{slug}/index.html")
+}
+
+/// The output path of the page of the playbook at `path`.
+pub fn playbook_path(path: &str) -> String {
+    format!("playbooks/{path}/index.html")
+}
+
 /// How the key of a static file begins; the rest is the digest of its bytes.
 pub const STATIC_KEY: &str = "static:";
 
@@ -696,11 +709,9 @@ pub const STATIC_KEY: &str = "static:";
 pub struct Plan {
     /// The pages and files to render.
     pub selection: Selection,
-    /// Every page and machine-readable file of the site, with the key it
-    /// is made from (hex).
+    /// Every file of the site (pages, feeds, static files), with the key
+    /// it is made from (hex). The files not selected are unchanged.
     pub keys: HashMap<String, String>,
-    /// The files whose key is unchanged: the output keeps them as they are.
-    pub kept: Vec<String>,
 }
 
 /// Works out which files of the output each input affects, as a key per
@@ -743,6 +754,7 @@ pub fn plan(
         (&file.path, digest).hash(&mut lists);
     }
     let lists = hex(&lists);
+    let today = today.to_string();
     let partner_keys: Vec<String> = site
         .partners
         .par_iter()
@@ -750,7 +762,7 @@ pub fn plan(
             let mut h = global.clone();
             ("partner", &p.slug, sources[p.source]).hash(&mut h);
             if p.review.is_some() {
-                today.to_string().hash(&mut h);
+                today.hash(&mut h);
             }
             for pb in site.playbooks_for(p) {
                 (&pb.title, &pb.path).hash(&mut h);
@@ -772,7 +784,7 @@ pub fn plan(
         .collect();
     /// What renders a file: a partner's task, a playbook's, the lists', or
     /// the copying of static files.
-    #[derive(Clone, Copy, PartialEq)]
+    #[derive(Clone, Copy)]
     enum Unit {
         Partner(usize),
         Playbook(usize),
@@ -787,36 +799,28 @@ pub fn plan(
         .collect();
     let mut keyed: Vec<(String, String, Unit)> = Vec::new();
     for page in pages(site) {
-        let unit = match &page {
-            Page::Partner(p) | Page::Worksheet(p) => Unit::Partner(site.by_slug[&p.slug]),
-            Page::Playbook(pb) => Unit::Playbook(playbook_at[pb.path.as_str()]),
-            _ => Unit::Lists,
-        };
-        let key = match unit {
-            Unit::Partner(i) => &partner_keys[i],
-            Unit::Playbook(i) => &playbook_keys[i],
-            Unit::Lists | Unit::Static => &lists,
+        let (key, unit) = match &page {
+            Page::Partner(p) | Page::Worksheet(p) => {
+                let i = site.by_slug[&p.slug];
+                (&partner_keys[i], Unit::Partner(i))
+            }
+            Page::Playbook(pb) => {
+                let i = playbook_at[pb.path.as_str()];
+                (&playbook_keys[i], Unit::Playbook(i))
+            }
+            _ => (&lists, Unit::Lists),
         };
         keyed.push((page_path(&page).0, key.clone(), unit));
     }
     for name in feeds::file_names(site) {
         keyed.push((name.to_string(), lists.clone(), Unit::Lists));
     }
-    let made: std::collections::HashSet<String> = keyed.iter().map(|(p, _, _)| p.clone()).collect();
-    let statics: Vec<(String, String)> = theme
-        .static_files
-        .par_iter()
-        .filter(|f| !made.contains(&f.path))
-        .map(|f| {
-            let digest = crate::write::digest(&f.bytes);
-            (f.path.clone(), format!("{STATIC_KEY}{digest}"))
-        })
-        .collect();
-    keyed.extend(
-        statics
-            .into_iter()
-            .map(|(path, key)| (path, key, Unit::Static)),
-    );
+    let pages: Vec<String> = keyed.iter().map(|(path, _, _)| path.clone()).collect();
+    let statics: Vec<&OutputFile> = published_statics(site, theme, &pages).collect();
+    keyed.par_extend(statics.par_iter().map(|f| {
+        let key = format!("{STATIC_KEY}{}", crate::write::digest(&f.bytes));
+        (f.path.clone(), key, Unit::Static)
+    }));
     let changed: Vec<bool> = keyed
         .par_iter()
         .map(|(path, key, _)| previous(path).as_deref() != Some(key.as_str()))
@@ -834,24 +838,12 @@ pub fn plan(
             Unit::Static => selection.statics = true,
         }
     }
-    let selected = |unit: Unit| match unit {
-        Unit::Partner(i) => selection.partners.contains(&site.partners[i].slug),
-        Unit::Playbook(i) => selection.playbooks.contains(&site.playbooks[i].path),
-        Unit::Lists => selection.lists,
-        Unit::Static => selection.statics,
-    };
-    let kept = keyed
-        .iter()
-        .filter(|(_, _, unit)| !selected(*unit))
-        .map(|(path, _, _)| path.clone())
-        .collect();
     Plan {
         keys: keyed
             .into_iter()
             .map(|(path, key, _)| (path, key))
             .collect(),
         selection,
-        kept,
     }
 }
 
@@ -859,11 +851,7 @@ pub fn plan(
 fn page_path(page: &Page) -> (String, &'static str, &'static str) {
     match page {
         Page::Portfolio => ("index.html".to_string(), "index.html", "portfolio"),
-        Page::Partner(p) => (
-            format!("partners/{}/index.html", p.slug),
-            "partner.html",
-            "partner",
-        ),
+        Page::Partner(p) => (partner_path(&p.slug), "partner.html", "partner"),
         Page::Worksheet(p) => (
             format!("partners/{}/worksheet/index.html", p.slug),
             "worksheet.html",
@@ -874,11 +862,7 @@ fn page_path(page: &Page) -> (String, &'static str, &'static str) {
             "playbooks.html",
             "playbooks",
         ),
-        Page::Playbook(pb) => (
-            format!("playbooks/{}/index.html", pb.path),
-            "playbook.html",
-            "playbook",
-        ),
+        Page::Playbook(pb) => (playbook_path(&pb.path), "playbook.html", "playbook"),
         Page::Tier(t) => (format!("tiers/{t}/index.html"), "tier.html", "tier"),
         Page::NotFound => ("404.html".to_string(), "404.html", "404"),
     }

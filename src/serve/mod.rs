@@ -9,7 +9,6 @@
 pub mod http;
 pub mod session;
 
-use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
@@ -20,7 +19,7 @@ use anyhow::Context as _;
 use notify::{RecursiveMode, Watcher as _};
 
 use crate::diagnostic::{self, Diagnostic, Severity};
-use crate::render::{OutputFile, Selection};
+use crate::render::OutputFile;
 use crate::site::BuildOptions;
 use crate::term;
 use http::Shared;
@@ -270,9 +269,9 @@ impl Rebuilds {
         let mut pages = 0;
         let result = session.render(
             update,
-            |selection, files, gone| {
+            |files, gone| {
                 pages += files.iter().filter(|f| f.path.ends_with(".html")).count();
-                publish(shared, selection, files, gone);
+                publish(shared, files, gone);
             },
             // the next save is already here: its rebuild renders the rest
             || inbox.waiting(),
@@ -343,30 +342,24 @@ fn fail(shared: &Shared, diagnostics: &[Diagnostic], was_failed: &mut bool) {
 
 /// Puts rendered files in place, takes down the files in `gone`, and then
 /// tells the pages showing them to reload.
-fn publish(shared: &Shared, selection: &Selection, files: Vec<OutputFile>, gone: &[String]) {
+fn publish(shared: &Shared, files: Vec<OutputFile>, gone: &[String]) {
     let mut paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
     {
         let mut served = shared
             .served
             .write()
             .unwrap_or_else(PoisonError::into_inner);
-        let incoming: HashMap<String, Arc<Vec<u8>>> = files
-            .into_iter()
-            .map(|f| (f.path, Arc::new(f.bytes)))
-            .collect();
-        if selection.all {
-            served.files = incoming; // pages that are gone go too
-        } else {
-            served.files.extend(incoming);
-            for path in gone {
-                served.files.remove(path);
-            }
+        served
+            .files
+            .extend(files.into_iter().map(|f| (f.path, Arc::new(f.bytes))));
+        for path in gone {
+            served.files.remove(path);
         }
         // pages rendered now come from a build without errors
         served.errors = None;
     }
     paths.extend(gone.iter().cloned());
-    shared.reload(&paths, selection.all);
+    shared.reload(&paths, false);
 }
 
 /// base_url's path, where the site is mounted.

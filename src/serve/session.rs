@@ -421,18 +421,16 @@ impl Session {
                 self.rendered.insert(path.clone(), key.clone());
             }
         }
-        let planned = &self.planned;
-        self.feeds
-            .retain_current(&|slug| planned.get(&format!("partners/{slug}/index.html")).cloned());
-        let rendered = &self.rendered;
-        let mut selection = plan.selection;
+        self.feeds.retain_current(&self.planned);
+        let (rendered, planned) = (&self.rendered, &self.planned);
         let current = |path: String| rendered.get(&path) == planned.get(&path);
+        let mut selection = plan.selection;
         selection
             .partners
-            .retain(|slug| !current(format!("partners/{slug}/index.html")));
+            .retain(|slug| !current(render::partner_path(slug)));
         selection
             .playbooks
-            .retain(|path| !current(format!("playbooks/{path}/index.html")));
+            .retain(|path| !current(render::playbook_path(path)));
         Some(selection)
     }
 
@@ -444,14 +442,14 @@ impl Session {
     pub fn render(
         &mut self,
         update: Update,
-        mut publish: impl FnMut(&Selection, Vec<OutputFile>, &[String]),
+        mut publish: impl FnMut(Vec<OutputFile>, &[String]),
         mut interrupted: impl FnMut() -> bool,
     ) -> Result<(), Vec<Diagnostic>> {
         let mut fresh = Vec::new();
         for phase in &update.phases {
             let files = self.render_phase(phase)?;
             fresh.extend(files.iter().map(|f| f.path.clone()));
-            publish(phase, files, &[]);
+            publish(files, &[]);
         }
         if !update.rest {
             return Ok(());
@@ -473,16 +471,14 @@ impl Session {
                 self.rendered.insert(file.path.clone(), key.clone());
             }
         }
-        let planned = &self.planned;
-        self.feeds
-            .retain_current(&|slug| planned.get(&format!("partners/{slug}/index.html")).cloned());
+        self.feeds.retain_current(&self.planned);
         // the pages that are gone go last, once the lists no longer link
         // to them
         let gone = std::mem::take(&mut self.gone);
         for path in &gone {
             self.rendered.remove(path);
         }
-        publish(&rest, files, &gone);
+        publish(files, &gone);
         Ok(())
     }
 

@@ -39,15 +39,7 @@ fn fresh(opts: &BuildOptions) -> (Vec<String>, Option<BTreeMap<String, Vec<u8>>>
 }
 
 /// The files `serve` holds, updated the way the server updates them.
-fn publish(
-    served: &mut BTreeMap<String, Vec<u8>>,
-    selection: &render::Selection,
-    files: Vec<OutputFile>,
-    gone: &[String],
-) {
-    if selection.all {
-        served.clear();
-    }
+fn publish(served: &mut BTreeMap<String, Vec<u8>>, files: Vec<OutputFile>, gone: &[String]) {
     served.extend(files.into_iter().map(|f| (f.path, f.bytes)));
     for path in gone {
         served.remove(path);
@@ -167,9 +159,9 @@ fn every_incremental_rebuild_matches_a_fresh_build() {
     session
         .render(
             update,
-            |sel, files, gone| {
+            |files, gone| {
                 phases += 1;
-                publish(&mut served, sel, files, gone);
+                publish(&mut served, files, gone);
             },
             || true,
         )
@@ -193,11 +185,7 @@ fn render_all(
     served: &mut BTreeMap<String, Vec<u8>>,
 ) {
     session
-        .render(
-            update,
-            |sel, files, gone| publish(served, sel, files, gone),
-            || false,
-        )
+        .render(update, |files, gone| publish(served, files, gone), || false)
         .unwrap();
 }
 
