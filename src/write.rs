@@ -381,16 +381,16 @@ impl Publisher {
             .filter(|k| !k.is_empty())
     }
 
-    /// The bytes of the file at `path`, when the output holds it intact and
-    /// the manifest records `digest` for it.
-    pub fn read(&self, path: &str, digest: &str) -> Option<Vec<u8>> {
+    /// The file at `path`, opened for reading, when the output holds it
+    /// intact and the manifest records `digest` for it.
+    pub fn open_file(&self, path: &str, digest: &str) -> Option<std::fs::File> {
         let listed = self.old.get(path)?;
         if self.dirty.contains(path) || listed.digest != digest {
             return None;
         }
-        std::fs::read(self.output.join(path))
+        std::fs::File::open(self.output.join(path))
             .ok()
-            .filter(|bytes| bytes.len() as u64 == listed.size)
+            .filter(|file| file.metadata().is_ok_and(|m| m.len() == listed.size))
     }
 
     /// Appends `line` to the journal, creating it first.

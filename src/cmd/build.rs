@@ -71,7 +71,7 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<u8> {
         let mut feeds = if plan.selection.lists {
             render::FeedCache::load(
                 &cache_file,
-                &|name, digest| publisher.read(name, digest),
+                &|name, digest| publisher.open_file(name, digest),
                 &plan.keys,
             )
         } else {

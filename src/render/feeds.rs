@@ -331,8 +331,9 @@ struct PartnerFeed {
 pub struct FeedCache {
     feeds: HashMap<String, (String, Feed)>,
     /// The partners.json and search index published by the last build,
-    /// which the `Published` feeds point into.
-    published: Option<(String, String)>,
+    /// which the `Published` feeds point into: read a part at a time, never
+    /// whole.
+    published: Option<(std::fs::File, std::fs::File)>,
     /// Slug, then the byte ranges in partners.json and the search index.
     layout: Vec<(String, Range<usize>, Range<usize>)>,
     /// The digests of the two files the layout describes.
@@ -359,7 +360,7 @@ impl Default for FeedCache {
 const FEED_CHUNK: usize = 512;
 
 /// One partner's feed: made by this process, or where it stands in the
-/// files the last build published (read back, not copied).
+/// files the last build published (read back from there when needed).
 #[derive(Debug, Clone)]
 enum Feed {
     Made(PartnerFeed),
@@ -405,15 +406,15 @@ impl FeedCache {
 
     /// Takes each partner's part back out of a partners.json and a search
     /// index that a build wrote, given the index [`Self::save`] wrote for
-    /// them. `published(name)` reads an output file, but only when it is
-    /// as the output's manifest says, with the given digest. Anything that
+    /// them. `published(name, digest)` opens an output file, but only when
+    /// it is as the output's manifest says, with that digest. Anything that
     /// does not fit gives an empty cache.
     /// Only the partners whose key in `keys` is still the one recorded are
     /// kept, and the published files are not read at all when none is (a
     /// change of the configuration or the theme).
     pub fn load(
         index: &std::path::Path,
-        published: &dyn Fn(&str, &str) -> Option<Vec<u8>>,
+        published: &dyn Fn(&str, &str) -> Option<std::fs::File>,
         keys: &HashMap<String, String>,
     ) -> FeedCache {
         (|| {
@@ -436,15 +437,16 @@ impl FeedCache {
             if current.is_empty() {
                 return None;
             }
-            let json = String::from_utf8(published(PARTNERS_JSON, json_digest)?).ok()?;
-            let search = String::from_utf8(published(SEARCH_INDEX, search_digest)?).ok()?;
-            // a part must lie inside the file, on character boundaries
-            let part = |text: &str, at: &str| -> Option<Range<usize>> {
+            let json = published(PARTNERS_JSON, json_digest)?;
+            let search = published(SEARCH_INDEX, search_digest)?;
+            let size = |file: &std::fs::File| file.metadata().ok().map(|m| m.len());
+            let (json_size, search_size) = (size(&json)?, size(&search)?);
+            // a part must lie inside its file
+            let part = |size: u64, at: &str| -> Option<Range<usize>> {
                 let (start, len) = at.split_once('+')?;
                 let start: usize = start.parse().ok()?;
                 let end = start.checked_add(len.parse().ok()?)?;
-                text.get(start..end)?;
-                Some(start..end)
+                (end as u64 <= size).then_some(start..end)
             };
             let mut feeds = HashMap::new();
             for line in current {
@@ -455,7 +457,7 @@ impl FeedCache {
                     fields.next()?,
                     fields.next()?,
                 );
-                let feed = Feed::Published(part(&json, j)?, part(&search, s)?);
+                let feed = Feed::Published(part(json_size, j)?, part(search_size, s)?);
                 feeds.insert(slug.to_string(), (key.to_string(), feed));
             }
             Some(FeedCache {
@@ -548,6 +550,22 @@ pub fn file_names(site: &Site) -> Vec<&'static str> {
     names
 }
 
+/// Appends the bytes `range` of `file` to `out`; false, with `out` as it
+/// was, when they cannot be read.
+fn read_part(file: &std::fs::File, range: &Range<usize>, out: &mut Vec<u8>) -> bool {
+    use std::io::{Read as _, Seek as _};
+    let before = out.len();
+    out.resize(before + range.len(), 0);
+    let mut file = file;
+    let read = file
+        .seek(std::io::SeekFrom::Start(range.start as u64))
+        .and_then(|_| file.read_exact(&mut out[before..]));
+    if read.is_err() {
+        out.truncate(before);
+    }
+    read.is_ok()
+}
+
 /// partners.json, search-index.js and, with a base URL, sitemap.xml.
 /// Partners missing from `cache` are serialised (in parallel) and kept.
 pub fn files(
@@ -557,41 +575,42 @@ pub fn files(
     benefits: &super::context::Benefits,
 ) -> Vec<OutputFile> {
     let page = |path: &str| site.targets.page_url(path);
-    let mut json = String::new();
-    json.push_str("{\n  \"generator\": ");
-    json.push_str(&safe_json(&format!(
-        "partnerbook {}",
-        env!("CARGO_PKG_VERSION")
-    )));
-    json.push_str(",\n  \"title\": ");
-    json.push_str(&safe_json(&site.config.title));
-    json.push_str(",\n  \"partners\": [");
-    let mut search = String::from("window.PARTNERBOOK_SEARCH = {\"kinds\":");
-    search.push_str(&safe_json(&BTreeMap::from(KINDS)));
-    search.push_str(",\"stop\":");
-    search.push_str(&safe_json(&STOP_WORDS));
-    search.push_str(",\"partners\":[");
+    let mut json: Vec<u8> = Vec::new();
+    json.extend_from_slice(b"{\n  \"generator\": ");
+    json.extend_from_slice(
+        safe_json(&format!("partnerbook {}", env!("CARGO_PKG_VERSION"))).as_bytes(),
+    );
+    json.extend_from_slice(b",\n  \"title\": ");
+    json.extend_from_slice(safe_json(&site.config.title).as_bytes());
+    json.extend_from_slice(b",\n  \"partners\": [");
+    let mut search: Vec<u8> = b"window.PARTNERBOOK_SEARCH = {\"kinds\":".to_vec();
+    search.extend_from_slice(safe_json(&BTreeMap::from(KINDS)).as_bytes());
+    search.extend_from_slice(b",\"stop\":");
+    search.extend_from_slice(safe_json(&STOP_WORDS).as_bytes());
+    search.extend_from_slice(b",\"partners\":[");
     let mut layout: Vec<(String, Range<usize>, Range<usize>)> =
         Vec::with_capacity(site.partners.len());
+    let published = cache.published.take();
+    // room for the whole files, so they are not copied as they grow: as
+    // large as the last ones, or estimated from the first chunk
+    if let Some((old_json, old_search)) = &published {
+        let room = |file: &std::fs::File| {
+            let len = file.metadata().map_or(0, |m| m.len() as usize);
+            len + len / 16
+        };
+        json.reserve(room(old_json));
+        search.reserve(room(old_search));
+    }
     // a chunk of partners at a time: the parts missing from the cache are
     // made in parallel, and, unless the cache keeps them, dropped once
     // copied, so a build never holds every part twice
-    let published = cache.published.take();
-    let (old_json, old_search) = match &published {
-        Some((json, search)) => (json.as_str(), search.as_str()),
-        None => ("", ""),
-    };
-    // room for the whole files, so they are not copied as they grow: as
-    // large as the last ones, or estimated from the first chunk
-    json.reserve(old_json.len() + old_json.len() / 16);
-    search.reserve(old_search.len() + old_search.len() / 16);
     for (n, chunk) in site.partners.chunks(FEED_CHUNK).enumerate() {
-        if n == 1 && old_json.is_empty() {
+        if n == 1 && published.is_none() {
             let per = |len: usize| len / FEED_CHUNK * site.partners.len() * 9 / 8;
             json.reserve(per(json.len()));
             search.reserve(per(search.len()));
         }
-        let made: Vec<Option<PartnerFeed>> = chunk
+        let mut made: Vec<Option<PartnerFeed>> = chunk
             .par_iter()
             .map(|p| {
                 (!cache.feeds.contains_key(&p.slug))
@@ -599,28 +618,37 @@ pub fn files(
             })
             .collect();
         let base = layout.len();
-        for (p, made) in chunk.iter().zip(&made) {
-            // `load` checked that every range lies on character boundaries
-            let (part_json, part_search): (&str, &str) = match (made, cache.feeds.get(&p.slug)) {
-                (Some(f), _) | (None, Some((_, Feed::Made(f)))) => (&f.json, &f.search),
-                (None, Some((_, Feed::Published(j, s)))) => (
-                    old_json.get(j.clone()).unwrap_or_default(),
-                    old_search.get(s.clone()).unwrap_or_default(),
-                ),
-                (None, None) => unreachable!("a partner's feed is made when not kept"),
-            };
-            json.push_str(if layout.is_empty() {
-                "\n    "
+        for (p, made) in chunk.iter().zip(&mut made) {
+            json.extend_from_slice(if layout.is_empty() {
+                b"\n    "
             } else {
-                ",\n    "
+                b",\n    "
             });
             if !layout.is_empty() {
-                search.push(',');
+                search.push(b',');
             }
-            let j = json.len();
-            json.push_str(part_json);
-            let s = search.len();
-            search.push_str(part_search);
+            let (j, s) = (json.len(), search.len());
+            let copied = match (&*made, cache.feeds.get(&p.slug), &published) {
+                (None, Some((_, Feed::Published(old_j, old_s))), Some((old_json, old_search))) => {
+                    read_part(old_json, old_j, &mut json)
+                        && read_part(old_search, old_s, &mut search)
+                }
+                _ => false,
+            };
+            if !copied {
+                json.truncate(j);
+                search.truncate(s);
+                if made.is_none() && !matches!(cache.feeds.get(&p.slug), Some((_, Feed::Made(_)))) {
+                    // a published part that could not be read: made now
+                    *made = Some(partner_feed(site, p, benefits.of(site, p)));
+                }
+                let feed = match (&*made, cache.feeds.get(&p.slug)) {
+                    (Some(f), _) | (None, Some((_, Feed::Made(f)))) => f,
+                    _ => unreachable!("a partner's feed is made when not kept"),
+                };
+                json.extend_from_slice(feed.json.as_bytes());
+                search.extend_from_slice(feed.search.as_bytes());
+            }
             layout.push((p.slug.clone(), j..json.len(), s..search.len()));
         }
         for (i, (p, made)) in chunk.iter().zip(made).enumerate() {
@@ -635,12 +663,12 @@ pub fn files(
             }
         }
     }
-    json.push_str(if layout.is_empty() {
-        "]\n}"
+    json.extend_from_slice(if layout.is_empty() {
+        b"]\n}"
     } else {
-        "\n  ]\n}"
+        b"\n  ]\n}"
     });
-    let partners_json = json.into_bytes();
+    let partners_json = json;
 
     let playbooks: Vec<String> = site
         .playbooks
@@ -661,13 +689,13 @@ pub fn files(
             })
         })
         .collect();
-    search.push_str("],\"playbooks\":[");
-    search.push_str(&playbooks.join(","));
-    search.push_str("]};\n");
+    search.extend_from_slice(b"],\"playbooks\":[");
+    search.extend_from_slice(playbooks.join(",").as_bytes());
+    search.extend_from_slice(b"]};\n");
 
     cache.made = Some((
         crate::write::digest(&partners_json),
-        crate::write::digest(search.as_bytes()),
+        crate::write::digest(&search),
     ));
     cache.layout = layout;
     let mut out = vec![
@@ -677,7 +705,7 @@ pub fn files(
         },
         OutputFile {
             path: SEARCH_INDEX.into(),
-            bytes: search.into_bytes(),
+            bytes: search,
         },
     ];
     if let Some(base) = &site.config.base_url {
