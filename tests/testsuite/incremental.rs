@@ -1337,12 +1337,7 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Node> {
     }
     for entry in walkdir::WalkDir::new(dir).min_depth(1) {
         let entry = entry.unwrap();
-        let rel = entry
-            .path()
-            .strip_prefix(dir)
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
+        let rel = crate::support::relative(dir, entry.path());
         let node = if entry.file_type().is_dir() {
             Node::Folder
         } else {

@@ -202,21 +202,21 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// `path` below `dir`, `/`-separated.
+pub fn relative(dir: &Path, path: &Path) -> String {
+    path.strip_prefix(dir)
+        .unwrap()
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
 /// Every file below `dir`, as sorted `/`-separated relative paths, with contents.
 pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut out: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
         .into_iter()
         .map(Result::unwrap)
         .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
-            (rel, std::fs::read(e.path()).unwrap())
-        })
+        .map(|e| (relative(dir, e.path()), std::fs::read(e.path()).unwrap()))
         .collect();
     out.sort();
     out
