@@ -33,6 +33,34 @@ pub enum Command {
     Schema(SchemaArgs),
     /// Print shell completions.
     Completion(CompletionArgs),
+    /// Print a reference page: the record format, the lints, the command
+    /// line or the templates.
+    Docs(DocsArgs),
+    /// Print the manual page (roff), for `man -l -` or a man folder.
+    Man,
+}
+
+/// The reference pages `partnerbook docs` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Topic {
+    /// Partner records, playbooks and partnerbook.yaml.
+    Record,
+    /// Every diagnostic: what it means and how to fix it.
+    Lints,
+    /// The commands and their options.
+    Cli,
+    /// The theme's templates and the variables they get.
+    Templates,
+    /// What partnerbook refuses, and the sizes it is measured at.
+    Limits,
+}
+
+/// `partnerbook docs`.
+#[derive(Debug, Args)]
+pub struct DocsArgs {
+    /// The page to print.
+    #[arg(value_enum)]
+    pub topic: Topic,
 }
 
 /// `partnerbook serve`.
@@ -56,6 +84,15 @@ pub struct ServeArgs {
     /// Open the site in the default browser once it is served.
     #[arg(short = 'O', long = "open")]
     pub open: bool,
+    /// The URL the site is published at (overrides base_url in
+    /// partnerbook.yaml); serve mounts the site at its path.
+    #[arg(short = 'u', long = "base-url", value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Look for changes by reading the files every second instead of
+    /// asking the system: for Docker bind mounts, WSL and network shares,
+    /// where change events do not arrive.
+    #[arg(long)]
+    pub poll: bool,
 }
 
 /// `partnerbook init`.
@@ -148,7 +185,7 @@ pub struct BuildArgs {
     /// Publish into a non-empty output folder that partnerbook did not write
     /// (its files at the paths partnerbook writes are replaced; nothing else is
     /// touched).
-    #[arg(long)]
+    #[arg(short = 'f', long)]
     pub force: bool,
 }
 

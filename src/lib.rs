@@ -40,6 +40,8 @@ pub fn run(cli: Cli) -> u8 {
         Command::New(args) => cmd::new::run(args),
         Command::Schema(args) => cmd::schema::run(args),
         Command::Completion(args) => cmd::completion::run(args),
+        Command::Docs(args) => cmd::docs::run(args),
+        Command::Man => cmd::man::run(),
     };
     match result {
         Ok(code) => code,

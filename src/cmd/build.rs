@@ -4,7 +4,6 @@
 use crate::cache;
 use crate::cli::{BuildArgs, Format};
 use crate::cmd::{exit, exit_code, options};
-use crate::config;
 use crate::diagnostic::{self, Severity};
 use crate::render;
 use crate::site;
@@ -14,13 +13,7 @@ use crate::write;
 /// Builds the site and returns the exit code.
 pub fn run(args: &BuildArgs) -> anyhow::Result<u8> {
     let started = std::time::Instant::now();
-    let base_url = match &args.base_url {
-        Some(url) => Some(config::normalize_base_url(url).ok_or_else(|| {
-            anyhow::anyhow!("`{url}` is not an absolute http(s) URL\n  help: pass the address the site is published at, e.g. `-u https://intranet.example/partners/`")
-        })?),
-        None => None,
-    };
-    let opts = options(&args.site, base_url)?;
+    let opts = options(&args.site, args.base_url.as_deref())?;
     let output = write::resolve(
         &args
             .output_dir

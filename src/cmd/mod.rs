@@ -3,7 +3,9 @@
 pub mod build;
 pub mod check;
 pub mod completion;
+pub mod docs;
 pub mod init;
+pub mod man;
 pub mod new;
 pub mod schema;
 pub mod serve;
@@ -78,8 +80,14 @@ pub fn root(args: &SiteArgs) -> anyhow::Result<PathBuf> {
     }
 }
 
-/// Build options from the shared arguments.
-pub fn options(args: &SiteArgs, base_url: Option<String>) -> anyhow::Result<BuildOptions> {
+/// Build options from the shared arguments and `--base-url`.
+pub fn options(args: &SiteArgs, base_url: Option<&str>) -> anyhow::Result<BuildOptions> {
+    let base_url = match base_url {
+        Some(url) => Some(crate::config::normalize_base_url(url).ok_or_else(|| {
+            anyhow::anyhow!("`{url}` is not an absolute http(s) URL\n  help: pass the address the site is published at, e.g. `-u https://intranet.example/partners/`")
+        })?),
+        None => None,
+    };
     Ok(BuildOptions {
         root: root(args)?,
         drafts: args.drafts,

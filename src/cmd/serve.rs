@@ -7,9 +7,10 @@ use crate::serve::{self, ServeOptions};
 /// Serves the site until Ctrl-C.
 pub fn run(args: &ServeArgs) -> anyhow::Result<u8> {
     serve::run(ServeOptions {
-        build: options(&args.site, None)?,
+        build: options(&args.site, args.base_url.as_deref())?,
         interface: args.interface,
         port: args.port,
         open: args.open,
+        poll: args.poll,
     })
 }

@@ -8,15 +8,15 @@
 
 pub mod http;
 pub mod session;
+pub mod watch;
 
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::mpsc;
 use std::sync::{Arc, PoisonError};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::Context as _;
-use notify::{RecursiveMode, Watcher as _};
 
 use crate::diagnostic::{self, Diagnostic, Severity};
 use crate::render::OutputFile;
@@ -24,29 +24,10 @@ use crate::site::BuildOptions;
 use crate::term;
 use http::Shared;
 use session::{Session, Update};
+use watch::{Inbox, Message, Watch, collect};
 
 /// The port `serve` tries first.
 pub const DEFAULT_PORT: u16 = 4411;
-
-/// How long the file events of one save may take: editors that write a
-/// temporary file and rename it over the original send several events
-/// within a millisecond or two.
-const QUIET: Duration = Duration::from_millis(10);
-
-/// The longest a burst of events (a `git checkout`, say) is collected
-/// before rebuilding.
-const BURST: Duration = Duration::from_millis(250);
-
-/// What the rebuild loop is told.
-#[derive(Debug)]
-pub enum Message {
-    /// These paths changed.
-    Changed(Vec<PathBuf>),
-    /// The watcher failed.
-    WatchError(String),
-    /// Ctrl-C: stop.
-    Stop,
-}
 
 /// Where and how to serve.
 #[derive(Debug, Clone)]
@@ -60,6 +41,8 @@ pub struct ServeOptions {
     pub port: Option<u16>,
     /// Whether to open a browser.
     pub open: bool,
+    /// Whether to poll for changes instead of asking the system.
+    pub poll: bool,
 }
 
 /// Binds the listener: exactly `port` when given, else the first free port
@@ -104,10 +87,7 @@ pub fn run(opts: ServeOptions) -> anyhow::Result<u8> {
             .map_err(|e| anyhow::anyhow!("cannot start the HTTP server: {e}"))?,
     );
     let (tx, rx) = mpsc::channel();
-    let inbox = Inbox {
-        rx,
-        early: std::collections::VecDeque::new(),
-    };
+    let inbox = Inbox::new(rx);
     {
         let tx = tx.clone();
         ctrlc::set_handler(move || {
@@ -116,7 +96,7 @@ pub fn run(opts: ServeOptions) -> anyhow::Result<u8> {
         .context("cannot handle Ctrl-C")?;
     }
     let root = opts.build.root.clone();
-    let mut watcher = Watch::new(&root, tx)?;
+    let mut watcher = Watch::new(&root, tx, opts.poll)?;
 
     let started = Instant::now();
     let (mut session, update) = Session::open(opts.build.clone());
@@ -177,67 +157,6 @@ pub fn run(opts: ServeOptions) -> anyhow::Result<u8> {
     server.unblock();
     term::status("stopped; nothing was written");
     Ok(crate::cmd::exit::OK)
-}
-
-/// The rebuild loop's messages, with a look ahead: a rebuild asks whether
-/// more changes are already waiting, to put off work they would redo.
-struct Inbox {
-    rx: Receiver<Message>,
-    early: std::collections::VecDeque<Message>,
-}
-
-impl Inbox {
-    fn recv(&mut self) -> Option<Message> {
-        self.early.pop_front().or_else(|| self.rx.recv().ok())
-    }
-
-    fn recv_timeout(&mut self, wait: Duration) -> Result<Message, RecvTimeoutError> {
-        match self.early.pop_front() {
-            Some(m) => Ok(m),
-            None => self.rx.recv_timeout(wait),
-        }
-    }
-
-    /// Whether a change (or Ctrl-C) is waiting.
-    fn waiting(&mut self) -> bool {
-        self.early.extend(self.rx.try_iter());
-        self.early
-            .iter()
-            .any(|m| matches!(m, Message::Changed(_) | Message::Stop))
-    }
-}
-
-/// Waits for the next burst of changes: returns when no event came for
-/// [`QUIET`] (or after [`BURST`]); `None` on Ctrl-C.
-fn collect(inbox: &mut Inbox, watcher: &mut Watch) -> Option<Vec<PathBuf>> {
-    let mut changed = Vec::new();
-    let mut first: Option<Instant> = None;
-    loop {
-        let message = match first {
-            None => inbox.recv()?,
-            Some(at) => {
-                let left = BURST.saturating_sub(at.elapsed()).min(QUIET);
-                match inbox.recv_timeout(left) {
-                    Ok(m) => m,
-                    Err(RecvTimeoutError::Timeout) => return Some(changed),
-                    Err(RecvTimeoutError::Disconnected) => return None,
-                }
-            }
-        };
-        match message {
-            Message::Stop => return None,
-            Message::WatchError(e) => term::status(&format!("warning: watching files: {e}")),
-            Message::Changed(paths) => {
-                for path in paths {
-                    watcher.noticed(&path);
-                    if !changed.contains(&path) {
-                        changed.push(path);
-                    }
-                }
-                first.get_or_insert_with(Instant::now);
-            }
-        }
-    }
 }
 
 /// The rebuild loop's state.
@@ -394,67 +313,5 @@ fn open_browser(url: &str) {
         term::status(&format!(
             "warning: cannot open a browser ({program}: {e}); open {url} yourself"
         ));
-    }
-}
-
-/// The file watcher: the site's folders, added as they appear.
-struct Watch {
-    watcher: notify::RecommendedWatcher,
-    root: PathBuf,
-    watched: Vec<PathBuf>,
-}
-
-impl Watch {
-    fn new(root: &Path, tx: mpsc::Sender<Message>) -> anyhow::Result<Watch> {
-        let watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-            let message = match event {
-                Ok(event) if event.kind.is_access() => return,
-                Ok(event) => Message::Changed(event.paths),
-                Err(e) => Message::WatchError(e.to_string()),
-            };
-            let _ = tx.send(message);
-        })
-        .context("cannot watch the site's files")?;
-        let mut watch = Watch {
-            watcher,
-            root: root.to_path_buf(),
-            watched: Vec::new(),
-        };
-        // the root itself, not recursively: partnerbook.yaml, and folders
-        // that appear later
-        watch
-            .watcher
-            .watch(root, RecursiveMode::NonRecursive)
-            .with_context(|| format!("cannot watch {}", root.display()))?;
-        for dir in ["content", "templates", "static"] {
-            watch.add(&root.join(dir));
-        }
-        Ok(watch)
-    }
-
-    /// Watches the theme's folder too.
-    fn watch_theme(&mut self, theme: &str) {
-        self.add(&self.root.join("themes").join(theme));
-    }
-
-    /// Starts watching a folder of the site that was just created.
-    fn noticed(&mut self, path: &Path) {
-        let top = ["content", "templates", "static"]
-            .iter()
-            .any(|d| path == self.root.join(d));
-        let themes = path.starts_with(self.root.join("themes"));
-        if (top || themes) && path.is_dir() {
-            self.add(path);
-        }
-    }
-
-    fn add(&mut self, dir: &Path) {
-        if !dir.is_dir() || self.watched.iter().any(|w| dir.starts_with(w)) {
-            return;
-        }
-        match self.watcher.watch(dir, RecursiveMode::Recursive) {
-            Ok(()) => self.watched.push(dir.to_path_buf()),
-            Err(e) => term::status(&format!("warning: cannot watch {}: {e}", dir.display())),
-        }
     }
 }
