@@ -4,7 +4,7 @@
 //! [`walk`] finds the files, [`site::load`] reads, parses and validates them
 //! into a [`site::Site`] and its diagnostics, [`render`] turns the site into
 //! files in memory (only those [`render::plan`] finds changed), and
-//! [`write`] publishes them into the output folder in place.
+//! [`write`](mod@write) publishes them into the output folder in place.
 
 pub mod cache;
 pub mod cli;
@@ -27,6 +27,23 @@ pub mod validate;
 pub mod walk;
 pub mod write;
 pub mod yaml;
+
+/// The reference for users, as `partnerbook docs TOPIC` prints it: the same
+/// pages as the repository's `docs/` folder.
+// the pages' code blocks are YAML, shell and HTML, not Rust
+#[allow(rustdoc::invalid_rust_codeblocks, rustdoc::invalid_html_tags)]
+pub mod reference {
+    #[doc = include_str!("../docs/record.md")]
+    pub mod record {}
+    #[doc = include_str!("../docs/diagnostics.md")]
+    pub mod lints {}
+    #[doc = include_str!("../docs/cli.md")]
+    pub mod cli {}
+    #[doc = include_str!("../docs/templates.md")]
+    pub mod templates {}
+    #[doc = include_str!("../docs/limits.md")]
+    pub mod limits {}
+}
 
 use cli::{Cli, Command};
 
