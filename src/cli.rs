@@ -11,6 +11,28 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+    /// When to colour the output: auto, always or never [default: auto]
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_name = "WHEN",
+        default_value_t = ColorWhen::Auto,
+        hide_default_value = true,
+        hide_possible_values = true
+    )]
+    pub color: ColorWhen,
+}
+
+/// When to colour what partnerbook prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    /// As the environment says (see `partnerbook docs cli`, "Colour").
+    Auto,
+    /// Always, even into a file or a pipe.
+    Always,
+    /// Never.
+    Never,
 }
 
 /// The subcommands.

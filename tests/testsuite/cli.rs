@@ -1,6 +1,6 @@
 //! The command line: exit codes, output formats, finding the site root.
 
-use crate::support::{Scratch, partnerbook, stderr, stdout, ui_site};
+use crate::support::{Scratch, TODAY_EPOCH, partnerbook, stderr, stdout, ui_site};
 
 #[test]
 fn json_format_prints_one_object_per_diagnostic() {
@@ -117,4 +117,144 @@ fn invalid_base_url_flag_exits_with_2() {
     let s = Scratch::copy_of(&ui_site("no-objective"));
     let out = s.build(&["-u", "intranet/partners"]).code(2);
     assert!(stderr(&out).contains("not an absolute http(s) URL"));
+}
+
+// ---------------------------------------------------------------------------
+// colour (issue 17): partnerbook and clap's own help decide the same way,
+// through anstream
+
+/// Whether `text` holds an ANSI escape sequence.
+fn colored(text: &[u8]) -> bool {
+    text.contains(&0x1b)
+}
+
+/// Environment variables to set.
+type Env<'a> = &'a [(&'a str, &'a str)];
+
+/// Runs `partnerbook ARGS` with exactly the colour variables in `env` set,
+/// standard output and error being pipes, and returns both.
+fn piped(args: &[&str], env: &[(&str, &str)]) -> (Vec<u8>, Vec<u8>) {
+    let mut command = std::process::Command::new(snapbox::cmd::cargo_bin!("partnerbook"));
+    command.args(args).env("SOURCE_DATE_EPOCH", TODAY_EPOCH);
+    for name in ["NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "TERM", "CI"] {
+        command.env_remove(name);
+    }
+    command.envs(env.iter().copied());
+    let out = command.output().expect("partnerbook runs");
+    (out.stdout, out.stderr)
+}
+
+#[test]
+fn colour_in_a_pipe_follows_the_environment_as_clap_help_does() {
+    let site = ui_site("no-objective");
+    let site = site.to_str().unwrap();
+    // (variables, extra arguments, whether colour is expected)
+    let cases: &[(Env, &[&str], bool)] = &[
+        (&[], &[], false),
+        (&[("TERM", "xterm-256color")], &[], false),
+        (&[("CLICOLOR", "1")], &[], false),
+        (&[("CLICOLOR_FORCE", "1")], &[], true),
+        (&[("CLICOLOR_FORCE", "1"), ("TERM", "dumb")], &[], true),
+        (&[("CLICOLOR_FORCE", "1"), ("CLICOLOR", "0")], &[], true),
+        (&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")], &[], false),
+        // an empty NO_COLOR is not set, as no-color.org says
+        (&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "")], &[], true),
+        (&[], &["--color", "always"], true),
+        (&[("NO_COLOR", "1")], &["--color=always"], true),
+        (&[("CLICOLOR_FORCE", "1")], &["--color", "never"], false),
+    ];
+    for (env, extra, expected) in cases {
+        let (help, _) = piped(&[&["--help"], *extra].concat(), env);
+        let (_, diagnostics) = piped(&[&["check", "--root", site], *extra].concat(), env);
+        // an environment error: no site here
+        let (_, error) = piped(
+            &[&["check", "--root", "/nonexistent/partnerbook"], *extra].concat(),
+            env,
+        );
+        assert!(
+            String::from_utf8_lossy(&diagnostics).contains("no-objective"),
+            "{}",
+            String::from_utf8_lossy(&diagnostics)
+        );
+        let seen = [colored(&help), colored(&diagnostics), colored(&error)];
+        assert_eq!(
+            seen, [*expected; 3],
+            "with {env:?} {extra:?}: colour in --help, diagnostics, errors"
+        );
+    }
+    // after the command, as a global option, --color applies to its help too
+    let (help, _) = piped(&["check", "--help", "--color", "always"], &[]);
+    assert!(colored(&help));
+    // JSON is data, never coloured
+    let (json, _) = piped(
+        &["check", "--format", "json", "--root", site],
+        &[("CLICOLOR_FORCE", "1")],
+    );
+    assert!(!json.is_empty() && !colored(&json));
+}
+
+/// Runs `partnerbook ARGS` in a terminal (a pseudo-terminal made by
+/// util-linux's `script`), with the colour variables in `env` and no
+/// others, and returns what the terminal showed.
+fn in_terminal(args: &[&str], env: &[(&str, &str)]) -> Vec<u8> {
+    let quote = |s: &str| format!("'{}'", s.replace('\'', r"'\''"));
+    let line: Vec<String> =
+        std::iter::once(snapbox::cmd::cargo_bin!("partnerbook").to_str().unwrap())
+            .chain(args.iter().copied())
+            .map(quote)
+            .collect();
+    let mut command = std::process::Command::new("script");
+    command
+        .args(["-qec", &line.join(" "), "/dev/null"])
+        .env("SOURCE_DATE_EPOCH", TODAY_EPOCH)
+        .stdin(std::process::Stdio::null());
+    for name in ["NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "TERM", "CI"] {
+        command.env_remove(name);
+    }
+    command.envs(env.iter().copied());
+    let out = command.output().unwrap_or_else(|e| {
+        panic!("cannot run `script`, which this test needs to give partnerbook a terminal: {e}; install util-linux (Debian: bsdutils)")
+    });
+    assert!(
+        out.status.success(),
+        "script failed ({}): {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn colour_in_a_terminal_follows_term_and_the_environment_as_clap_help_does() {
+    let site = ui_site("no-objective");
+    let site = site.to_str().unwrap();
+    let xterm = ("TERM", "xterm-256color");
+    let cases: &[(Env, bool)] = &[
+        (&[xterm], true),
+        (&[("TERM", "dumb")], false),
+        // no TERM at all: an odd terminal, assumed to have no colour
+        (&[], false),
+        (&[xterm, ("NO_COLOR", "1")], false),
+        (&[xterm, ("CLICOLOR", "0")], false),
+        (&[("TERM", "dumb"), ("CLICOLOR_FORCE", "1")], true),
+        (&[("TERM", "dumb"), ("CLICOLOR", "1")], true),
+    ];
+    for (env, expected) in cases {
+        let help = in_terminal(&["--help"], env);
+        let diagnostics = in_terminal(&["check", "--root", site], env);
+        assert!(
+            String::from_utf8_lossy(&diagnostics).contains("no-objective"),
+            "{}",
+            String::from_utf8_lossy(&diagnostics)
+        );
+        assert_eq!(
+            [colored(&help), colored(&diagnostics)],
+            [*expected; 2],
+            "in a terminal with {env:?}: colour in --help, diagnostics"
+        );
+    }
+    // the explicit option wins in a terminal too
+    let never = in_terminal(&["--color", "never", "check", "--root", site], &[xterm]);
+    assert!(!colored(&never));
 }
