@@ -1,6 +1,6 @@
 //! The command line: exit codes, output formats, finding the site root.
 
-use crate::support::{Scratch, TODAY_EPOCH, partnerbook, stderr, stdout, ui_site};
+use crate::support::{Scratch, TODAY_EPOCH, fixture, partnerbook, stderr, stdout, ui_site};
 
 #[test]
 fn json_format_prints_one_object_per_diagnostic() {
@@ -257,4 +257,107 @@ fn colour_in_a_terminal_follows_term_and_the_environment_as_clap_help_does() {
     // the explicit option wins in a terminal too
     let never = in_terminal(&["--color", "never", "check", "--root", site], &[xterm]);
     assert!(!colored(&never));
+}
+
+// ---------------------------------------------------------------------------
+// a reader that goes away (issue 17: `completion bash | head -3` panicked
+// with exit code 101 about half the time)
+
+/// Every command line that writes to standard output, run in a copy of
+/// the minimal fixture, with the exit code it ends with.
+fn printing_commands() -> Vec<(Vec<String>, i32)> {
+    let mut lines: Vec<(Vec<&str>, i32)> = vec![
+        (vec!["--help"], 0),
+        (vec!["--version"], 0),
+        (vec!["check", "--help"], 0),
+        (vec!["schema"], 0),
+        (vec!["schema", "config"], 0),
+        (vec!["man"], 0),
+        (vec!["check", "--format", "json", "--root", "../bad"], 1),
+        (vec!["check", "--format", "github", "--root", "../bad"], 1),
+        (vec!["build"], 0),
+        (vec!["init", "new-site"], 0),
+        (vec!["new", "partner", "Cobalt Ridge"], 0),
+    ];
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        lines.push((vec!["completion", shell], 0));
+    }
+    for topic in ["record", "lints", "cli", "templates", "limits"] {
+        lines.push((vec!["docs", topic], 0));
+    }
+    lines
+        .into_iter()
+        .map(|(args, code)| (args.into_iter().map(String::from).collect(), code))
+        .collect()
+}
+
+/// A copy of the minimal fixture as `site`, beside a site with errors,
+/// `bad`.
+fn printing_site() -> Scratch {
+    let s = Scratch::copy_of(&fixture("minimal"));
+    crate::support::copy_dir(&ui_site("unknown-field"), &s.dir.path().join("bad"));
+    s
+}
+
+/// Checks that a run neither panicked nor ended otherwise than `code`.
+fn assert_ended(args: &[String], output: &std::process::Output, code: i32, how: &str) {
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        !err.contains("panicked"),
+        "`partnerbook {}` panicked {how}: {err}",
+        args.join(" ")
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "`partnerbook {}` {how}: {err}",
+        args.join(" ")
+    );
+}
+
+#[test]
+fn no_command_fails_when_its_output_pipe_is_already_closed() {
+    for (args, code) in printing_commands() {
+        let s = printing_site();
+        // the reading end is gone before partnerbook starts: its first
+        // write to standard output fails with EPIPE, every time
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let output = std::process::Command::new(snapbox::cmd::cargo_bin!("partnerbook"))
+            .args(&args)
+            .current_dir(s.site())
+            .env("SOURCE_DATE_EPOCH", TODAY_EPOCH)
+            .env("NO_COLOR", "1")
+            .stdout(writer)
+            .output()
+            .unwrap();
+        assert_ended(&args, &output, code, "into a closed pipe");
+    }
+}
+
+#[test]
+fn no_command_fails_when_its_reader_stops_after_the_first_line() {
+    use std::io::BufRead as _;
+    // `| head -1`: the reader closes the pipe at a moment that varies from
+    // run to run, so each command runs several times
+    for (args, code) in printing_commands() {
+        for _ in 0..8 {
+            let s = printing_site();
+            let mut child = std::process::Command::new(snapbox::cmd::cargo_bin!("partnerbook"))
+                .args(&args)
+                .current_dir(s.site())
+                .env("SOURCE_DATE_EPOCH", TODAY_EPOCH)
+                .env("NO_COLOR", "1")
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            let mut first = String::new();
+            std::io::BufReader::new(child.stdout.take().unwrap())
+                .read_line(&mut first)
+                .unwrap();
+            let output = child.wait_with_output().unwrap();
+            assert_ended(&args, &output, code, "when its reader left after one line");
+        }
+    }
 }
