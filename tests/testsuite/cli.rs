@@ -361,3 +361,205 @@ fn no_command_fails_when_its_reader_stops_after_the_first_line() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// examples in --help (issue 17): each command's help ends with examples,
+// and every one of them runs
+
+/// Every command below the main one, as its words (`["new", "partner"]`),
+/// with its clap definition; clap's `help` command left out.
+fn commands() -> Vec<(Vec<String>, clap::Command)> {
+    fn walk(path: &[String], command: &clap::Command, out: &mut Vec<(Vec<String>, clap::Command)>) {
+        for sub in command.get_subcommands().filter(|c| c.get_name() != "help") {
+            let mut words = path.to_vec();
+            words.push(sub.get_name().to_string());
+            out.push((words.clone(), sub.clone()));
+            walk(&words, sub, out);
+        }
+    }
+    use clap::CommandFactory as _;
+    let mut main = partnerbook::cli::Cli::command();
+    main.build();
+    let mut out = Vec::new();
+    walk(&[], &main, &mut out);
+    out
+}
+
+/// Runs a tool the test needs, failing with what to install when it is
+/// missing.
+fn tool(program: &str, package: &str) -> std::process::Command {
+    let found = std::process::Command::new("sh")
+        .args(["-c", &format!("command -v {program}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        found,
+        "this test needs `{program}`: install it (Debian: apt-get install {package})"
+    );
+    std::process::Command::new(program)
+}
+
+/// One example of a help text: its comment, and the command lines it runs.
+#[derive(Debug)]
+struct Example {
+    comment: String,
+    commands: Vec<String>,
+}
+
+/// The examples `partnerbook WORDS --help` shows.
+fn help_examples(words: &[String]) -> Vec<Example> {
+    let help = stdout(&partnerbook().args(words).arg("--help").assert().code(0));
+    let (_, rest) = help.split_once("\nExamples:\n").unwrap_or_else(|| {
+        panic!(
+            "`partnerbook {} --help` has no examples:\n{help}",
+            words.join(" ")
+        )
+    });
+    let mut examples: Vec<Example> = Vec::new();
+    for line in rest.lines() {
+        if line.is_empty() {
+            continue;
+        }
+        let Some(line) = line.strip_prefix("  ") else {
+            break; // the text after the examples
+        };
+        match line.strip_prefix("# ") {
+            Some(comment) if examples.last().is_none_or(|e| !e.commands.is_empty()) => examples
+                .push(Example {
+                    comment: comment.to_string(),
+                    commands: Vec::new(),
+                }),
+            Some(more) => {
+                let last = examples.last_mut().unwrap();
+                last.comment = format!("{} {more}", last.comment);
+            }
+            None => examples
+                .last_mut()
+                .expect("an example starts with a `#` comment")
+                .commands
+                .push(line.to_string()),
+        }
+    }
+    examples
+}
+
+#[test]
+fn every_command_has_two_to_four_examples_and_the_main_help_the_common_flows() {
+    for (words, _) in commands() {
+        let examples = help_examples(&words);
+        assert!(
+            (2..=4).contains(&examples.len()),
+            "`partnerbook {} --help` has {} examples",
+            words.join(" "),
+            examples.len()
+        );
+        assert!(examples.iter().all(|e| !e.commands.is_empty()));
+    }
+    let flows = help_examples(&[]);
+    assert!(flows.len() >= 3, "{flows:?}");
+    // the short help shows them too
+    let short = stdout(&partnerbook().arg("-h").assert().code(0));
+    assert!(short.contains(&flows[0].commands[0]), "{short}");
+}
+
+/// Runs one example, as a user would paste it into bash, in a copy of the
+/// minimal fixture (with the `schemas/` folder `init` makes), and checks
+/// that it succeeds. `partnerbook serve`, which runs until stopped, must
+/// come last: it is stopped with Ctrl-C once it says where it serves,
+/// and must then exit with 0.
+fn run_example(words: &[String], example: &Example) {
+    use std::io::BufRead as _;
+    let s = Scratch::copy_of(&fixture("minimal"));
+    std::fs::create_dir_all(s.site().join("schemas")).unwrap();
+    let home = s.dir.path().join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let bin = std::path::Path::new(snapbox::cmd::cargo_bin!("partnerbook"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let serves = example
+        .commands
+        .iter()
+        .position(|c| c.starts_with("partnerbook serve"));
+    if let Some(at) = serves {
+        assert_eq!(
+            at,
+            example.commands.len() - 1,
+            "{example:?}: serve must come last"
+        );
+    }
+    let mut script = String::from("set -euo pipefail\n");
+    for (i, line) in example.commands.iter().enumerate() {
+        if Some(i) == serves {
+            script.push_str("exec ");
+        }
+        script.push_str(line);
+        script.push('\n');
+    }
+    let help = ["partnerbook"]
+        .into_iter()
+        .chain(words.iter().map(String::as_str))
+        .chain(["--help"])
+        .collect::<Vec<_>>()
+        .join(" ");
+    let context = format!("the example `{}` of `{help}`", example.comment);
+    let mut child = tool("bash", "bash")
+        .args(["-c", &script])
+        .current_dir(s.site())
+        .env("HOME", &home)
+        .env("PATH", path)
+        .env("SOURCE_DATE_EPOCH", TODAY_EPOCH)
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    if serves.is_some() {
+        // what the commands before it print, then serve's address (or
+        // the end of the output, if serve failed)
+        let serving = std::io::BufReader::new(child.stdout.take().unwrap())
+            .lines()
+            .map(Result::unwrap)
+            .find(|line| line.starts_with("serving "));
+        assert!(
+            serving.is_some_and(|l| l.starts_with("serving http://")),
+            "{context}: serve did not start"
+        );
+        let pid = child.id().to_string();
+        assert!(
+            std::process::Command::new("kill")
+                .args(["-INT", &pid])
+                .status()
+                .unwrap()
+                .success()
+        );
+    }
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{context} failed:\n{}\n{}",
+        script,
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn every_example_in_the_help_runs_as_shown() {
+    let mut helps = vec![Vec::new()];
+    helps.extend(commands().into_iter().map(|(words, _)| words));
+    let mut ran = 0;
+    for words in helps {
+        for example in help_examples(&words) {
+            run_example(&words, &example);
+            ran += 1;
+        }
+    }
+    assert!(ran > 20, "only {ran} examples ran");
+}
