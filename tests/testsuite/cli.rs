@@ -563,3 +563,153 @@ fn every_example_in_the_help_runs_as_shown() {
     }
     assert!(ran > 20, "only {ran} examples ran");
 }
+
+// ---------------------------------------------------------------------------
+// the manual page (issue 17)
+
+/// The long options and positional value names of `command` that are
+/// its own (not the ones every command takes).
+fn own_options(command: &clap::Command) -> Vec<String> {
+    command
+        .get_arguments()
+        .filter(|a| !a.is_hide_set() && !partnerbook::cmd::man::every_command_takes(a))
+        .map(|a| match a.get_long() {
+            Some(long) => format!(r"\-\-{}", long.replace('-', r"\-")),
+            None => a.get_value_names().unwrap()[0].to_string(),
+        })
+        .collect()
+}
+
+fn man_page() -> String {
+    stdout(&partnerbook().arg("man").assert().code(0))
+}
+
+#[test]
+fn man_page_has_every_command_with_its_options_and_examples() {
+    let page = man_page();
+    // the sections of the page, by their heading line
+    let section = |heading: &str| -> String {
+        let start = page
+            .find(&format!("{heading}\n"))
+            .unwrap_or_else(|| panic!("no `{heading}` in the page:\n{page}"));
+        let rest = &page[start + heading.len() + 1..];
+        let end = [rest.find("\n.SH "), rest.find("\n.SS ")]
+            .into_iter()
+            .flatten()
+            .min()
+            .unwrap_or(rest.len());
+        rest[..end].to_string()
+    };
+    for global in [r"\-\-color", r"\-\-help", r"\-\-version"] {
+        assert!(section(".SH OPTIONS").contains(global), "{global}");
+    }
+    for (words, command) in commands() {
+        let text = section(&format!(".SS \"partnerbook {}\"", words.join(" ")));
+        for option in own_options(&command) {
+            assert!(
+                text.contains(&option),
+                "`{option}` of `partnerbook {}` is not in its part of the page:\n{text}",
+                words.join(" ")
+            );
+        }
+        let examples = help_examples(&words);
+        assert!(!examples.is_empty());
+        for line in examples.iter().flat_map(|e| &e.commands) {
+            let roff = line.replace('-', r"\-");
+            assert!(
+                text.contains(&roff),
+                "the example `{line}` is not in:\n{text}"
+            );
+        }
+    }
+    for line in help_examples(&[]).iter().flat_map(|e| &e.commands) {
+        assert!(section(".SH EXAMPLES").contains(&line.replace('-', r"\-")));
+    }
+}
+
+#[test]
+fn man_page_renders_without_a_warning() {
+    use std::io::Write as _;
+    let page = man_page();
+    // -ww: every warning groff has; -z: format, print nothing
+    let mut groff = tool("groff", "groff-base")
+        .args(["-man", "-Tutf8", "-ww", "-z"])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    groff
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(page.as_bytes())
+        .unwrap();
+    let out = groff.wait_with_output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "", "groff warns");
+    // and as man shows it: the commands' headings and their options
+    let shown = tool("man", "man-db")
+        .args(["-l", "-"])
+        .env("MANWIDTH", "80")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut shown = shown;
+    shown
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(page.as_bytes())
+        .unwrap();
+    let out = shown.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    for expected in [
+        "COMMANDS",
+        "partnerbook new partner",
+        "-f, --force",
+        "--poll",
+    ] {
+        assert!(text.contains(expected), "`{expected}` is not in:\n{text}");
+    }
+}
+
+#[test]
+fn man_finds_the_page_installed_as_the_docs_say() {
+    // `partnerbook man --help` and docs/cli.md say: a partnerbook in
+    // ~/.cargo/bin (or ~/.local/bin) finds its page in
+    // ~/.cargo/share/man/man1 (or ~/.local/...), as man looks beside each
+    // folder on PATH
+    let page = man_page();
+    for prefix in [".cargo", ".local"] {
+        let s = Scratch::empty();
+        let home = s.dir.path();
+        std::fs::create_dir_all(home.join(prefix).join("bin")).unwrap();
+        let installed = home.join(prefix).join("share/man/man1/partnerbook.1");
+        std::fs::create_dir_all(installed.parent().unwrap()).unwrap();
+        std::fs::write(&installed, &page).unwrap();
+        let out = tool("man", "man-db")
+            .args(["-w", "partnerbook"])
+            .env("HOME", home)
+            .env(
+                "PATH",
+                format!("{}:/usr/bin:/bin", home.join(prefix).join("bin").display()),
+            )
+            .env_remove("MANPATH")
+            .output()
+            .unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout).trim(),
+            installed.to_str().unwrap(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
