@@ -493,6 +493,18 @@ fn run_example(words: &[String], example: &Example) {
             "{example:?}: serve must come last"
         );
     }
+    // a tool an example pipes into must be there: say what to install
+    for line in &example.commands {
+        for program in line
+            .split('|')
+            .filter_map(|part| part.split_whitespace().next())
+        {
+            if !matches!(program, "partnerbook" | "mkdir" | "cd") {
+                let package = if program == "man" { "man-db" } else { program };
+                tool(program, package);
+            }
+        }
+    }
     let mut script = String::from("set -euo pipefail\n");
     for (i, line) in example.commands.iter().enumerate() {
         if Some(i) == serves {
