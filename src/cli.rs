@@ -6,39 +6,206 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// partnerbook: a static-site generator for partnering playbooks.
 #[derive(Debug, Parser)]
-#[command(name = "partnerbook", version, about, propagate_version = true)]
+#[command(
+    name = "partnerbook",
+    version,
+    about,
+    long_about = LONG_ABOUT,
+    after_help = examples(EXAMPLES),
+    propagate_version = true
+)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+    /// When to colour the output: auto, always or never [default: auto]
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_name = "WHEN",
+        default_value_t = ColorWhen::Auto,
+        hide_default_value = true,
+        hide_possible_values = true
+    )]
+    pub color: ColorWhen,
 }
+
+/// When to colour what partnerbook prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    /// As the environment says (see `partnerbook docs cli`, "Colour").
+    Auto,
+    /// Always, even into a file or a pipe.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// What `partnerbook --help` says before the commands.
+const LONG_ABOUT: &str = "A static-site generator for partnering playbooks.
+
+partnerbook reads partner records (YAML, in content/partners/) and \
+playbooks (Markdown, in content/playbooks/), checks them, and writes a \
+static website. `partnerbook docs record` explains the files; \
+`partnerbook COMMAND --help` shows a command's options and examples.";
+
+/// A help text's examples: a heading styled as clap styles its own
+/// headings, then `text`. Each example is a `#` comment and the command
+/// lines it explains; the test suite runs every one of them.
+fn examples(text: &str) -> String {
+    let header = clap::builder::Styles::default().get_header().to_owned();
+    format!("{header}Examples:{header:#}\n{text}")
+}
+
+/// The main help's examples: the common flows.
+const EXAMPLES: &str = r#"  # Start a playbook and preview it in your browser
+  partnerbook init partner-playbook
+  cd partner-playbook
+  partnerbook serve
+
+  # Add a partner from a commented template
+  partnerbook new partner "Cobalt Ridge Distribution"
+
+  # Before a commit, and in CI: fail on any error or warning
+  partnerbook check --deny-warnings
+
+  # Publish for the address the site is served at
+  partnerbook build -u https://intranet.example/partners/
+"#;
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Validate the site and write it to the output folder.
+    #[command(after_long_help = examples(BUILD_EXAMPLES))]
     Build(BuildArgs),
     /// Validate the site and report every problem, writing nothing.
+    #[command(after_long_help = examples(CHECK_EXAMPLES))]
     Check(CheckArgs),
     /// Build the site in memory, serve it on this machine, and rebuild and
     /// reload open pages whenever a file changes.
+    #[command(after_long_help = examples(SERVE_EXAMPLES))]
     Serve(ServeArgs),
     /// Create a new site: configuration, an example partner and playbook,
     /// the schemas, and editor settings.
+    #[command(after_long_help = examples(INIT_EXAMPLES))]
     Init(InitArgs),
     /// Write a new file from a commented template.
+    #[command(after_long_help = examples(NEW_EXAMPLES))]
     New(NewArgs),
     /// Print the JSON Schema (draft-07) of a partner record, or of
     /// partnerbook.yaml.
+    #[command(after_long_help = examples(SCHEMA_EXAMPLES))]
     Schema(SchemaArgs),
     /// Print shell completions.
+    #[command(after_long_help = examples(COMPLETION_EXAMPLES))]
     Completion(CompletionArgs),
     /// Print a reference page: the record format, the lints, the command
     /// line or the templates.
+    #[command(after_long_help = examples(DOCS_EXAMPLES))]
     Docs(DocsArgs),
     /// Print the manual page (roff), for `man -l -` or a man folder.
+    #[command(after_long_help = examples(MAN_EXAMPLES))]
     Man,
 }
+
+/// `partnerbook build --help`'s examples.
+const BUILD_EXAMPLES: &str =
+    "  # Build the site in this folder, or the nearest one above it, into public/
+  partnerbook build
+
+  # Build for the address it is published at, into another folder
+  partnerbook build -u https://intranet.example/partners/ -o ../www
+
+  # Preview the drafts too, in a folder of their own
+  partnerbook build --drafts -o ../preview
+";
+
+/// `partnerbook check --help`'s examples.
+const CHECK_EXAMPLES: &str = "  # Report every problem in the site, with the line to fix
+  partnerbook check
+
+  # Before a commit, and in CI: fail on warnings too
+  partnerbook check --deny-warnings
+
+  # One JSON object per problem, for scripts
+  partnerbook check --format json
+
+  # In a GitHub Actions step: annotations on the pull request's lines
+  partnerbook check --format github
+";
+
+/// `partnerbook serve --help`'s examples.
+const SERVE_EXAMPLES: &str = "  # Preview the site; open pages reload whenever a file is saved
+  partnerbook serve
+
+  # Serve it below the path it is published at, as on the intranet
+  partnerbook serve -u https://intranet.example/partners/
+
+  # In Docker, WSL or on a network share, where change events do not arrive
+  partnerbook serve --poll
+";
+
+/// `partnerbook init --help`'s examples.
+const INIT_EXAMPLES: &str = "  # Create a site in a new folder
+  partnerbook init partner-playbook
+
+  # Create it in the current folder, which must be empty
+  mkdir my-partners
+  cd my-partners
+  partnerbook init
+";
+
+/// `partnerbook new --help`'s and `partnerbook new partner --help`'s
+/// examples.
+const NEW_EXAMPLES: &str = r#"  # Start content/partners/cobalt-ridge-distribution.yaml from a template
+  partnerbook new partner "Cobalt Ridge Distribution"
+
+  # The name is kept as written; the file name is made from it
+  partnerbook new partner "Müller & Söhne: Café Nord"
+"#;
+
+/// `partnerbook schema --help`'s examples.
+const SCHEMA_EXAMPLES: &str = "  # The schema of a partner record, as init writes it into schemas/
+  partnerbook schema
+
+  # Refresh the copies init wrote, after upgrading partnerbook
+  partnerbook schema > schemas/partner.schema.json
+  partnerbook schema config > schemas/partnerbook.schema.json
+";
+
+/// `partnerbook completion --help`'s examples.
+const COMPLETION_EXAMPLES: &str = "  # bash, with the bash-completion package
+  mkdir -p ~/.local/share/bash-completion/completions
+  partnerbook completion bash > ~/.local/share/bash-completion/completions/partnerbook
+
+  # zsh: then put `fpath=(~/.zfunc $fpath)` before compinit in ~/.zshrc
+  mkdir -p ~/.zfunc
+  partnerbook completion zsh > ~/.zfunc/_partnerbook
+
+  # fish
+  mkdir -p ~/.config/fish/completions
+  partnerbook completion fish > ~/.config/fish/completions/partnerbook.fish
+";
+
+/// `partnerbook docs --help`'s examples.
+const DOCS_EXAMPLES: &str = "  # Every field of a partner record, and how to write it
+  partnerbook docs record
+
+  # Every diagnostic: what it means and how to fix it
+  partnerbook docs lints
+";
+
+/// `partnerbook man --help`'s examples.
+const MAN_EXAMPLES: &str = "  # Read the manual now
+  partnerbook man | man -l -
+
+  # Install it where man looks for a partnerbook put in ~/.cargo/bin by
+  # cargo install; `man partnerbook` then shows it
+  mkdir -p ~/.cargo/share/man/man1
+  partnerbook man > ~/.cargo/share/man/man1/partnerbook.1
+";
 
 /// The reference pages `partnerbook docs` prints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -115,6 +282,7 @@ pub struct NewArgs {
 #[derive(Debug, Subcommand)]
 pub enum NewCommand {
     /// Write content/partners/<slug>.yaml from a commented template.
+    #[command(after_long_help = examples(NEW_EXAMPLES))]
     Partner(NewPartnerArgs),
 }
 

@@ -445,6 +445,11 @@ mod tests {
             ..d.clone()
         };
         assert_eq!(whole.to_human(false), text);
+        // in colour, the column is corrected too: the terminal shows what
+        // `NO_COLOR` shows, plus styles
+        let colored = d.to_human(true);
+        assert_ne!(colored, text);
+        assert_eq!(anstream::adapter::strip_str(&colored).to_string(), text);
     }
 
     #[test]

@@ -12,5 +12,9 @@ use clap::Parser;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    // `--color` must be known before clap prints any help or usage error
+    if let Some(when) = partnerbook::term::color_from_args(std::env::args_os()) {
+        partnerbook::term::set_color(when);
+    }
     ExitCode::from(partnerbook::run(partnerbook::cli::Cli::parse()))
 }

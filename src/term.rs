@@ -1,65 +1,160 @@
 //! All terminal output goes through here: colour decisions, diagnostics,
-//! summaries and environment errors.
+//! summaries, environment errors and what commands print on standard
+//! output.
+//!
+//! Colour is decided by anstream, as for clap's own `--help`: text is
+//! always written with its ANSI styles, and anstream's stream strips them
+//! when colour is off (`--color never`, `NO_COLOR`, `CLICOLOR=0`,
+//! `TERM=dumb`, not a terminal). One rule for both means `partnerbook
+//! --help` and partnerbook's diagnostics are coloured, or not, together.
 
-use std::io::{IsTerminal, Write};
+use std::ffi::OsString;
+use std::io::{self, Write};
 
-use crate::cli::Format;
+use anstyle::{AnsiColor, Style};
+use anyhow::Context as _;
+
+use crate::cli::{ColorWhen, Format};
 use crate::diagnostic::Diagnostic;
 
-/// Whether to colour standard error: `NO_COLOR` turns colour off,
-/// `CLICOLOR_FORCE` on, `CLICOLOR=0` off, otherwise only on a terminal.
-pub fn stderr_color() -> bool {
-    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
-    if set("NO_COLOR") {
-        return false;
+/// The style of the word `error` in environment errors, as in diagnostics.
+const ERROR: Style = Style::new()
+    .bold()
+    .fg_color(Some(anstyle::Color::Ansi(AnsiColor::Red)));
+
+/// Applies `--color` to everything printed from now on, clap's help and
+/// errors included. `auto` leaves the decision to the environment.
+pub fn set_color(when: ColorWhen) {
+    let choice = match when {
+        ColorWhen::Auto => anstream::ColorChoice::Auto,
+        ColorWhen::Always => anstream::ColorChoice::Always,
+        ColorWhen::Never => anstream::ColorChoice::Never,
+    };
+    choice.write_global();
+}
+
+/// The value of `--color` on a raw command line, before clap reads it, so
+/// that the help and the usage errors clap prints follow it too. clap
+/// checks the value again when it parses; a value it refuses is ignored
+/// here.
+pub fn color_from_args(args: impl IntoIterator<Item = OsString>) -> Option<ColorWhen> {
+    use clap::ValueEnum as _;
+    let mut found = None;
+    let mut args = args.into_iter().skip(1);
+    while let Some(arg) = args.next() {
+        let value = match arg.to_str() {
+            Some("--") => break,
+            Some("--color") => args.next(),
+            Some(a) => a.strip_prefix("--color=").map(OsString::from),
+            None => None,
+        };
+        if let Some(when) = value
+            .as_deref()
+            .and_then(|v| v.to_str())
+            .and_then(|v| ColorWhen::from_str(v, false).ok())
+        {
+            found = Some(when);
+        }
     }
-    if std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| !v.is_empty() && v != "0") {
-        return true;
+    found
+}
+
+/// Standard error, with colour stripped unless it is wanted.
+fn stderr() -> anstream::AutoStream<io::StderrLock<'static>> {
+    anstream::AutoStream::auto(io::stderr().lock())
+}
+
+/// Writes to standard output with `write`. A reader that closed the pipe
+/// early (`| head`) has what it wanted: that ends the writing, quietly and
+/// successfully. Rust ignores SIGPIPE, so without this a `println!` would
+/// panic there instead.
+pub fn stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> anyhow::Result<()> {
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    match write(&mut out).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        result => result.context("cannot write to standard output"),
     }
-    if std::env::var_os("CLICOLOR").is_some_and(|v| v == "0") {
-        return false;
-    }
-    std::io::stderr().is_terminal()
+}
+
+/// Prints `text` to standard output, as [`stdout`] does.
+pub fn print(text: impl AsRef<[u8]>) -> anyhow::Result<()> {
+    stdout(|out| out.write_all(text.as_ref()))
 }
 
 /// Prints diagnostics: human text to standard error, JSON and GitHub
-/// annotations to standard output (they are the command's output).
-pub fn diagnostics(diagnostics: &[Diagnostic], format: Format) {
+/// annotations to standard output (they are the command's output). Fails
+/// only when standard output cannot be written.
+pub fn report(diagnostics: &[Diagnostic], format: Format) -> anyhow::Result<()> {
     match format {
         Format::Human => {
-            let color = stderr_color();
-            let mut err = std::io::stderr().lock();
+            let mut err = stderr();
             for d in diagnostics {
-                let _ = writeln!(err, "{}\n", d.to_human(color));
+                if writeln!(err, "{}\n", d.to_human(true)).is_err() {
+                    break;
+                }
             }
+            Ok(())
         }
-        Format::Json => {
-            let mut out = std::io::stdout().lock();
-            for d in diagnostics {
-                let _ = writeln!(out, "{}", d.to_json());
-            }
-        }
-        Format::Github => {
-            let mut out = std::io::stdout().lock();
-            for d in diagnostics {
-                let _ = writeln!(out, "{}", d.to_github());
-            }
-        }
+        Format::Json => stdout(|out| {
+            diagnostics
+                .iter()
+                .try_for_each(|d| writeln!(out, "{}", d.to_json()))
+        }),
+        Format::Github => stdout(|out| {
+            diagnostics
+                .iter()
+                .try_for_each(|d| writeln!(out, "{}", d.to_github()))
+        }),
+    }
+}
+
+/// [`report`] for callers that go on whatever happens to the output: a
+/// failure to write is printed as an error.
+pub fn diagnostics(diagnostics: &[Diagnostic], format: Format) {
+    if let Err(e) = report(diagnostics, format) {
+        error(&e);
     }
 }
 
 /// A line of status on standard error.
 pub fn status(line: &str) {
-    let _ = writeln!(std::io::stderr().lock(), "{line}");
+    let _ = writeln!(stderr(), "{line}");
 }
 
 /// A failure of the environment, with its causes.
 pub fn error(err: &anyhow::Error) {
-    let color = stderr_color();
-    let prefix = if color {
-        "\x1b[1;31merror\x1b[0m"
-    } else {
-        "error"
-    };
-    let _ = writeln!(std::io::stderr().lock(), "{prefix}: {err:#}");
+    let _ = writeln!(stderr(), "{ERROR}error{ERROR:#}: {err:#}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn color(args: &[&str]) -> Option<ColorWhen> {
+        color_from_args(args.iter().map(OsString::from))
+    }
+
+    #[test]
+    fn color_is_read_in_both_spellings_anywhere_before_a_double_dash() {
+        assert_eq!(color(&["pb", "--help"]), None);
+        assert_eq!(
+            color(&["pb", "--color", "never", "--help"]),
+            Some(ColorWhen::Never)
+        );
+        assert_eq!(
+            color(&["pb", "check", "--color=always"]),
+            Some(ColorWhen::Always)
+        );
+        assert_eq!(
+            color(&["pb", "--color=never", "--color", "auto"]),
+            Some(ColorWhen::Auto)
+        );
+        assert_eq!(
+            color(&["pb", "new", "partner", "--", "--color=never"]),
+            None
+        );
+        // clap reports the bad value; until then, the environment decides
+        assert_eq!(color(&["pb", "--color", "sometimes"]), None);
+        assert_eq!(color(&["pb", "--color"]), None);
+    }
 }

@@ -39,7 +39,10 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<u8> {
     let timings = std::env::var_os("PARTNERBOOK_TIMINGS").is_some();
     let lap = |what: &str| {
         if timings {
-            eprintln!("{:>8.3} s  {what}", started.elapsed().as_secs_f64());
+            term::status(&format!(
+                "{:>8.3} s  {what}",
+                started.elapsed().as_secs_f64()
+            ));
         }
     };
     lap("loaded and checked, output compared");
@@ -105,15 +108,15 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<u8> {
         .iter()
         .filter(|d| d.severity == Severity::Warning)
         .count();
-    println!(
-        "built {} ({}, {}) with {} in {:.2} s into {}{note}",
+    term::print(format!(
+        "built {} ({}, {}) with {} in {:.2} s into {}{note}\n",
         diagnostic::plural(pages, "page"),
         diagnostic::plural(site.partners.len(), "partner"),
         diagnostic::plural(site.playbooks.len(), "playbook"),
         diagnostic::plural(warnings, "warning"),
         started.elapsed().as_secs_f64(),
         output.display()
-    );
+    ))?;
     // the process ends here: freeing the site string by string would only
     // add to the wait
     std::mem::forget(theme);

@@ -18,7 +18,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     {
         diagnostics.extend(ds);
     }
-    term::diagnostics(&diagnostics, args.format);
+    term::report(&diagnostics, args.format)?;
     if args.format == crate::cli::Format::Human {
         term::status(&format!(
             "checked {} and {}: {} in {:.2} s",

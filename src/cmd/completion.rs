@@ -4,15 +4,14 @@ use clap::CommandFactory as _;
 
 use crate::cli::{Cli, CompletionArgs};
 use crate::cmd::exit;
+use crate::term;
 
 /// Prints the completion script for the chosen shell to stdout.
 pub fn run(args: &CompletionArgs) -> anyhow::Result<u8> {
-    let mut command = Cli::command();
-    clap_complete::generate(
-        args.shell,
-        &mut command,
-        "partnerbook",
-        &mut std::io::stdout().lock(),
-    );
+    // clap_complete panics when its writer fails, as it does on a pipe
+    // closed early (`| head`): it writes into memory, and term prints
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut Cli::command(), "partnerbook", &mut script);
+    term::print(script)?;
     Ok(exit::OK)
 }

@@ -1,10 +1,9 @@
 //! `partnerbook docs TOPIC`: the reference pages, built into the binary so
 //! that an installed partnerbook can show them without the repository.
 
-use std::io::Write as _;
-
 use crate::cli::{DocsArgs, Topic};
 use crate::cmd::exit;
+use crate::term;
 
 /// The Markdown of a reference page.
 pub fn page(topic: Topic) -> &'static str {
@@ -19,14 +18,6 @@ pub fn page(topic: Topic) -> &'static str {
 
 /// Prints the page to standard output.
 pub fn run(args: &DocsArgs) -> anyhow::Result<u8> {
-    let mut out = std::io::stdout().lock();
-    // a reader that closed the pipe (`| head`) has what it wanted
-    match out
-        .write_all(page(args.topic).as_bytes())
-        .and_then(|()| out.flush())
-    {
-        Ok(()) => Ok(exit::OK),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(exit::OK),
-        Err(e) => Err(anyhow::Error::new(e).context("cannot write to standard output")),
-    }
+    term::print(page(args.topic))?;
+    Ok(exit::OK)
 }

@@ -84,10 +84,10 @@ fn partner(args: &NewPartnerArgs) -> anyhow::Result<u8> {
     } else {
         String::new()
     };
-    println!(
-        "wrote {}{also}; `partnerbook check` points at each line to fill in",
+    crate::term::print(format!(
+        "wrote {}{also}; `partnerbook check` points at each line to fill in\n",
         root.join(&rel).display()
-    );
+    ))?;
     Ok(exit::OK)
 }
 
