@@ -226,6 +226,7 @@ fn in_terminal(args: &[&str], env: &[(&str, &str)]) -> Vec<u8> {
 
 #[cfg(target_os = "linux")]
 #[test]
+#[ignore = "needs script (util-linux or bsdutils); .ci/run installs it"]
 fn colour_in_a_terminal_follows_term_and_the_environment_as_clap_help_does() {
     let site = ui_site("no-objective");
     let site = site.to_str().unwrap();
@@ -640,6 +641,7 @@ fn man_page_has_every_command_with_its_options_and_examples() {
 }
 
 #[test]
+#[ignore = "needs groff and man (groff-base, man-db); .ci/run installs them"]
 fn man_page_renders_without_a_warning() {
     use std::io::Write as _;
     let page = man_page();
@@ -694,6 +696,7 @@ fn man_page_renders_without_a_warning() {
 }
 
 #[test]
+#[ignore = "needs man (man-db); .ci/run installs it"]
 fn man_finds_the_page_installed_as_the_docs_say() {
     // `partnerbook man --help` and docs/cli.md say: a partnerbook in
     // ~/.cargo/bin (or ~/.local/bin) finds its page in
