@@ -483,7 +483,7 @@ fn new_partner_folds_accents_into_the_file_name_and_keeps_the_name() {
 fn new_partner_refuses_a_name_that_gives_no_file_name() {
     let s = Scratch::empty();
     std::fs::create_dir_all(s.site().join("content")).unwrap();
-    for name in ["東京", "  ", "&"] {
+    for name in ["🚀", "🚀🎉 ✨", "  ", "&"] {
         let out = partnerbook()
             .args(["new", "partner", name, "--root"])
             .arg(s.site())
@@ -495,7 +495,49 @@ fn new_partner_refuses_a_name_that_gives_no_file_name() {
             "{name:?}: {err}"
         );
     }
+    partnerbook()
+        .args(["new", "partner", "🚀", "--root"])
+        .arg(s.site())
+        .assert()
+        .code(2)
+        .stdout_eq("")
+        .stderr_eq(snapbox::str![[r#"
+error: `🚀` gives no file name: it has no letter or digit to spell one with
+  help: give a name with a word in it, e.g. `partnerbook new partner "Rocket Labs"`; the file name stays when you change `name:` in the file afterwards, to `🚀` alone if you like
+
+"#]]);
     assert!(tree(&s.site()).is_empty(), "nothing written");
+}
+
+#[test]
+fn new_partner_spells_names_in_any_script_with_a_slug_the_build_accepts() {
+    let s = Scratch::empty();
+    s.write("partnerbook.yaml", "title: Test\n");
+    let names = [
+        ("Nguyễn Trading", "nguyen-trading"),
+        ("東京 Systems", "dong-jing-systems"),
+        ("Αθήνα Partners", "athena-partners"),
+        // deunicode folds ü to u (not ue) and ß to ss
+        ("Müller Straße", "muller-strasse"),
+        ("Rocket 🚀 Labs", "rocket-labs"),
+    ];
+    for (name, slug) in names {
+        let out = partnerbook()
+            .args(["new", "partner", name, "--root"])
+            .arg(s.site())
+            .assert()
+            .success();
+        let rel = format!("content/partners/{slug}.yaml");
+        assert!(stdout(&out).contains(&rel), "{name}: {}", stdout(&out));
+        let path = s.site().join(&rel);
+        let filled = fill_in(&std::fs::read_to_string(&path).unwrap());
+        std::fs::write(&path, filled).unwrap();
+    }
+    s.build(&[]).success();
+    for (name, slug) in names {
+        let page = s.out(&format!("partners/{slug}/index.html"));
+        assert!(page.contains(&format!("<h1>{name}</h1>")), "{slug}: {page}");
+    }
 }
 
 #[test]
