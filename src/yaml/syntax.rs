@@ -381,6 +381,8 @@ fn inner_quote(here: &str, start: usize, value: usize, closing: usize, quote: ch
     }
 }
 
+/// A line whose indentation fits neither the keys above nor the value
+/// before it.
 fn indented_differently(start: usize, here: &str) -> Explained {
     Explained {
         at: start + indent(here),

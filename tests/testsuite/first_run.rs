@@ -250,13 +250,20 @@ fn the_readmes_start_a_playbook_commands_work_end_to_end() {
         .unwrap();
     let served = BufReader::new(child.stdout.take().unwrap());
     let _serve = Serve(child);
-    let url = served
-        .lines()
-        .map_while(Result::ok)
-        .find_map(|line| {
+    // read on a thread, so a serve that never prints fails the test
+    // instead of hanging it
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let url = served.lines().map_while(Result::ok).find_map(|line| {
             let at = line.find("http://")?;
             Some(line[at..].split_whitespace().next()?.to_string())
-        })
+        });
+        let _ = tx.send(url);
+    });
+    let url = rx
+        .recv_timeout(Duration::from_secs(30))
+        .ok()
+        .flatten()
         .expect("serve prints the address it serves");
     // the site is served at `url`, which ends in `/`
     let page = format!("{url}partners/cobalt-ridge-distribution/");
