@@ -94,76 +94,12 @@ fn yaml_scalar(text: &str) -> String {
     }
 }
 
-/// Letters with accents (and a few others) that have an obvious ASCII
-/// spelling in a URL.
-const FOLDED: &[(char, &str)] = &[
-    ('à', "a"),
-    ('á', "a"),
-    ('â', "a"),
-    ('ã', "a"),
-    ('ä', "a"),
-    ('å', "a"),
-    ('ā', "a"),
-    ('ą', "a"),
-    ('æ', "ae"),
-    ('ç', "c"),
-    ('ć', "c"),
-    ('č', "c"),
-    ('ď', "d"),
-    ('đ', "d"),
-    ('ð', "d"),
-    ('è', "e"),
-    ('é', "e"),
-    ('ê', "e"),
-    ('ë', "e"),
-    ('ē', "e"),
-    ('ę', "e"),
-    ('ě', "e"),
-    ('ğ', "g"),
-    ('ì', "i"),
-    ('í', "i"),
-    ('î', "i"),
-    ('ï', "i"),
-    ('ī', "i"),
-    ('ı', "i"),
-    ('ł', "l"),
-    ('ñ', "n"),
-    ('ń', "n"),
-    ('ň', "n"),
-    ('ò', "o"),
-    ('ó', "o"),
-    ('ô', "o"),
-    ('õ', "o"),
-    ('ö', "o"),
-    ('ø', "o"),
-    ('ō', "o"),
-    ('ő', "o"),
-    ('œ', "oe"),
-    ('ř', "r"),
-    ('ś', "s"),
-    ('š', "s"),
-    ('ş', "s"),
-    ('ß', "ss"),
-    ('ť', "t"),
-    ('þ', "th"),
-    ('ù', "u"),
-    ('ú', "u"),
-    ('û', "u"),
-    ('ü', "u"),
-    ('ū', "u"),
-    ('ů', "u"),
-    ('ű', "u"),
-    ('ý', "y"),
-    ('ÿ', "y"),
-    ('ź', "z"),
-    ('ż', "z"),
-    ('ž', "z"),
-];
-
-/// The slug (file name without `.yaml`) for a partner called `name`:
-/// lowercase ASCII letters and digits, accents folded (`é` to `e`, `ß` to
-/// `ss`), other letters dropped, and every other run of characters turned
-/// into one hyphen. `None` when nothing is left (`"東京"`, `"&"`).
+/// The slug (file name without `.yaml`) for a partner called `name`: its
+/// letters and digits spelled in lowercase ASCII, and every other run of
+/// characters (spaces, punctuation, symbols, emoji) turned into one hyphen.
+/// Letters of any script are transliterated by `deunicode`: `Nguyễn` gives
+/// `nguyen`, `東京` `dong-jing`, `Αθήνα` `athena`, `Straße` `strasse`.
+/// `None` when nothing is left (`"🚀"`, `"&"`).
 ///
 /// The result is always a slug that [`crate::walk::normalize_slug`] keeps
 /// as it is, so the file is found under the name it was written with.
@@ -171,35 +107,39 @@ pub fn slugify(name: &str) -> Option<String> {
     let mut out = String::with_capacity(name.len());
     // a hyphen is written only once a letter or digit follows it
     let mut gap = false;
-    for c in name.chars().flat_map(char::to_lowercase) {
-        let ascii = if c.is_ascii_alphanumeric() {
-            Some(c.encode_utf8(&mut [0; 4]).to_string())
-        } else {
-            FOLDED
-                .iter()
-                .find(|(k, _)| *k == c)
-                .map(|(_, s)| s.to_string())
-        };
-        if let Some(ascii) = ascii {
-            if gap && !out.is_empty() {
-                out.push('-');
+    let mut push = |ascii: &str, out: &mut String| {
+        for c in ascii.chars() {
+            if c.is_ascii_alphanumeric() {
+                if gap && !out.is_empty() {
+                    out.push('-');
+                }
+                gap = false;
+                out.push(c.to_ascii_lowercase());
+            } else {
+                gap = true;
             }
-            gap = false;
-            out.push_str(&ascii);
-        } else if c.is_alphanumeric() || is_combining_mark(c) {
-            // a letter without an obvious ASCII spelling, or the accent of a
-            // decomposed letter (e + U+0301): dropped, not a word break
-        } else {
-            gap = true;
+        }
+    };
+    for c in name.chars() {
+        if c.is_ascii() {
+            push(c.encode_utf8(&mut [0; 4]), &mut out);
+            continue;
+        }
+        match deunicode::deunicode_char(c) {
+            // a letter or digit of any script: `東` is "Dong ", a word of
+            // its own; `ノ` is "no", joined to the kana around it
+            Some(ascii) if c.is_alphanumeric() => push(ascii, &mut out),
+            // an accent written apart (e + U+0301), a joiner, a soft
+            // hyphen: part of the word it sits in
+            Some("") => {}
+            // a letter without an ASCII spelling is left out, like an accent
+            None if c.is_alphanumeric() => {}
+            // a space, a dash, a symbol or an emoji: a word break, not a
+            // word (deunicode would spell 🚀 as "rocket")
+            _ => push(" ", &mut out),
         }
     }
     crate::walk::is_slug(&out).then_some(out)
-}
-
-/// Whether `c` is a combining diacritical mark (an accent written as a
-/// separate character after its letter).
-fn is_combining_mark(c: char) -> bool {
-    matches!(c, '\u{0300}'..='\u{036F}' | '\u{1AB0}'..='\u{1AFF}' | '\u{1DC0}'..='\u{1DFF}' | '\u{20D0}'..='\u{20FF}' | '\u{FE20}'..='\u{FE2F}')
 }
 
 /// `path` for a message: relative paths as given, shell-quoted when they
@@ -228,16 +168,34 @@ mod tests {
             ("Cobalt Ridge Distribution", "cobalt-ridge-distribution"),
             ("  Northwind  ", "northwind"),
             ("AT&T", "at-t"),
-            ("Café Nord", "cafe-nord"),
-            ("Cafe\u{301} Nord", "cafe-nord"),
-            ("Müller & Söhne GmbH", "muller-sohne-gmbh"),
-            ("Straße 42", "strasse-42"),
-            ("Ærø Å/S", "aero-a-s"),
-            ("Bjørn's Tools", "bjorn-s-tools"),
             ("3M", "3m"),
             ("--acme--corp--", "acme-corp"),
-            ("Tōkyō 東京 Partners", "tokyo-partners"),
+            ("Bjørn's Tools", "bjorn-s-tools"),
+            ("Ærø Å/S", "aero-a-s"),
             ("ÉCOLE", "ecole"),
+            // accents, precomposed or written apart (e + U+0301)
+            ("Café Nord", "cafe-nord"),
+            ("Cafe\u{301} Nord", "cafe-nord"),
+            // Vietnamese, precomposed and decomposed
+            ("Nguyễn Trading", "nguyen-trading"),
+            ("Nguye\u{302}\u{303}n Trading", "nguyen-trading"),
+            ("Đà Nẵng Logistics", "da-nang-logistics"),
+            // Japanese: each kanji is a word, kana join into words
+            ("東京 Systems", "dong-jing-systems"),
+            ("Tōkyō 東京 Partners", "tokyo-dong-jing-partners"),
+            ("ノーザン・ウィンド", "nozan-uindo"),
+            // Greek, Cyrillic
+            ("Αθήνα Partners", "athena-partners"),
+            ("Москва Трейд", "moskva-treid"),
+            // German: deunicode folds ü to u, not ue
+            ("Müller Straße", "muller-strasse"),
+            ("Müller & Söhne GmbH", "muller-sohne-gmbh"),
+            // emoji and symbols are word breaks, not words
+            ("Rocket 🚀 Labs", "rocket-labs"),
+            ("🚀Labs", "labs"),
+            ("Acme™ ©2026", "acme-2026"),
+            // a zero-width joiner or a soft hyphen is inside a word
+            ("Nord\u{ad}wind", "nordwind"),
         ] {
             assert_eq!(slugify(name).as_deref(), Some(slug), "{name:?}");
             assert_eq!(
@@ -246,8 +204,30 @@ mod tests {
                 "walk must keep {slug:?}"
             );
         }
-        for name in ["", "   ", "&", "東京", "---", "\u{301}"] {
+        for name in [
+            "",
+            "   ",
+            "&",
+            "---",
+            "\u{301}",
+            "🚀",
+            "🚀🎉 ✨",
+            "\u{10FFFD}",
+        ] {
             assert_eq!(slugify(name), None, "{name:?}");
+        }
+    }
+
+    #[test]
+    fn every_character_gives_a_slug_walk_keeps() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let name = format!("a{c}b");
+            let slug = slugify(&name).unwrap_or_else(|| panic!("{name:?} gave no slug"));
+            assert_eq!(
+                crate::walk::normalize_slug(&slug).as_deref(),
+                Some(slug.as_str()),
+                "{name:?}"
+            );
         }
     }
 

@@ -19,6 +19,8 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::fastyaml;
 use crate::source::{self, Lines, SourceFile};
 
+mod syntax;
+
 /// One step into a YAML document.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Seg {
@@ -139,25 +141,36 @@ pub fn parse(file: &SourceFile, text: &str, offset: usize) -> Result<Value, Box<
             };
             // the limits are checked before, but only on texts that could
             // break them; serde_yaml's own have the same wording
-            let (message, label, help) = if message.contains("recursion limit") {
-                (TOO_DEEP.to_string(), "too deep", TOO_DEEP_HELP)
+            let (message, at, label, help) = if message.contains("recursion limit") {
+                (
+                    TOO_DEEP.to_string(),
+                    at,
+                    "too deep".to_string(),
+                    TOO_DEEP_HELP.to_string(),
+                )
             } else if message.contains("repetition limit") {
                 (
                     TOO_MANY_ALIASES.to_string(),
-                    "too much",
-                    TOO_MANY_ALIASES_HELP,
+                    at,
+                    "too much".to_string(),
+                    TOO_MANY_ALIASES_HELP.to_string(),
                 )
             } else if message.contains("duplicate entry") {
                 (
                     format!("is not valid YAML: {message}"),
-                    "the YAML parser stopped here",
-                    "each field may appear once: remove or merge the repeated one",
+                    at,
+                    "the YAML parser stopped here".to_string(),
+                    "each field may appear once: remove or merge the repeated one".to_string(),
                 )
             } else {
+                // the message with its positions says where the construct
+                // that failed started, which is where the mistake often is
+                let explained = syntax::explain(text, at, &err.to_string());
                 (
                     format!("is not valid YAML: {message}"),
-                    "the YAML parser stopped here",
-                    SYNTAX_HELP,
+                    explained.at,
+                    explained.label,
+                    explained.help,
                 )
             };
             Err(Box::new(Diagnostic::new(
@@ -187,7 +200,6 @@ const TOO_DEEP_HELP: &str = "a partner record needs four levels at most: flatten
 const TOO_MANY_ALIASES: &str =
     "repeats too much through aliases: expanding them would make more than 1 MB of values";
 const TOO_MANY_ALIASES_HELP: &str = "write the values out, or use fewer aliases (`*name`); partnerbook expands at most 1 MB of repeated values per file, so that an alias bomb cannot exhaust memory";
-const SYNTAX_HELP: &str = "fix the YAML syntax here: check indentation, colons and quotes (a value with `: ` or starting with `*`, `&`, `!`, `@` or a quote needs quoting)";
 
 /// A YAML text over one of the limits.
 #[derive(Debug)]
@@ -197,9 +209,9 @@ struct Breach {
     /// The message, after the file name.
     message: String,
     /// The label under the marker.
-    label: &'static str,
+    label: String,
     /// How to fix it.
-    help: &'static str,
+    help: String,
 }
 
 /// Checks [`MAX_DEPTH`] and [`MAX_ALIAS_EXPANSION`] with an event parser
@@ -229,11 +241,12 @@ fn check_limits(text: &str) -> Result<(), Breach> {
                 return Err(too_deep(chars.byte(err.marker().index())));
             }
             Err(err) => {
+                let explained = syntax::explain(text, chars.byte(err.marker().index()), err.info());
                 return Err(Breach {
-                    at: chars.byte(err.marker().index()),
+                    at: explained.at,
                     message: format!("is not valid YAML: {}", err.info()),
-                    label: "the YAML parser stopped here",
-                    help: SYNTAX_HELP,
+                    label: explained.label,
+                    help: explained.help,
                 });
             }
         };
@@ -268,8 +281,8 @@ fn check_limits(text: &str) -> Result<(), Breach> {
                     return Err(Breach {
                         at: chars.byte(span.start.index()),
                         message: TOO_MANY_ALIASES.to_string(),
-                        label: "this alias goes over the limit",
-                        help: TOO_MANY_ALIASES_HELP,
+                        label: "this alias goes over the limit".to_string(),
+                        help: TOO_MANY_ALIASES_HELP.to_string(),
                     });
                 }
                 size
@@ -287,8 +300,8 @@ fn too_deep(at: usize) -> Breach {
     Breach {
         at,
         message: TOO_DEEP.to_string(),
-        label: "too deep",
-        help: TOO_DEEP_HELP,
+        label: "too deep".to_string(),
+        help: TOO_DEEP_HELP.to_string(),
     }
 }
 
@@ -445,6 +458,9 @@ impl SpanIndex {
                         ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
                             quoted(text, range)
                         }
+                        ScalarStyle::Literal | ScalarStyle::Folded if value.trim().is_empty() => {
+                            block_indicator(text, range.start).unwrap_or(range)
+                        }
                         _ => range,
                     };
                     if let Some(Frame::Map {
@@ -592,6 +608,37 @@ fn quoted(text: &str, range: Range<usize>) -> Range<usize> {
         }
     }
     range
+}
+
+/// The `>-` or `|` of an empty block scalar whose (empty) span starts at
+/// `end`. saphyr-parser places that span where the next token starts, often
+/// on a comment further down; the indicator is on the key's line, which is
+/// where the text goes (`new partner` writes `we_do: >-` and nothing below).
+fn block_indicator(text: &str, end: usize) -> Option<Range<usize>> {
+    let mut end = end.min(text.len());
+    // at the end of the text the span is the indicator itself
+    if text[end..].starts_with(['>', '|']) {
+        end = text[end..]
+            .find(char::is_whitespace)
+            .map_or(text.len(), |n| end + n);
+    }
+    loop {
+        let start = text[..end].rfind('\n').map_or(0, |i| i + 1);
+        let line = &text[start..end];
+        let trimmed = line.trim_start();
+        if !trimmed.is_empty() && !trimmed.starts_with('#') {
+            let code = line.find(" #").map_or(line, |i| &line[..i]);
+            let at = code.rfind(['>', '|'])?;
+            let len = code[at..]
+                .find(char::is_whitespace)
+                .unwrap_or(code.len() - at);
+            return Some(start + at..start + at + len);
+        }
+        if start == 0 {
+            return None;
+        }
+        end = start - 1;
+    }
 }
 
 /// The first line of `text` that holds something other than a comment or
@@ -806,6 +853,17 @@ summary: |
         assert_eq!(at("c"), "\"x\\\" y\"");
         assert_eq!(at("d"), "\"é\"");
         assert_eq!(&doc[index.locate(doc, &[key("d")], &Target::Key)], "'d'");
+    }
+
+    #[test]
+    fn empty_blocks_point_at_their_indicator() {
+        let doc = "a: >-\n\n# c\nb:\n  c: |  # note\n  # d\n  e: >-\n    text\nf: >-\n";
+        let index = SpanIndex::build(doc);
+        let at = |path: &[Seg]| &doc[index.locate(doc, path, &Target::Value)];
+        assert_eq!(at(&[key("a")]), ">-");
+        assert_eq!(at(&[key("b"), key("c")]), "|");
+        assert_eq!(at(&[key("b"), key("e")]).trim_end(), "text");
+        assert_eq!(at(&[key("f")]), ">-");
     }
 
     #[test]

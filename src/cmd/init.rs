@@ -80,6 +80,7 @@ pub fn run(args: &InitArgs) -> anyhow::Result<u8> {
     }
     out.push_str("  partnerbook serve                       # preview the site in your browser\n");
     out.push_str("  partnerbook new partner \"Their Name\"    # start a record of your own\n");
+    out.push_str("  partnerbook docs record                 # what each field of a record means\n");
     crate::term::print(out)?;
     Ok(exit::OK)
 }

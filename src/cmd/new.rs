@@ -32,7 +32,7 @@ fn partner(args: &NewPartnerArgs) -> anyhow::Result<u8> {
     }
     let Some(slug) = scaffold::slugify(name) else {
         bail!(
-            "`{name}` gives no file name: it has no letter or digit that can be written in a URL\n  help: add a Latin-letter spelling, e.g. `partnerbook new partner \"Tokyo Partners\"`; you can change `name:` in the file afterwards"
+            "`{name}` gives no file name: it has no letter or digit to spell one with\n  help: give a name with a word in it, e.g. `partnerbook new partner \"Rocket Labs\"`; the file name stays when you change `name:` in the file afterwards, to `{name}` alone if you like"
         );
     };
     let root = root(&SiteArgs {

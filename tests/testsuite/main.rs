@@ -9,6 +9,7 @@ mod diagnostics;
 mod fastyaml;
 mod feeds;
 mod filesystem;
+mod first_run;
 mod incremental;
 mod injection;
 mod kill;

@@ -18,31 +18,36 @@ fn case() -> std::path::PathBuf {
 const NAME: &str = "Cobalt Ridge Distribution";
 const RECORD: &str = "content/partners/cobalt-ridge-distribution.yaml";
 
-/// A fresh `new partner` record with the lines `check` points at filled in.
+/// A fresh `new partner` record with the lines `check` points at filled in,
+/// the text written below each `>-` as the template's comments say.
 pub fn fill_in(template: &str) -> String {
     let filled = template
         .replacen("\ntier:\n", "\ntier: casual\n", 1)
         .replacen(
-            "we_do: \"\"",
-            "we_do: We tell a company which software licenses it owns.",
+            "\n  we_do: >-\n",
+            "\n  we_do: >-\n    We tell a company which software licenses it owns.\n",
             1,
         )
         .replacen(
-            "they_do: \"\"",
-            "they_do: Cobalt Ridge distributes software to 900 resellers.",
+            "\n  they_do: >-\n",
+            "\n  they_do: >-\n    Cobalt Ridge distributes software to 900 resellers.\n",
             1,
         )
         .replacen(
-            "together: \"\"",
-            "together: A license check inside the reseller portal.",
+            "\n  together: >-\n",
+            "\n  together: >-\n    A license check inside the reseller portal.\n",
             1,
         )
         .replacen(
-            "partner_benefit: TBD",
-            "partner_benefit: Its resellers keep renewals they now lose after audits.",
+            "\n  partner_benefit: >-\n",
+            "\n  partner_benefit: >-\n    Its resellers keep renewals they now lose after audits.\n",
             1,
         );
-    assert_ne!(filled, template, "the template changed: update fill_in");
+    assert_eq!(
+        filled.lines().count(),
+        template.lines().count() + 4,
+        "the template changed: update fill_in"
+    );
     filled
 }
 
@@ -89,6 +94,7 @@ fn init_writes_a_site_that_builds_with_zero_warnings() {
         "{said}"
     );
     assert!(said.contains("  partnerbook serve"), "{said}");
+    assert!(said.contains("  partnerbook docs record "), "{said}");
     assert_eq!(tree(&s.site()).len(), 7, "exactly the seven files");
 
     let built = s.build(&[]).success();
@@ -98,11 +104,61 @@ fn init_writes_a_site_that_builds_with_zero_warnings() {
         stdout(&built)
     );
     assert_eq!(stderr(&built), "", "no diagnostics at all");
-    // the playbook links to the example partner
+    // the playbook shows the way to the example partner
     assert!(
         s.out("playbooks/first-call/index.html")
-            .contains("../../partners/ledgerline-accounting/index.html")
+            .contains("Ledgerline Accounting, the example partner in the\n<a href=\"../../index.html\">portfolio</a>")
     );
+}
+
+#[test]
+fn deleting_the_example_partner_as_its_note_says_leaves_a_site_that_builds() {
+    let s = Scratch::empty();
+    partnerbook().arg("init").arg(s.site()).assert().success();
+    let record = s.site().join(templates::EXAMPLE_PARTNER_PATH);
+    let text = std::fs::read_to_string(&record).unwrap();
+    assert!(
+        text.contains("# Delete this file whenever you like. Nothing links to it"),
+        "{text}"
+    );
+    std::fs::remove_file(&record).unwrap();
+    let built = s.build(&[]).success();
+    assert!(
+        stdout(&built).contains("(0 partners, 1 playbook) with 0 warnings"),
+        "{}",
+        stdout(&built)
+    );
+    assert_eq!(stderr(&built), "", "no diagnostics at all");
+}
+
+#[test]
+fn generated_files_point_at_docs_an_installed_partnerbook_shows() {
+    let s = Scratch::empty();
+    partnerbook().arg("init").arg(s.site()).assert().success();
+    partnerbook()
+        .args(["new", "partner", NAME, "--root"])
+        .arg(s.site())
+        .assert()
+        .success();
+    let mut pointers = 0;
+    for (rel, bytes) in tree(&s.site()) {
+        let text = String::from_utf8(bytes).unwrap();
+        assert!(
+            !text.contains("docs/") && !text.contains(".md#") && !text.contains("record.md"),
+            "{rel} points at a file an installed partnerbook does not have:\n{text}"
+        );
+        // every `partnerbook docs TOPIC` named is one the binary knows
+        for (i, _) in text.match_indices("partnerbook docs ") {
+            let topic: String = text[i + "partnerbook docs ".len()..]
+                .chars()
+                .take_while(char::is_ascii_lowercase)
+                .collect();
+            partnerbook().args(["docs", &topic]).assert().success();
+            pointers += 1;
+        }
+    }
+    // the configuration, the example partner, the new record, both schemas
+    assert!(pointers >= 5, "only {pointers} pointers to the docs");
 }
 
 #[test]
@@ -427,7 +483,7 @@ fn new_partner_folds_accents_into_the_file_name_and_keeps_the_name() {
 fn new_partner_refuses_a_name_that_gives_no_file_name() {
     let s = Scratch::empty();
     std::fs::create_dir_all(s.site().join("content")).unwrap();
-    for name in ["東京", "  ", "&"] {
+    for name in ["🚀", "🚀🎉 ✨", "  ", "&"] {
         let out = partnerbook()
             .args(["new", "partner", name, "--root"])
             .arg(s.site())
@@ -439,7 +495,49 @@ fn new_partner_refuses_a_name_that_gives_no_file_name() {
             "{name:?}: {err}"
         );
     }
+    partnerbook()
+        .args(["new", "partner", "🚀", "--root"])
+        .arg(s.site())
+        .assert()
+        .code(2)
+        .stdout_eq("")
+        .stderr_eq(snapbox::str![[r#"
+error: `🚀` gives no file name: it has no letter or digit to spell one with
+  help: give a name with a word in it, e.g. `partnerbook new partner "Rocket Labs"`; the file name stays when you change `name:` in the file afterwards, to `🚀` alone if you like
+
+"#]]);
     assert!(tree(&s.site()).is_empty(), "nothing written");
+}
+
+#[test]
+fn new_partner_spells_names_in_any_script_with_a_slug_the_build_accepts() {
+    let s = Scratch::empty();
+    s.write("partnerbook.yaml", "title: Test\n");
+    let names = [
+        ("Nguyễn Trading", "nguyen-trading"),
+        ("東京 Systems", "dong-jing-systems"),
+        ("Αθήνα Partners", "athena-partners"),
+        // deunicode folds ü to u (not ue) and ß to ss
+        ("Müller Straße", "muller-strasse"),
+        ("Rocket 🚀 Labs", "rocket-labs"),
+    ];
+    for (name, slug) in names {
+        let out = partnerbook()
+            .args(["new", "partner", name, "--root"])
+            .arg(s.site())
+            .assert()
+            .success();
+        let rel = format!("content/partners/{slug}.yaml");
+        assert!(stdout(&out).contains(&rel), "{name}: {}", stdout(&out));
+        let path = s.site().join(&rel);
+        let filled = fill_in(&std::fs::read_to_string(&path).unwrap());
+        std::fs::write(&path, filled).unwrap();
+    }
+    s.build(&[]).success();
+    for (name, slug) in names {
+        let page = s.out(&format!("partners/{slug}/index.html"));
+        assert!(page.contains(&format!("<h1>{name}</h1>")), "{slug}: {page}");
+    }
 }
 
 #[test]
