@@ -280,21 +280,9 @@ fn describe(root: &Path, changed: &[PathBuf]) -> String {
 }
 
 fn open_browser(url: &str) {
-    let (program, args): (&str, Vec<&str>) = if cfg!(target_os = "macos") {
-        ("open", vec![url])
-    } else if cfg!(windows) {
-        ("cmd", vec!["/C", "start", "", url])
-    } else {
-        ("xdg-open", vec![url])
-    };
-    if let Err(e) = std::process::Command::new(program)
-        .args(args)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-    {
+    if let Err(e) = open::that_detached(url) {
         term::status(&format!(
-            "warning: cannot open a browser ({program}: {e}); open {url} yourself"
+            "warning: cannot open a browser ({e}); open {url} yourself"
         ));
     }
 }
