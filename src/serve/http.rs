@@ -124,7 +124,9 @@ impl Shared {
 
     /// Puts rendered files in place and takes down the files in `gone`.
     /// They come from a build without errors, so the diagnostics go.
-    pub fn publish(&self, files: Vec<OutputFile>, gone: &[String]) {
+    /// Returns the paths whose content changed, new and gone ones
+    /// included: a page rendered again the same need not reload.
+    pub fn publish(&self, files: Vec<OutputFile>, gone: &[String]) -> Vec<String> {
         // the digests and the script are done before taking the lock
         let files: Vec<(String, File)> = files
             .into_iter()
@@ -133,13 +135,26 @@ impl Shared {
                 (f.path, file)
             })
             .collect();
+        let mut changed = Vec::new();
         let mut served = self.write();
-        served.files.extend(files);
+        for (path, file) in files {
+            if served
+                .files
+                .get(&path)
+                .is_none_or(|old| old.body != file.body)
+            {
+                changed.push(path.clone());
+            }
+            served.files.insert(path, file);
+        }
         for path in gone {
-            served.files.remove(path);
+            if served.files.remove(path).is_some() {
+                changed.push(path.clone());
+            }
         }
         served.built = true;
         served.errors = None;
+        changed
     }
 
     /// Shows `text` (diagnostics as the terminal shows them) on every page.

@@ -254,13 +254,11 @@ fn fail(shared: &Shared, diagnostics: &[Diagnostic], was_failed: &mut bool) {
 }
 
 /// Puts rendered files in place, takes down the files in `gone`, and then
-/// tells the pages showing them to reload, if `tell`.
+/// tells the pages that changed to reload, if `tell`.
 fn publish(shared: &Shared, files: Vec<crate::render::OutputFile>, gone: &[String], tell: bool) {
-    let mut paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
-    shared.publish(files, gone);
-    if tell {
-        paths.extend(gone.iter().cloned());
-        shared.reload(&paths, false);
+    let changed = shared.publish(files, gone);
+    if tell && !changed.is_empty() {
+        shared.reload(&changed, false);
     }
 }
 

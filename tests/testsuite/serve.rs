@@ -558,6 +558,35 @@ fn an_edit_shows_up_and_reloads_only_the_pages_it_changed() {
 }
 
 #[test]
+fn a_save_that_changes_no_page_reloads_none() {
+    let s = minimal_site();
+    let server = Server::start(&s.site(), &["-p", "0"]);
+    let mut live = server.live();
+    // a comment: the partner's pages and the lists are rendered again,
+    // the same as before
+    let (record, text, _) = contoso(&s);
+    atomic_save(&record, &format!("{text}# met at the fair\n"));
+    server.await_stderr(": rendered");
+    // a second edit, whose messages come after any of the first's
+    let northwind = s.site().join("content/partners/northwind.yaml");
+    let text = std::fs::read_to_string(&northwind).unwrap();
+    atomic_save(
+        &northwind,
+        &text.replace("name: Northwind", "name: Northwind Two"),
+    );
+    let (_, messages) = await_reload(&mut live, "/partners/northwind/index.html");
+    assert_eq!(
+        messages.len(),
+        1,
+        "the comment reloaded pages: {messages:?}"
+    );
+    assert!(
+        messages[0].paths.iter().all(|p| !p.contains("contoso")),
+        "{messages:?}"
+    );
+}
+
+#[test]
 fn thirty_open_pages_all_load_and_all_get_the_reload() {
     let s = minimal_site();
     let server = Server::start(&s.site(), &["-p", "0"]);
