@@ -411,6 +411,12 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
         }
     };
     if path == EVENTS {
+        if !same_origin(&parts.headers) {
+            return text(
+                StatusCode::FORBIDDEN,
+                "live reload is only for pages of this server\n",
+            );
+        }
         return match WebSocketUpgrade::from_request_parts(&mut parts, &()).await {
             Ok(upgrade) => {
                 // subscribed before the handshake ends, so that no reload
@@ -423,6 +429,19 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
     }
     // axum drops the body of a HEAD response and keeps its Content-Length
     shared.respond(&path, &parts.headers)
+}
+
+/// Whether a websocket request comes from a page of this server, or from
+/// no page at all. Browsers let any site open a websocket to any host, so
+/// without this a page elsewhere could follow which partner pages change.
+fn same_origin(headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        return true;
+    };
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let origin = origin.to_str().ok();
+    let origin_host = origin.and_then(|o| o.strip_prefix("http://").or(o.strip_prefix("https://")));
+    origin_host.is_some() && origin_host == host
 }
 
 /// Forwards reload messages to one open page until it goes away.

@@ -13,6 +13,8 @@ use partnerbook::render::{self, OutputFile};
 use partnerbook::serve::session::Session;
 use partnerbook::site::{self, BuildOptions};
 
+use tungstenite::client::IntoClientRequest as _;
+
 use crate::support::{Scratch, TODAY_EPOCH, fixture};
 
 // ---------------------------------------------------------------------------
@@ -620,6 +622,43 @@ fn thirty_open_pages_all_load_and_all_get_the_reload() {
         let (took, _) = await_reload(page, "/partners/contoso/index.html");
         assert!(took < Duration::from_secs(5), "page {i} waited {took:?}");
     }
+}
+
+#[test]
+fn live_reload_is_only_for_pages_of_this_server() {
+    let s = minimal_site();
+    let server = Server::start(&s.site(), &["-p", "0"]);
+    let handshake = |origin: &str| {
+        let stream = TcpStream::connect(server.addr()).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .unwrap();
+        let mut request = format!("ws://{}{LIVE}", server.addr())
+            .into_client_request()
+            .unwrap();
+        request
+            .headers_mut()
+            .insert("Origin", origin.parse().unwrap());
+        match tungstenite::client(request, stream) {
+            Ok((_, response)) => response.status().as_u16(),
+            Err(tungstenite::HandshakeError::Failure(tungstenite::Error::Http(response))) => {
+                response.status().as_u16()
+            }
+            Err(e) => panic!("{origin}: {e}"),
+        }
+    };
+    // a page elsewhere would learn which partner pages change
+    for other in [
+        "http://evil.example",
+        &format!(
+            "http://evil.example:{}",
+            server.addr().rsplit(':').next().unwrap()
+        ),
+        "null",
+    ] {
+        assert_eq!(handshake(other), 403, "{other}");
+    }
+    assert_eq!(handshake(&server.origin), 101);
 }
 
 #[test]
