@@ -31,16 +31,9 @@ let browser;
 const stderr = []; // serve's lines so far
 let stderrChanged = () => {};
 
-before(async () => {
-  for (const [file, install] of [
-    [BIN, "run `cargo build --release` first"],
-    [CHROMIUM, "install Debian's chromium (`apt-get install chromium`)"],
-  ]) {
-    if (!fs.existsSync(file)) throw new Error(`${file} is missing: ${install}`);
-  }
-  fs.cpSync(path.join(REPO, "content"), path.join(root, "content"), { recursive: true });
-  fs.copyFileSync(path.join(REPO, "partnerbook.yaml"), path.join(root, "partnerbook.yaml"));
-  server = spawn(BIN, ["serve", "-p", "0", "--root", root], {
+/** Starts `partnerbook serve -p port` on the copy; returns its URL. */
+async function startServe(port) {
+  server = spawn(BIN, ["serve", "-p", port, "--root", root], {
     env: { ...process.env, SOURCE_DATE_EPOCH: TODAY, NO_COLOR: "1" },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -55,7 +48,19 @@ before(async () => {
   });
   const match = first.match(/^serving (\S+)/);
   if (!match) throw new Error(`no \`serving URL\` line: ${first}`);
-  site = match[1];
+  return match[1];
+}
+
+before(async () => {
+  for (const [file, install] of [
+    [BIN, "run `cargo build --release` first"],
+    [CHROMIUM, "install Debian's chromium (`apt-get install chromium`)"],
+  ]) {
+    if (!fs.existsSync(file)) throw new Error(`${file} is missing: ${install}`);
+  }
+  fs.cpSync(path.join(REPO, "content"), path.join(root, "content"), { recursive: true });
+  fs.copyFileSync(path.join(REPO, "partnerbook.yaml"), path.join(root, "partnerbook.yaml"));
+  site = await startServe("0");
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
@@ -180,6 +185,23 @@ describe("serve", () => {
       if (!did) assert.equal(await page.evaluate(() => window.partnerbookTab), "not reloaded", `${url} reloaded though it did not change`);
     }
     assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test("an open tab reconnects when serve restarts, and reloads", async () => {
+    const context = await browser.newContext();
+    await context.addInitScript(watchSocket);
+    const page = await context.newPage();
+    await page.goto(site, { waitUntil: "load" });
+    await page.waitForFunction(() => window.partnerbookLive === true, null, { timeout: 10_000 });
+    await page.evaluate(() => (window.partnerbookTab = "not reloaded"));
+    const stopped = new Promise((resolve) => server.once("exit", resolve));
+    server.kill("SIGINT");
+    await stopped;
+    site = await startServe(new URL(site).port);
+    // the tab tries again, waiting longer each time, up to 5 s
+    await page.waitForFunction(() => window.partnerbookTab === undefined, null, { timeout: 15_000 });
+    assert.match(await page.locator("h1").first().innerText(), /\S/);
     await context.close();
   });
 });
