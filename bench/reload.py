@@ -3,7 +3,7 @@
 
 For each corpus size, generates a site with ../shared/bench/gen_corpus.py,
 starts `target/release/partnerbook serve -p 0` on it, opens the live-reload
-event stream the way a browser page does, then edits one partner record
+websocket the way a browser page does, then edits one partner record
 again and again. Each edit is timed from just before the file is written to
 the moment the reload event naming that partner's page arrives (the page is
 in place by then), and, separately, to the event for the portfolio page,
@@ -18,16 +18,16 @@ figures depend on the machine.
 """
 
 import argparse
-import json
 import os
 import pathlib
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+
+from serve_load import LiveSocket
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
 GEN = REPO.parent / "shared" / "bench" / "gen_corpus.py"
@@ -43,28 +43,6 @@ def corpus(size, workdir):
             stdout=subprocess.DEVNULL,
         )
     return out / "partnerbook"
-
-
-class Events:
-    """The server-sent event stream, read line by line."""
-
-    def __init__(self, host, port):
-        self.sock = socket.create_connection((host, port))
-        self.sock.sendall(
-            b"GET /__partnerbook/live HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n"
-        )
-        self.file = self.sock.makefile("rb")
-        while not self.file.readline().startswith(b"retry:"):
-            pass
-
-    def next(self, timeout):
-        self.sock.settimeout(timeout)
-        while True:
-            line = self.file.readline()
-            if not line:
-                raise EOFError("the server closed the event stream")
-            if line.startswith(b"data: "):
-                return json.loads(line[6:])
 
 
 def save(path, text, how):
@@ -94,7 +72,7 @@ def measure(root, edits, how):
         hostport = url.split("//")[1].split("/")[0]
         host, port = hostport.rsplit(":", 1)
         mount = "/" + url.split("//")[1].split("/", 1)[1]
-        events = Events(host, int(port))
+        events = LiveSocket(host, int(port))
 
         records = sorted((root / "content" / "partners").glob("*.yaml"))
         record = records[len(records) // 2]
@@ -102,10 +80,12 @@ def measure(root, edits, how):
         page = f"{mount}partners/{slug}/index.html"
         portfolio = f"{mount}index.html"
         original = record.read_text()
-        assert "\nowner: " in original, "the record has no owner line to edit"
+        # the region shows on the partner's page and in the portfolio (only
+        # pages whose bytes change reload)
+        assert "\nregion: " in original, "the record has no region line to edit"
         to_page, to_portfolio = [], []
         for i in range(edits):
-            text = original.replace("\nowner: ", f"\nowner: Edit {i} ", 1)
+            text = original.replace("\nregion: ", f"\nregion: Edit {i} ", 1)
             t0 = time.perf_counter()
             save(record, text, how)
             seen_page = seen_portfolio = None

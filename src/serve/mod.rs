@@ -1,10 +1,11 @@
 //! `partnerbook serve`: the site built in memory, served over HTTP, and
 //! rebuilt and reloaded whenever a file changes.
 //!
-//! Three kinds of thread: the rebuild loop (the caller's), which owns the
-//! [`session::Session`] and takes file events from `notify`; one thread
-//! accepting connections; and one per request (an open page's event stream
-//! holds its thread until the page goes away).
+//! The rebuild loop runs on the caller's thread: it owns the
+//! [`session::Session`] and takes file events from `notify`. The HTTP
+//! server (axum) runs on a tokio runtime of its own, reading what the loop
+//! publishes in [`http::Shared`]; an open page costs it a websocket, not a
+//! thread.
 
 pub mod http;
 pub mod session;
@@ -12,14 +13,13 @@ pub mod watch;
 
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::mpsc;
-use std::sync::{Arc, PoisonError};
 use std::time::Instant;
 
 use anyhow::Context as _;
 
 use crate::diagnostic::{self, Diagnostic, Severity};
-use crate::render::OutputFile;
 use crate::site::BuildOptions;
 use crate::term;
 use http::Shared;
@@ -82,10 +82,18 @@ pub fn run(opts: ServeOptions) -> anyhow::Result<u8> {
     let addr = listener
         .local_addr()
         .context("cannot read the listening address")?;
-    let server = Arc::new(
-        tiny_http::Server::from_listener(listener, None)
-            .map_err(|e| anyhow::anyhow!("cannot start the HTTP server: {e}"))?,
-    );
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("partnerbook-http")
+        .build()
+        .context("cannot start the HTTP server")?;
+    listener
+        .set_nonblocking(true)
+        .context("cannot start the HTTP server")?;
+    let listener = {
+        let _runtime = runtime.enter();
+        tokio::net::TcpListener::from_std(listener).context("cannot start the HTTP server")?
+    };
     let (tx, rx) = mpsc::channel();
     let inbox = Inbox::new(rx);
     {
@@ -109,16 +117,7 @@ pub fn run(opts: ServeOptions) -> anyhow::Result<u8> {
     };
     rebuilds.apply(&mut session, update, started, "");
 
-    {
-        let server = Arc::clone(&server);
-        let shared = Arc::clone(&shared);
-        std::thread::spawn(move || {
-            for request in server.incoming_requests() {
-                let shared = Arc::clone(&shared);
-                std::thread::spawn(move || http::handle(&shared, request));
-            }
-        });
-    }
+    runtime.spawn(http::serve(listener, Arc::clone(&shared)));
     let host = match addr.ip() {
         ip if ip.is_unspecified() => "127.0.0.1".to_string(),
         IpAddr::V6(ip) => format!("[{ip}]"),
@@ -154,7 +153,8 @@ pub fn run(opts: ServeOptions) -> anyhow::Result<u8> {
         }
         rebuilds.apply(&mut session, update, started, &what);
     }
-    server.unblock();
+    // open pages lose their socket, and reload when serve is back
+    runtime.shutdown_background();
     term::status("stopped; nothing was written");
     Ok(crate::cmd::exit::OK)
 }
@@ -174,23 +174,20 @@ impl Rebuilds {
         let shared = &*self.shared;
         let was_failed = &mut self.was_failed;
         let inbox = &mut self.inbox;
-        let mount = mount_of(session);
-        shared
-            .served
-            .write()
-            .unwrap_or_else(PoisonError::into_inner)
-            .mount = mount;
+        shared.set_mount(mount_of(session));
         term::diagnostics(&update.diagnostics, crate::cli::Format::Human);
         if update.failed() {
             fail(shared, &update.diagnostics, was_failed);
             return;
         }
         let mut pages = 0;
+        // after a failed build every page reloads once, at the end
+        let recovering = *was_failed;
         let result = session.render(
             update,
             |files, gone| {
                 pages += files.iter().filter(|f| f.path.ends_with(".html")).count();
-                publish(shared, files, gone);
+                publish(shared, files, gone, !recovering);
             },
             // the next save is already here: its rebuild renders the rest
             || inbox.waiting(),
@@ -200,13 +197,7 @@ impl Rebuilds {
             fail(shared, session.diagnostics(), was_failed);
             return;
         }
-        {
-            let mut served = shared
-                .served
-                .write()
-                .unwrap_or_else(PoisonError::into_inner);
-            served.errors = None;
-        }
+        shared.recover();
         if std::mem::take(was_failed) {
             shared.reload(&[], true);
         }
@@ -236,49 +227,39 @@ impl Rebuilds {
     }
 }
 
-/// Shows `diagnostics` on every page, keeping the last good build.
+/// Shows `diagnostics` on every page, over the last good build if there
+/// is one.
 fn fail(shared: &Shared, diagnostics: &[Diagnostic], was_failed: &mut bool) {
     let mut text: String = diagnostics
         .iter()
         .map(|d| format!("{}\n\n", d.to_human(false)))
         .collect();
-    text.push_str(&format!(
-        "{}; serving the last good build",
-        diagnostic::count_summary(diagnostics)
-    ));
-    term::status(&format!(
-        "build failed: {}; still serving the last good build",
-        diagnostic::count_summary(diagnostics)
-    ));
-    shared
-        .served
-        .write()
-        .unwrap_or_else(PoisonError::into_inner)
-        .errors = Some(text);
+    let summary = diagnostic::count_summary(diagnostics);
+    if shared.has_good_build() {
+        text.push_str(&format!("{summary}; serving the last good build"));
+        term::status(&format!(
+            "build failed: {summary}; still serving the last good build"
+        ));
+    } else {
+        text.push_str(&format!(
+            "{summary}; the site is served once they are fixed"
+        ));
+        term::status(&format!(
+            "build failed: {summary}; the site is served once they are fixed"
+        ));
+    }
+    shared.fail(&text);
     *was_failed = true;
     shared.reload(&[], true);
 }
 
 /// Puts rendered files in place, takes down the files in `gone`, and then
-/// tells the pages showing them to reload.
-fn publish(shared: &Shared, files: Vec<OutputFile>, gone: &[String]) {
-    let mut paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
-    {
-        let mut served = shared
-            .served
-            .write()
-            .unwrap_or_else(PoisonError::into_inner);
-        served
-            .files
-            .extend(files.into_iter().map(|f| (f.path, Arc::new(f.bytes))));
-        for path in gone {
-            served.files.remove(path);
-        }
-        // pages rendered now come from a build without errors
-        served.errors = None;
+/// tells the pages that changed to reload, if `tell`.
+fn publish(shared: &Shared, files: Vec<crate::render::OutputFile>, gone: &[String], tell: bool) {
+    let changed = shared.publish(files, gone);
+    if tell && !changed.is_empty() {
+        shared.reload(&changed, false);
     }
-    paths.extend(gone.iter().cloned());
-    shared.reload(&paths, false);
 }
 
 /// base_url's path, where the site is mounted.
@@ -297,21 +278,9 @@ fn describe(root: &Path, changed: &[PathBuf]) -> String {
 }
 
 fn open_browser(url: &str) {
-    let (program, args): (&str, Vec<&str>) = if cfg!(target_os = "macos") {
-        ("open", vec![url])
-    } else if cfg!(windows) {
-        ("cmd", vec!["/C", "start", "", url])
-    } else {
-        ("xdg-open", vec![url])
-    };
-    if let Err(e) = std::process::Command::new(program)
-        .args(args)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-    {
+    if let Err(e) = open::that_detached(url) {
         term::status(&format!(
-            "warning: cannot open a browser ({program}: {e}); open {url} yourself"
+            "warning: cannot open a browser ({e}); open {url} yourself"
         ));
     }
 }

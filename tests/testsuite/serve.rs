@@ -13,6 +13,8 @@ use partnerbook::render::{self, OutputFile};
 use partnerbook::serve::session::Session;
 use partnerbook::site::{self, BuildOptions};
 
+use tungstenite::client::IntoClientRequest as _;
+
 use crate::support::{Scratch, TODAY_EPOCH, fixture};
 
 // ---------------------------------------------------------------------------
@@ -237,6 +239,9 @@ fn changes_reported_under_the_real_path_of_a_linked_root_count() {
 // ---------------------------------------------------------------------------
 // the binary over HTTP
 
+/// The live-reload socket a served page opens.
+const LIVE: &str = "/__partnerbook/live";
+
 /// A running `partnerbook serve`, killed when dropped.
 pub(crate) struct Server {
     child: Child,
@@ -247,13 +252,21 @@ pub(crate) struct Server {
     stderr: mpsc::Receiver<String>,
 }
 
+/// `partnerbook serve --root <root> <args>`, without colour.
+fn serve_command(root: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_partnerbook"));
+    command.arg("serve").arg("--root").arg(root).args(args);
+    command
+}
+
 impl Server {
     pub(crate) fn start(root: &Path, args: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_partnerbook"))
-            .arg("serve")
-            .arg("--root")
-            .arg(root)
-            .args(args)
+        Server::spawn(serve_command(root, args))
+    }
+
+    /// Runs `command`, a `partnerbook serve`, and waits for its address.
+    fn spawn(mut command: Command) -> Server {
+        let mut child = command
             .env("SOURCE_DATE_EPOCH", TODAY_EPOCH)
             .env("NO_COLOR", "1")
             .stdout(Stdio::piped())
@@ -290,19 +303,27 @@ impl Server {
         self.origin.strip_prefix("http://").unwrap().to_string()
     }
 
-    /// Sends `path` as it is, byte for byte, and returns the status, the
-    /// headers (lowercased names) and the body.
+    /// Sends `GET path`, the path as it is, byte for byte.
     pub(crate) fn get(&self, path: &str) -> Response {
+        self.request("GET", path, &[])
+    }
+
+    /// Sends `method path` with `headers` on a new connection, and returns
+    /// the status, the headers (lowercased names) and the body.
+    fn request(&self, method: &str, path: &str, headers: &[(&str, &str)]) -> Response {
         let mut stream = TcpStream::connect(self.addr()).unwrap();
         stream
             .set_read_timeout(Some(Duration::from_secs(10)))
             .unwrap();
-        write!(
-            stream,
-            "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+        let mut head = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n",
             self.addr()
-        )
-        .unwrap();
+        );
+        for (name, value) in headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+        head.push_str("\r\n");
+        stream.write_all(head.as_bytes()).unwrap();
         let mut raw = Vec::new();
         stream.read_to_end(&mut raw).unwrap();
         Response::parse(&raw)
@@ -325,36 +346,42 @@ impl Server {
         }
     }
 
-    /// Opens the live-reload event stream.
-    fn events(&self) -> BufReader<TcpStream> {
-        let mut stream = TcpStream::connect(self.addr()).unwrap();
-        write!(
-            stream,
-            "GET /__partnerbook/live HTTP/1.1\r\nHost: {}\r\nAccept: text/event-stream\r\n\r\n",
-            self.addr()
-        )
-        .unwrap();
+    /// Opens the live-reload websocket, as a served page does.
+    fn live(&self) -> Live {
+        let stream = TcpStream::connect(self.addr()).unwrap();
         stream
-            .set_read_timeout(Some(Duration::from_secs(3)))
+            .set_read_timeout(Some(Duration::from_secs(5)))
             .unwrap();
-        let mut reader = BufReader::new(stream);
-        let mut line = String::new();
-        reader.read_line(&mut line).unwrap();
-        assert!(line.starts_with("HTTP/1.1 200"), "{line}");
-        // the headers, then the `retry:` line: the stream is open
-        loop {
-            line.clear();
-            reader.read_line(&mut line).unwrap();
-            if line.starts_with("retry:") {
-                break;
-            }
-        }
-        reader
+        let url = format!("ws://{}{LIVE}", self.addr());
+        let (socket, response) = tungstenite::client(url.as_str(), stream).unwrap();
+        assert_eq!(response.status(), 101);
+        socket
     }
 
-    /// Everything printed on stderr so far.
+    /// Everything printed on stderr since the last call.
     fn stderr(&self) -> String {
         self.stderr.try_iter().collect::<Vec<_>>().join("\n")
+    }
+
+    /// Waits up to 5 s for stderr to print `line`; returns what it printed.
+    fn await_stderr(&self, line: &str) -> String {
+        let start = Instant::now();
+        let mut terminal = String::new();
+        while !terminal.contains(line) {
+            assert!(
+                start.elapsed() < Duration::from_secs(5),
+                "no {line:?} on stderr:\n{terminal}"
+            );
+            match self.stderr.recv_timeout(Duration::from_millis(100)) {
+                Ok(more) => {
+                    terminal.push_str(&more);
+                    terminal.push('\n');
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+                Err(e) => panic!("serve stopped ({e}):\n{terminal}"),
+            }
+        }
+        terminal
     }
 }
 
@@ -368,13 +395,20 @@ impl Drop for Server {
 pub(crate) struct Response {
     pub(crate) status: u16,
     headers: Vec<(String, String)>,
+    /// The body, as text.
     pub(crate) body: String,
+    /// The body, byte for byte.
+    bytes: Vec<u8>,
 }
 
 impl Response {
     fn parse(raw: &[u8]) -> Response {
-        let text = String::from_utf8_lossy(raw);
-        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+        let split = raw
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .map_or(raw.len(), |at| at + 4);
+        let head = String::from_utf8_lossy(&raw[..split]);
+        let bytes = raw[split..].to_vec();
         let mut lines = head.lines();
         let status = lines
             .next()
@@ -388,7 +422,8 @@ impl Response {
         Response {
             status,
             headers,
-            body: body.to_string(),
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes,
         }
     }
 
@@ -397,6 +432,52 @@ impl Response {
             .iter()
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
+    }
+}
+
+/// The live-reload websocket, as a page holds it.
+type Live = tungstenite::WebSocket<TcpStream>;
+
+/// A reload message: every page, or the pages named.
+#[derive(Debug)]
+struct Reload {
+    all: bool,
+    paths: Vec<String>,
+}
+
+impl Reload {
+    fn reloads(&self, page: &str) -> bool {
+        self.all || self.paths.iter().any(|p| p == page)
+    }
+}
+
+/// Reads reload messages until one reloads `page`; returns how long that
+/// took and every message read.
+fn await_reload(live: &mut Live, page: &str) -> (Duration, Vec<Reload>) {
+    let start = Instant::now();
+    let mut seen = Vec::new();
+    loop {
+        let message = live
+            .read()
+            .unwrap_or_else(|e| panic!("no reload of {page} within 5 s ({e}); read {seen:?}"));
+        let Ok(text) = message.to_text() else {
+            continue;
+        };
+        let v: serde_json::Value = serde_json::from_str(text).unwrap();
+        let reload = Reload {
+            all: v["all"] == true,
+            paths: v["paths"]
+                .as_array()
+                .expect("a list of paths")
+                .iter()
+                .map(|p| p.as_str().unwrap().to_string())
+                .collect(),
+        };
+        let done = reload.reloads(page);
+        seen.push(reload);
+        if done {
+            return (start.elapsed(), seen);
+        }
     }
 }
 
@@ -411,35 +492,25 @@ fn atomic_save(path: &Path, text: &str) {
     std::fs::rename(&tmp, path).unwrap();
 }
 
-/// Reads server-sent events until one names `page` (or reloads all).
-fn await_reload(events: &mut BufReader<TcpStream>, page: &str) -> Duration {
-    let start = Instant::now();
-    let mut line = String::new();
-    loop {
-        line.clear();
-        events
-            .read_line(&mut line)
-            .unwrap_or_else(|e| panic!("no reload event for {page} within 3 s: {e}"));
-        if let Some(data) = line.strip_prefix("data: ") {
-            let v: serde_json::Value = serde_json::from_str(data).unwrap();
-            let named = v["paths"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|p| p.as_str() == Some(page));
-            if named || v["all"] == true {
-                return start.elapsed();
-            }
-        }
-    }
-}
-
 fn minimal_site() -> Scratch {
     Scratch::copy_of(&fixture("minimal"))
 }
 
+/// Contoso's record, and its benefit as the fixture states it.
+fn contoso(s: &Scratch) -> (PathBuf, String, String) {
+    let record = s.site().join("content/partners/contoso.yaml");
+    let text = std::fs::read_to_string(&record).unwrap();
+    let benefit = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("partner_benefit:"))
+        .expect("the fixture states a benefit")
+        .trim()
+        .to_string();
+    (record, text, benefit)
+}
+
 #[test]
-fn an_edit_shows_up_and_reloads_the_page() {
+fn an_edit_shows_up_and_reloads_only_the_pages_it_changed() {
     let s = minimal_site();
     let server = Server::start(&s.site(), &["-p", "0"]);
     assert_eq!(server.url, "/");
@@ -450,26 +521,16 @@ fn an_edit_shows_up_and_reloads_the_page() {
         before.header("content-type"),
         Some("text/html; charset=utf-8")
     );
-    assert!(
-        before.body.contains("/__partnerbook/live"),
-        "no live-reload script"
-    );
-    let mut events = server.events();
+    assert!(before.body.contains(LIVE), "no live-reload script");
+    let mut live = server.live();
 
-    let record = s.site().join("content/partners/contoso.yaml");
-    let text = std::fs::read_to_string(&record).unwrap();
-    let benefit = text
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("partner_benefit:"))
-        .expect("the fixture states a benefit")
-        .trim()
-        .to_string();
+    let (record, text, benefit) = contoso(&s);
     assert!(before.body.contains(&benefit));
     atomic_save(
         &record,
         &text.replace(&benefit, "Contoso wins forty new audit customers a year."),
     );
-    let took = await_reload(&mut events, "/partners/contoso/index.html");
+    let (took, first) = await_reload(&mut live, "/partners/contoso/index.html");
     assert!(took < Duration::from_secs(2), "reload took {took:?}");
     // the reload comes after the page is in place
     let after = server.get(page);
@@ -479,12 +540,125 @@ fn an_edit_shows_up_and_reloads_the_page() {
             .contains("Contoso wins forty new audit customers a year.")
     );
     assert!(!after.body.contains(&benefit));
-    // the lists that show the benefit follow
-    server.wait_for("/", "the new benefit", |r| {
-        r.body
+    // the portfolio, which shows the benefit, follows; the other
+    // partner's page did not change, and no message reloads it
+    let (_, then) = await_reload(&mut live, "/index.html");
+    let messages: Vec<Reload> = first.into_iter().chain(then).collect();
+    assert!(
+        messages
+            .iter()
+            .all(|m| !m.reloads("/partners/northwind/index.html")),
+        "{messages:?}"
+    );
+    assert!(
+        server
+            .get("/")
+            .body
             .contains("Contoso wins forty new audit customers a year.")
-    });
+    );
     assert!(!s.public().exists(), "serve wrote public/");
+}
+
+#[test]
+fn a_save_that_changes_no_page_reloads_none() {
+    let s = minimal_site();
+    let server = Server::start(&s.site(), &["-p", "0"]);
+    let mut live = server.live();
+    // a comment: the partner's pages and the lists are rendered again,
+    // the same as before
+    let (record, text, _) = contoso(&s);
+    atomic_save(&record, &format!("{text}# met at the fair\n"));
+    server.await_stderr(": rendered");
+    // a second edit, whose messages come after any of the first's
+    let northwind = s.site().join("content/partners/northwind.yaml");
+    let text = std::fs::read_to_string(&northwind).unwrap();
+    atomic_save(
+        &northwind,
+        &text.replace("name: Northwind", "name: Northwind Two"),
+    );
+    let (_, messages) = await_reload(&mut live, "/partners/northwind/index.html");
+    assert_eq!(
+        messages.len(),
+        1,
+        "the comment reloaded pages: {messages:?}"
+    );
+    assert!(
+        messages[0].paths.iter().all(|p| !p.contains("contoso")),
+        "{messages:?}"
+    );
+}
+
+#[test]
+fn thirty_open_pages_all_load_and_all_get_the_reload() {
+    let s = minimal_site();
+    let server = Server::start(&s.site(), &["-p", "0"]);
+    let mut pages: Vec<Live> = (0..30).map(|_| server.live()).collect();
+    // each open page holds a socket, not the server: pages still load
+    let loads: Vec<_> = (0..10)
+        .map(|_| {
+            let addr = server.addr();
+            std::thread::spawn(move || {
+                let mut stream = TcpStream::connect(&addr).unwrap();
+                stream
+                    .set_read_timeout(Some(Duration::from_secs(5)))
+                    .unwrap();
+                write!(
+                    stream,
+                    "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                )
+                .unwrap();
+                let mut raw = Vec::new();
+                stream.read_to_end(&mut raw).unwrap();
+                Response::parse(&raw).status
+            })
+        })
+        .collect();
+    for load in loads {
+        assert_eq!(load.join().unwrap(), 200);
+    }
+    let (record, text, benefit) = contoso(&s);
+    atomic_save(&record, &text.replace(&benefit, "Thirty tabs agree."));
+    for (i, page) in pages.iter_mut().enumerate() {
+        let (took, _) = await_reload(page, "/partners/contoso/index.html");
+        assert!(took < Duration::from_secs(5), "page {i} waited {took:?}");
+    }
+}
+
+#[test]
+fn live_reload_is_only_for_pages_of_this_server() {
+    let s = minimal_site();
+    let server = Server::start(&s.site(), &["-p", "0"]);
+    let handshake = |origin: &str| {
+        let stream = TcpStream::connect(server.addr()).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .unwrap();
+        let mut request = format!("ws://{}{LIVE}", server.addr())
+            .into_client_request()
+            .unwrap();
+        request
+            .headers_mut()
+            .insert("Origin", origin.parse().unwrap());
+        match tungstenite::client(request, stream) {
+            Ok((_, response)) => response.status().as_u16(),
+            Err(tungstenite::HandshakeError::Failure(tungstenite::Error::Http(response))) => {
+                response.status().as_u16()
+            }
+            Err(e) => panic!("{origin}: {e}"),
+        }
+    };
+    // a page elsewhere would learn which partner pages change
+    for other in [
+        "http://evil.example",
+        &format!(
+            "http://evil.example:{}",
+            server.addr().rsplit(':').next().unwrap()
+        ),
+        "null",
+    ] {
+        assert_eq!(handshake(other), 403, "{other}");
+    }
+    assert_eq!(handshake(&server.origin), 101);
 }
 
 #[test]
@@ -496,6 +670,7 @@ fn errors_show_on_every_page_over_the_last_good_build_until_fixed() {
     let name_line = good.lines().find(|l| l.starts_with("name:")).unwrap();
     let name = name_line.trim_start_matches("name:").trim().to_string();
     assert!(server.get("/partners/contoso/").body.contains(&name));
+    let mut live = server.live();
 
     let broken = good
         .lines()
@@ -503,9 +678,11 @@ fn errors_show_on_every_page_over_the_last_good_build_until_fixed() {
         .collect::<Vec<_>>()
         .join("\n");
     atomic_save(&record, &broken);
-    let page = server.wait_for("/partners/contoso/", "the diagnostics", |r| {
-        r.body.contains("partnerbook-diagnostics")
-    });
+    // a failed build reloads every page, to show the panel
+    let (_, messages) = await_reload(&mut live, "/playbooks/index.html");
+    assert!(messages.last().unwrap().all, "{messages:?}");
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    let page = server.get("/partners/contoso/");
     assert!(
         page.body.contains("error[missing-partner-benefit]"),
         "{}",
@@ -513,6 +690,12 @@ fn errors_show_on_every_page_over_the_last_good_build_until_fixed() {
     );
     assert!(page.body.contains("--&gt; content/partners/contoso.yaml:"));
     assert!(page.body.contains("= help:"));
+    assert!(
+        page.body
+            .contains("the site has errors; this is the last good build."),
+        "{}",
+        page.body
+    );
     // the old content is still served under the diagnostics
     assert!(page.body.contains(&name));
     assert_eq!(page.status, 200);
@@ -531,26 +714,22 @@ fn errors_show_on_every_page_over_the_last_good_build_until_fixed() {
         );
     }
     // the terminal shows the same text
-    let start = Instant::now();
-    let mut terminal = String::new();
-    while !terminal.contains("still serving the last good build") {
-        assert!(start.elapsed() < Duration::from_secs(2), "{terminal}");
-        std::thread::sleep(Duration::from_millis(20));
-        terminal.push_str(&server.stderr());
-        terminal.push('\n');
-    }
+    let terminal = server.await_stderr("still serving the last good build");
     assert!(terminal.contains("error[missing-partner-benefit]"));
 
     atomic_save(&record, &good.replace(&name, "Contoso Fixed"));
-    let fixed = server.wait_for("/partners/contoso/", "the fix", |r| {
-        r.body.contains("Contoso Fixed")
-    });
+    // the fix reloads every page too, to take the panel away, and only once
+    let (_, messages) = await_reload(&mut live, "/playbooks/index.html");
+    assert!(messages.last().unwrap().all, "{messages:?}");
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    let fixed = server.get("/partners/contoso/");
+    assert!(fixed.body.contains("Contoso Fixed"));
     assert!(!fixed.body.contains("partnerbook-diagnostics"));
     assert!(!server.get("/").body.contains("partnerbook-diagnostics"));
 }
 
 #[test]
-fn a_site_broken_from_the_start_shows_its_diagnostics_until_fixed() {
+fn a_site_broken_from_the_start_says_it_has_no_build_and_what_to_do() {
     let s = minimal_site();
     let record = s.site().join("content/partners/contoso.yaml");
     let good = std::fs::read_to_string(&record).unwrap();
@@ -559,16 +738,41 @@ fn a_site_broken_from_the_start_shows_its_diagnostics_until_fixed() {
     for path in ["/", "/partners/contoso/", "/anything"] {
         let r = server.get(path);
         assert_eq!(r.status, 500, "{path}");
-        assert!(
-            r.body.contains("error[invalid-value]"),
-            "{path}: {}",
-            r.body
-        );
-        assert!(r.body.contains("did you mean `casual`?"), "{}", r.body);
+        assert_eq!(r.header("cache-control"), Some("no-store"), "{path}");
+        for said in [
+            "error[invalid-value]",
+            "did you mean `casual`?",
+            "the site has errors, so it has not been built yet.",
+            "<h1>Not built yet</h1>",
+            "Fix them in your editor and save.",
+            "<code>partnerbook check</code> lists the same errors",
+            "1 error, 0 warnings; the site is served once they are fixed",
+        ] {
+            assert!(
+                r.body.contains(said),
+                "{path} does not say {said:?}:\n{}",
+                r.body
+            );
+        }
+        assert!(!r.body.contains("last good build"), "{}", r.body);
     }
+    server
+        .await_stderr("build failed: 1 error, 0 warnings; the site is served once they are fixed");
+    let mut live = server.live();
     atomic_save(&record, &good);
-    let fixed = server.wait_for("/partners/contoso/", "the site", |r| r.status == 200);
+    await_reload(&mut live, "/partners/contoso/index.html");
+    let fixed = server.get("/partners/contoso/");
+    assert_eq!(fixed.status, 200);
     assert!(!fixed.body.contains("partnerbook-diagnostics"));
+
+    // broken again: now there is a last good build, and the panel says so
+    std::fs::write(&record, good.replace("tier: casual", "tier: casul")).unwrap();
+    let page = server.wait_for("/partners/contoso/", "the diagnostics", |r| {
+        r.body.contains("partnerbook-diagnostics")
+    });
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("this is the last good build."));
+    assert!(!page.body.contains("Not built yet"));
 }
 
 #[test]
@@ -589,6 +793,7 @@ fn only_built_files_are_served_whatever_the_url() {
         "/./secret.txt",
         "/secret.txt%00.html",
         "/%ff%fe",
+        "/%zz/secret.txt",
         "/secret.txt",
         "/partnerbook.yaml",
         "/content/partners/contoso.yaml",
@@ -626,6 +831,106 @@ fn only_built_files_are_served_whatever_the_url() {
     let r = server.get("/partners/contoso");
     assert_eq!(r.status, 302);
     assert_eq!(r.header("location"), Some("/partners/contoso/"));
+    // and nothing but reading
+    for method in ["POST", "PUT", "DELETE", "OPTIONS"] {
+        let r = server.request(method, "/", &[("Content-Length", "0")]);
+        assert_eq!(r.status, 405, "{method}");
+        assert_eq!(r.header("allow"), Some("GET, HEAD"), "{method}");
+    }
+}
+
+#[test]
+fn head_range_and_etag_work_as_http_says() {
+    let s = minimal_site();
+    // a "video" of 300,000 bytes that are not all the same
+    let video: Vec<u8> = (0..300_000u32).map(|i| (i * 7 % 251) as u8).collect();
+    s.write("static/media/talk.mp4", &video);
+    s.write(
+        "static/logo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    let server = Server::start(&s.site(), &["-p", "0"]);
+
+    let full = server.get("/media/talk.mp4");
+    assert_eq!(full.status, 200);
+    assert_eq!(full.bytes, video);
+    assert_eq!(full.header("content-type"), Some("video/mp4"));
+    assert_eq!(full.header("accept-ranges"), Some("bytes"));
+    assert_eq!(full.header("content-length"), Some("300000"));
+    assert_eq!(full.header("cache-control"), Some("no-cache"));
+    let etag = full.header("etag").expect("an ETag").to_string();
+    assert_eq!(
+        server.get("/logo.svg").header("content-type"),
+        Some("image/svg+xml")
+    );
+
+    // HEAD: the headers of GET, without the body
+    for path in ["/media/talk.mp4", "/", "/partners/contoso/"] {
+        let get = server.get(path);
+        let head = server.request("HEAD", path, &[]);
+        assert_eq!(head.status, 200, "{path}");
+        assert!(head.bytes.is_empty(), "{path}: HEAD sent a body");
+        assert_eq!(
+            head.header("content-length"),
+            Some(get.bytes.len().to_string().as_str()),
+            "{path}"
+        );
+        assert_eq!(head.header("content-type"), get.header("content-type"));
+        assert_eq!(head.header("etag"), get.header("etag"));
+    }
+
+    // Range: one part, a suffix, one past the end
+    let part = server.request("GET", "/media/talk.mp4", &[("Range", "bytes=1000-1999")]);
+    assert_eq!(part.status, 206);
+    assert_eq!(part.header("content-range"), Some("bytes 1000-1999/300000"));
+    assert_eq!(part.bytes, video[1000..2000]);
+    let tail = server.request("GET", "/media/talk.mp4", &[("Range", "bytes=-10")]);
+    assert_eq!(tail.status, 206);
+    assert_eq!(tail.bytes, video[299_990..]);
+    let past = server.request("GET", "/media/talk.mp4", &[("Range", "bytes=300000-")]);
+    assert_eq!(past.status, 416);
+    assert_eq!(past.header("content-range"), Some("bytes */300000"));
+    assert!(past.bytes.is_empty());
+    // If-Range with another ETag: the file changed, so all of it
+    let changed = server.request(
+        "GET",
+        "/media/talk.mp4",
+        &[("Range", "bytes=0-9"), ("If-Range", "\"older\"")],
+    );
+    assert_eq!(changed.status, 200);
+    assert_eq!(changed.bytes.len(), video.len());
+    let same = server.request(
+        "GET",
+        "/media/talk.mp4",
+        &[("Range", "bytes=0-9"), ("If-Range", &etag)],
+    );
+    assert_eq!(same.status, 206);
+
+    // If-None-Match: 304 while the file is the same, 200 once it changed
+    let unchanged = server.request("GET", "/media/talk.mp4", &[("If-None-Match", &etag)]);
+    assert_eq!(unchanged.status, 304);
+    assert!(unchanged.bytes.is_empty());
+    assert_eq!(unchanged.header("etag"), Some(etag.as_str()));
+    let mut edited = video.clone();
+    edited[0] ^= 1;
+    s.write("static/media/talk.mp4", &edited);
+    let after = server.wait_for("/media/talk.mp4", "the new file", |r| r.bytes == edited);
+    assert_ne!(after.header("etag"), Some(etag.as_str()));
+    let stale = server.request("GET", "/media/talk.mp4", &[("If-None-Match", &etag)]);
+    assert_eq!(stale.status, 200);
+
+    // a page's ETag follows what is served, the diagnostics panel included
+    let page = server.get("/partners/contoso/");
+    assert_eq!(page.header("cache-control"), Some("no-store"));
+    let page_tag = page.header("etag").unwrap().to_string();
+    let (record, text, _) = contoso(&s);
+    atomic_save(&record, &text.replace("tier: casual", "tier: casul"));
+    let failed = server.wait_for("/partners/contoso/", "the diagnostics", |r| {
+        r.body.contains("partnerbook-diagnostics")
+    });
+    assert_ne!(failed.header("etag"), Some(page_tag.as_str()));
+    let r = server.request("GET", "/partners/contoso/", &[("If-None-Match", &page_tag)]);
+    assert_eq!(r.status, 200);
 }
 
 #[test]
@@ -654,6 +959,83 @@ fn the_site_is_mounted_at_base_urls_path() {
         "{}",
         missing.body
     );
+}
+
+#[test]
+fn serve_u_mounts_the_site_at_the_urls_path() {
+    let s = minimal_site();
+    s.write(
+        "partnerbook.yaml",
+        "title: Partners\nbase_url: https://intranet.example/intranet/partners/\n",
+    );
+    // -u wins over base_url in partnerbook.yaml
+    let server = Server::start(
+        &s.site(),
+        &["-p", "0", "-u", "https://docs.example/team/book"],
+    );
+    assert_eq!(server.url, "/team/book/");
+    assert_eq!(server.get("/team/book/").status, 200);
+    assert_eq!(server.get("/team/book/partners/contoso/").status, 200);
+    for (path, to) in [("/", "/team/book/"), ("/team/book", "/team/book/")] {
+        let r = server.get(path);
+        assert_eq!(r.status, 302, "{path}");
+        assert_eq!(r.header("location"), Some(to), "{path}");
+    }
+    assert_eq!(server.get("/intranet/partners/").status, 404);
+    let missing = server.get("/team/book/nope");
+    assert_eq!(missing.status, 404);
+    assert!(
+        missing.body.contains("href=\"/team/book/"),
+        "{}",
+        missing.body
+    );
+    // an edit reloads the page under its mounted path
+    let mut live = server.live();
+    let (record, text, benefit) = contoso(&s);
+    atomic_save(&record, &text.replace(&benefit, "Mounted elsewhere."));
+    await_reload(&mut live, "/team/book/partners/contoso/index.html");
+}
+
+#[cfg(unix)]
+#[test]
+fn running_out_of_file_descriptors_slows_serve_down_but_never_stops_it() {
+    let s = minimal_site();
+    // serve may open 64 files and sockets; the burst is twice that (and
+    // fits in the queue of connections the system keeps for serve)
+    let mut command = Command::new("sh");
+    command
+        .args(["-c", "ulimit -n 64 && exec \"$0\" \"$@\""])
+        .arg(env!("CARGO_BIN_EXE_partnerbook"))
+        .args(serve_command(&s.site(), &["-p", "0"]).get_args());
+    let server = Server::spawn(command);
+    assert_eq!(server.get("/").status, 200);
+    let burst: Vec<TcpStream> = (0..128)
+        .map(|_| {
+            let mut c = TcpStream::connect(server.addr()).unwrap();
+            write!(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+            c
+        })
+        .collect();
+    let terminal = server.await_stderr("raise it (say `ulimit -n 4096`)");
+    assert!(
+        terminal.contains("warning: cannot take new connections for now"),
+        "{terminal}"
+    );
+    drop(burst);
+    // the connections are gone, so serve answers again, and rebuilds
+    let start = Instant::now();
+    while server.get("/").status != 200 {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "serve did not recover"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let (record, text, benefit) = contoso(&s);
+    atomic_save(&record, &text.replace(&benefit, "Still serving."));
+    server.wait_for("/partners/contoso/", "the edit", |r| {
+        r.body.contains("Still serving.")
+    });
 }
 
 #[test]
@@ -695,6 +1077,7 @@ fn ctrl_c_stops_cleanly_and_writes_nothing() {
     let s = minimal_site();
     let mut server = Server::start(&s.site(), &["-p", "0"]);
     let before = crate::support::tree(&s.site());
+    let _open_page = server.live();
     let pid = server.child.id().to_string();
     let status = Command::new("kill").args(["-INT", &pid]).status().unwrap();
     assert!(status.success());
