@@ -21,14 +21,17 @@ use crate::walk;
 /// What a changed path is to the site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {
-    /// partnerbook.yaml.
+    /// partnerbook.yaml, or a folder in themes/ (the theme it names may
+    /// have come or gone).
     Config,
     /// A partner record.
     Partner,
     /// A playbook.
     Playbook,
-    /// Something below content/ that is not a file the walk reads (a
-    /// folder, say): the whole content is walked again.
+    /// content/ itself or something below it that is not a file the walk
+    /// reads (a folder, say): the whole content is walked again, and every
+    /// file below that folder read again, since a folder that was deleted
+    /// and made again, or renamed away and back, may hold anything.
     Content,
     /// A template of the site or the theme.
     Template,
@@ -50,6 +53,19 @@ pub fn classify(rel: &str, theme: &str, is_dir: bool) -> Option<Kind> {
     // hidden files are published from static/ (.htaccess, .well-known/),
     // and ignored everywhere else
     let hidden = parts().any(|part| part.starts_with('.'));
+    // a theme folder that came or went: whether the theme the
+    // configuration names exists is part of reading it
+    if !hidden
+        && (rel == "themes"
+            || rel
+                .strip_prefix("themes/")
+                .is_some_and(|t| !t.contains('/')))
+    {
+        return Some(Kind::Config);
+    }
+    if rel == "content" {
+        return Some(Kind::Content);
+    }
     let ext = || {
         rel.rsplit_once('.')
             .filter(|(_, e)| !e.contains('/'))
@@ -210,6 +226,11 @@ impl Session {
                 && self.index.keys().any(|known| known.starts_with(&folder)))
             .then_some(Kind::Content)
         })?;
+        // the theme's folders are checked when the configuration is read
+        let rel = match kind {
+            Kind::Config => config::FILE_NAME.to_string(),
+            _ => rel,
+        };
         Some((kind, rel))
     }
 
@@ -236,7 +257,14 @@ impl Session {
             || !content.is_empty() && !self.patch(&content, &mut direct);
         if structural {
             let rels: HashSet<String> = changed.iter().map(|(_, r)| r.clone()).collect();
-            self.reload(&rels);
+            let folders: Vec<String> = changed
+                .iter()
+                .filter(|(k, _)| *k == Kind::Content)
+                .map(|(_, r)| format!("{r}/"))
+                .collect();
+            self.reload(&|rel| {
+                rels.contains(rel) || folders.iter().any(|f| rel.starts_with(f.as_str()))
+            });
         }
         // the configuration names the theme; content changes leave it be
         if [Kind::Template, Kind::Static, Kind::Config]
@@ -346,9 +374,10 @@ impl Session {
         true
     }
 
-    /// Reloads the whole site, re-reading only the files in `changed`.
-    fn reload(&mut self, changed: &HashSet<String>) {
-        let reads = site::read(&self.opts, Some(&self.reads), &|rel| changed.contains(rel));
+    /// Reloads the whole site, re-reading only the files `changed` says
+    /// yes to (by path relative to the root).
+    fn reload(&mut self, changed: &(dyn Fn(&str) -> bool + Sync)) {
+        let reads = site::read(&self.opts, Some(&self.reads), changed);
         let assembled = site::put_together(&self.opts, reads.clone());
         self.index = index(&reads);
         self.reads = reads;
@@ -516,4 +545,51 @@ fn index(reads: &Reads) -> HashMap<String, (Kind, usize)> {
         .enumerate()
         .map(|(i, (e, _))| (e.rel.clone(), (Kind::Playbook, i)));
     partners.chain(playbooks).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_site_folders_themselves_are_changes_to_the_site() {
+        for (rel, theme, is_dir, kind) in [
+            // deleted, renamed away or back: read all that is below again
+            ("content", "default", true, Some(Kind::Content)),
+            ("content", "default", false, Some(Kind::Content)),
+            (
+                "content/partners/emea",
+                "default",
+                true,
+                Some(Kind::Content),
+            ),
+            ("templates", "default", true, Some(Kind::Template)),
+            ("static", "default", false, Some(Kind::Static)),
+            // a theme folder came or went: the configuration names one
+            ("themes", "default", true, Some(Kind::Config)),
+            ("themes/mini", "default", true, Some(Kind::Config)),
+            ("themes/mini", "mini", false, Some(Kind::Config)),
+            ("themes/.DS_Store", "default", false, None),
+            (
+                "themes/mini/templates/base.html",
+                "mini",
+                false,
+                Some(Kind::Template),
+            ),
+            ("themes/mini/templates/base.html", "default", false, None),
+            (
+                "themes/mini/static/app.css",
+                "mini",
+                false,
+                Some(Kind::Static),
+            ),
+            ("public", "default", true, None),
+        ] {
+            assert_eq!(
+                classify(rel, theme, is_dir),
+                kind,
+                "{rel} with theme {theme}"
+            );
+        }
+    }
 }

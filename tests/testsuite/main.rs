@@ -23,3 +23,4 @@ mod scaffold;
 mod schema;
 mod serve;
 mod spans;
+mod watch;
