@@ -33,7 +33,7 @@ pkill -INT -P "$serve_pid" || true
 wait "$serve_pid" || true
 binds=$(grep -c 'bind(' "$work/serve.trace" || true)
 # the only connection allowed is to the loopback address it serves on,
-# which its HTTP server may use to wake its own accept loop when stopping
+# which an HTTP runtime may use to wake its own threads
 if grep -E 'connect\(' "$work/serve.trace" | grep -v AF_UNIX | grep -v 'sin_addr=inet_addr("127.0.0.1")'; then
     echo "partnerbook serve connected somewhere (above)" >&2; fail=1
 elif [ "$binds" != 1 ] || ! grep -q 'bind(.*inet_addr("127.0.0.1")' "$work/serve.trace"; then
