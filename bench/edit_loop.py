@@ -5,9 +5,9 @@ and again, with default settings, as a partner manager works.
 Variants alternate edit by edit (rotating who goes first), so that a noisy
 spell of the machine hits each alike. Prints the median wall time of each.
 
-    cargo build --release
+    cargo build --profile dist
     python3 bench/edit_loop.py --workdir /tmp/bw                 # with and without the build cache
-    python3 bench/edit_loop.py --bin old=/tmp/pb-old --bin new=target/release/partnerbook
+    python3 bench/edit_loop.py --bin old=/tmp/pb-old --bin new=target/dist/partnerbook
 
 The corpus is ../shared/bench/gen_corpus.py's (10,000 partners by default),
 generated into WORKDIR/c<N> unless it is there. The output is
@@ -26,7 +26,7 @@ import time
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
 GEN = REPO.parent / "shared" / "bench" / "gen_corpus.py"
-BIN = REPO / "target" / "release" / "partnerbook"
+BIN = REPO / "target" / "dist" / "partnerbook"
 
 
 def main():

@@ -2,14 +2,14 @@
 """Edit-to-reload latency of `partnerbook serve`.
 
 For each corpus size, generates a site with ../shared/bench/gen_corpus.py,
-starts `target/release/partnerbook serve -p 0` on it, opens the live-reload
+starts `target/dist/partnerbook serve -p 0` on it, opens the live-reload
 websocket the way a browser page does, then edits one partner record
 again and again. Each edit is timed from just before the file is written to
 the moment the reload event naming that partner's page arrives (the page is
 in place by then), and, separately, to the event for the portfolio page,
 which lists every partner and is rendered in the second phase.
 
-    cargo build --release
+    cargo build --profile dist
     python3 bench/reload.py                # 1,000 and 10,000 partners
     python3 bench/reload.py --sizes 1000 --edits 30 --save rename
 
@@ -31,7 +31,7 @@ from serve_load import LiveSocket
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
 GEN = REPO.parent / "shared" / "bench" / "gen_corpus.py"
-BIN = REPO / "target" / "release" / "partnerbook"
+BIN = REPO / "target" / "dist" / "partnerbook"
 
 
 def corpus(size, workdir):
@@ -124,7 +124,7 @@ def main():
     ap.add_argument("--workdir", help="where to keep generated corpora (default: a temporary folder)")
     args = ap.parse_args()
     if not BIN.exists():
-        sys.exit(f"{BIN} is missing: run `cargo build --release` first")
+        sys.exit(f"{BIN} is missing: run `cargo build --profile dist` first")
     workdir = pathlib.Path(args.workdir or tempfile.mkdtemp(prefix="partnerbook-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     print(f"partnerbook serve, edit-to-reload, {args.edits} edits, save by {args.save}, {os.cpu_count()} CPUs")

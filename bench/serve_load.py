@@ -2,7 +2,7 @@
 """`partnerbook serve` under load, on loopback.
 
 Copies the repository's example site to a temporary folder, adds a 100 MB
-file to its static/ folder, and starts `target/release/partnerbook serve`
+file to its static/ folder, and starts `target/dist/partnerbook serve`
 on it. Then:
 
 1. opens 200 live-reload websockets, as 200 open tabs do;
@@ -14,7 +14,7 @@ on it. Then:
    server's memory grew meanwhile;
 5. checks that `GET /` still answers.
 
-    CARGO_PROFILE_RELEASE_LTO=off cargo build --release
+    cargo build --profile dist
     python3 bench/serve_load.py                  # the machine's fd limit
     python3 bench/serve_load.py --nofile 256     # macOS's default limit
 
@@ -42,7 +42,7 @@ import threading
 import time
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
-BIN = REPO / "target" / "release" / "partnerbook"
+BIN = REPO / "target" / "dist" / "partnerbook"
 LIVE = "/__partnerbook/live"
 
 
@@ -202,7 +202,7 @@ def main():
     ap.add_argument("--nofile", type=int, help="serve's file descriptor limit (ulimit -n)")
     args = ap.parse_args()
     if not BIN.exists():
-        sys.exit(f"{BIN} is missing: run `cargo build --release` first")
+        sys.exit(f"{BIN} is missing: run `cargo build --profile dist` first")
     # the sockets and clients are ours too: this process needs room for them
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     need = args.sockets + args.clients + 64

@@ -3,14 +3,14 @@
 long an edit takes to show, with the system's watcher and with `--poll`.
 
 Generates a site with ../shared/bench/gen_corpus.py (2,000 partners and 200
-playbooks by default), starts `target/release/partnerbook serve -p 0` on it,
+playbooks by default), starts `target/dist/partnerbook serve -p 0` on it,
 waits for the first build, then reads the process's CPU time from /proc
 over a quiet spell: that is what watching costs while nobody types. Then it
 edits one partner record again and again and times each edit from just
 before the file is written to the moment its page, fetched over HTTP,
 shows the new text.
 
-    CARGO_PROFILE_RELEASE_LTO=off cargo build --release
+    cargo build --profile dist
     python3 bench/watch_cpu.py                       # 2,000 partners, 30 s idle
     python3 bench/watch_cpu.py --size 10000 --idle 60 --edits 10
 
@@ -30,7 +30,7 @@ import time
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
 GEN = REPO.parent / "shared" / "bench" / "gen_corpus.py"
-BIN = REPO / "target" / "release" / "partnerbook"
+BIN = REPO / "target" / "dist" / "partnerbook"
 TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -107,7 +107,7 @@ def main():
     ap.add_argument("--workdir", type=pathlib.Path, help="keep corpora here")
     args = ap.parse_args()
     if not BIN.exists():
-        sys.exit(f"{BIN} is missing: run `cargo build --release` first")
+        sys.exit(f"{BIN} is missing: run `cargo build --profile dist` first")
     with tempfile.TemporaryDirectory() as tmp:
         workdir = args.workdir or pathlib.Path(tmp)
         root = corpus(args.size, workdir)
