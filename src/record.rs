@@ -703,18 +703,23 @@ fn decode_proposition(d: &mut Decoder, map: &Mapping, name: &str) -> Proposition
         return Proposition::default();
     };
     d.unknown_keys(p, &path, PROPOSITION_FIELDS, &[]);
-    let we_do = d.required_text(p, &path, "we_do", "say what we do: `we_do: ...`");
+    let we_do = d.required_text(
+        p,
+        &path,
+        "we_do",
+        "say what we do, on indented lines below `we_do: >-`",
+    );
     let they_do = d.required_text(
         p,
         &path,
         "they_do",
-        "say what the partner does: `they_do: ...`",
+        "say what the partner does, on indented lines below `they_do: >-`",
     );
     let together = d.required_text(
         p,
         &path,
         "together",
-        "say what we deliver together: `together: ...`",
+        "say what we deliver together, on indented lines below `together: >-`",
     );
     let before = d.issues.len();
     let benefit = d.text(p, &path, "partner_benefit");
