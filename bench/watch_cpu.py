@@ -28,21 +28,11 @@ import sys
 import tempfile
 import time
 
+from reload import corpus  # the same generated sites as bench/reload.py
+
 REPO = pathlib.Path(__file__).resolve().parent.parent
-GEN = REPO.parent / "shared" / "bench" / "gen_corpus.py"
 BIN = REPO / "target" / "dist" / "partnerbook"
 TICK = os.sysconf("SC_CLK_TCK")
-
-
-def corpus(size, workdir):
-    out = workdir / f"c{size}"
-    if not (out / "partnerbook").is_dir():
-        subprocess.run(
-            [sys.executable, str(GEN), str(size), str(out), "--only", "partnerbook"],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-    return out / "partnerbook"
 
 
 def cpu_seconds(pid):
