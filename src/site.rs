@@ -227,7 +227,10 @@ impl Reads {
 /// Puts the files together into a site and runs the whole-site checks.
 pub fn assemble(opts: &BuildOptions, reads: Reads) -> Loaded {
     let mut diagnostics: Vec<Diagnostic> = reads.diagnostics().cloned().collect();
-    let config_failed = !reads.config_diagnostics.is_empty();
+    let config_failed = reads
+        .config_diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Error);
     let assembled = put_together(opts, reads);
     diagnostics.extend(assembled.duplicates);
     diagnostics.extend(assembled.checks);
