@@ -114,3 +114,42 @@ fn a_base_url_flag_with_a_password_is_refused_without_showing_it() {
     );
     assert!(!err.contains("s3cret"), "{err}");
 }
+
+// ---------------------------------------------------------------------------
+// slugs Windows reserves
+
+#[test]
+fn a_partner_file_named_con_is_refused_with_a_name_from_the_record() {
+    check_case("reserved-slug", 1);
+}
+
+#[test]
+fn a_playbook_file_named_com1_is_refused() {
+    check_case("reserved-slug-playbook", 1);
+}
+
+#[test]
+fn a_playbook_folder_named_aux_is_refused() {
+    check_case("reserved-slug-folder", 1);
+}
+
+#[test]
+fn new_partner_con_writes_a_file_windows_can_hold() {
+    let s = Scratch::empty();
+    std::fs::create_dir_all(s.site().join("content")).unwrap();
+    let out = partnerbook()
+        .args(["new", "partner", "Con", "--root"])
+        .arg(s.site())
+        .assert()
+        .code(0);
+    assert!(
+        stdout(&out).contains("content/partners/con-partner.yaml")
+            || stderr(&out).contains("content/partners/con-partner.yaml"),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let text = std::fs::read_to_string(s.site().join("content/partners/con-partner.yaml")).unwrap();
+    assert!(text.contains("name: Con\n"), "{text}");
+    assert!(!s.site().join("content/partners/con.yaml").exists());
+}
