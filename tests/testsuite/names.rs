@@ -153,3 +153,11 @@ fn new_partner_con_writes_a_file_windows_can_hold() {
     assert!(text.contains("name: Con\n"), "{text}");
     assert!(!s.site().join("content/partners/con.yaml").exists());
 }
+
+// ---------------------------------------------------------------------------
+// front matter written for another generator
+
+#[test]
+fn toml_front_matter_says_yaml_is_expected_and_how_to_convert() {
+    check_case("toml-front-matter", 1);
+}
