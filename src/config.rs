@@ -413,13 +413,16 @@ pub fn normalize_base_url(url: &str) -> Result<BaseUrl, BadBaseUrl> {
         message,
         help: help.to_string(),
     };
+    // spaces around the URL are not part of it, as in the schema
+    let url = url.trim();
     let Some((scheme, _)) = url.split_once("://") else {
         return Err(bad(
             format!("`{url}` is not an absolute http(s) URL"),
             &format!("start it with `https://` or `http://`, e.g. `{EXAMPLE_URL}`"),
         ));
     };
-    if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") {
+    // lowercase only, as the schema says and every example is written
+    if scheme != "http" && scheme != "https" {
         return Err(bad(
             format!("`{url}` is not an http(s) URL"),
             &format!("a site is published over http or https: write e.g. `{EXAMPLE_URL}`"),
@@ -559,7 +562,8 @@ mod tests {
                 "https://[2001:db8::1]:8443/p/",
             ),
             ("http://192.0.2.7/", "http://192.0.2.7/"),
-            ("HTTPS://X.example/a%20b/", "HTTPS://X.example/a%20b/"),
+            ("https://X.example/a%20b/", "https://X.example/a%20b/"),
+            (" https://x.example/a ", "https://x.example/a/"),
             (
                 "https://bücher.example/büro/",
                 "https://bücher.example/büro/",
@@ -594,6 +598,7 @@ mod tests {
             ("/partners/", "is not an absolute http(s) URL"),
             ("javascript:alert(1)", "is not an absolute http(s) URL"),
             ("ftp://x.example/", "is not an http(s) URL"),
+            ("HTTPS://x.example/", "is not an http(s) URL"),
             ("https:///nohost", "has no host"),
             ("https://", "has no host"),
             ("https://user:secret@x.example/", "user name or password"),
