@@ -6,7 +6,7 @@ use std::path::Path;
 use serde_yaml::{Mapping, Value};
 
 use crate::decode::{self, Decoder};
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::record::Tier;
 use crate::source::SourceFile;
 use crate::yaml::{self, Issue, Seg, Target};
@@ -196,8 +196,14 @@ pub fn load(root: &Path) -> (Config, Option<SourceFile>, Vec<Diagnostic>) {
         document: FILE_NAME,
         ..Decoder::default()
     };
-    let config = decode_config(&mut decoder, &value, root);
-    let diagnostics = yaml::diagnostics(&file, &file.text, 0, decoder.issues);
+    let mut warnings = Vec::new();
+    let config = decode_config(&mut decoder, &value, root, &mut warnings);
+    let mut diagnostics = yaml::diagnostics(&file, &file.text, 0, decoder.issues);
+    diagnostics.extend(
+        yaml::diagnostics(&file, &file.text, 0, warnings)
+            .into_iter()
+            .map(|d| d.with_severity(Severity::Warning)),
+    );
     (config, Some(file), diagnostics)
 }
 
@@ -213,7 +219,9 @@ const FIELDS: &[&str] = &[
     "pretty_links",
 ];
 
-fn decode_config(d: &mut Decoder, value: &Value, root: &Path) -> Config {
+/// Decodes the settings; problems go to `d`, and warnings (changes made to
+/// what was written) to `warnings`.
+fn decode_config(d: &mut Decoder, value: &Value, root: &Path, warnings: &mut Vec<Issue>) -> Config {
     let mut config = Config::default();
     let help = "write settings as `key: value` lines, e.g. `title: Acme Partner Playbook`";
     let Some(map) = d.as_mapping(value, &[], "partnerbook.yaml", help) else {
@@ -225,15 +233,21 @@ fn decode_config(d: &mut Decoder, value: &Value, root: &Path) -> Config {
     }
     config.description = d.text(map, &[], "description");
     if let Some(url) = d.text(map, &[], "base_url") {
+        let path = vec![Seg::Key("base_url".into())];
         match normalize_base_url(&url) {
-            Some(url) => config.base_url = Some(url),
-            None => d.push(Issue::new(
+            Ok(base) => {
+                if base.collapsed {
+                    warnings.push(collapsed_issue(path, &url, &base.url));
+                }
+                config.base_url = Some(base.url);
+            }
+            Err(bad) => d.push(Issue::new(
                 Code::InvalidValue,
-                vec![Seg::Key("base_url".into())],
+                path,
                 Target::Value,
-                format!("`{url}` is not an absolute http(s) URL"),
-                "expected an absolute URL",
-                "write the address the site is published at, e.g. `https://intranet.example/partners/`",
+                bad.message,
+                "not a base URL",
+                bad.help,
             )),
         }
     }
@@ -361,49 +375,269 @@ fn decode_lints(d: &mut Decoder, value: &Value, config: &mut Config) {
     }
 }
 
-/// An absolute http(s) URL with a trailing `/`, or `None`.
-pub fn normalize_base_url(url: &str) -> Option<String> {
+/// A base URL as partnerbook keeps it, from [`normalize_base_url`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaseUrl {
+    /// The URL: http or https, a host, a path ending in `/`.
+    pub url: String,
+    /// Whether runs of `/` in the path were collapsed into one, which the
+    /// caller reports as a warning.
+    pub collapsed: bool,
+}
+
+/// Why a base URL was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadBaseUrl {
+    /// What is wrong, in one line.
+    pub message: String,
+    /// How to fix it.
+    pub help: String,
+}
+
+/// The address to show as an example in every help about base URLs.
+const EXAMPLE_URL: &str = "https://intranet.example/partners/";
+
+/// Checks `url` as the address a site is published at: an absolute http or
+/// https URL with a host, and no user name, password, query or fragment
+/// (the sitemap and the 404 page put it in front of every link). An
+/// explicit port and an IPv6 host are fine. A `/` is added at the end.
+///
+/// Runs of `/` in the path are collapsed into one: they come from CI
+/// scripts joining `$HOST/` and `/partners/`, and left alone they make the
+/// 404 page link to `//partners/`, a link to another host (issue 18).
+/// The path means the same either way, so collapsing is safer than
+/// refusing a deploy for it; `collapsed` says it happened, so that the
+/// change is reported and never silent.
+pub fn normalize_base_url(url: &str) -> Result<BaseUrl, BadBaseUrl> {
+    let bad = |message: String, help: &str| BadBaseUrl {
+        message,
+        help: help.to_string(),
+    };
+    // spaces around the URL are not part of it, as in the schema
     let url = url.trim();
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))?;
-    let host = rest.split('/').next().unwrap_or("");
-    if host.is_empty()
-        || url
-            .chars()
-            .any(|c| c.is_whitespace() || c == '"' || c == '<' || c == '>')
-    {
-        return None;
+    let Some((scheme, _)) = url.split_once("://") else {
+        return Err(bad(
+            format!("`{url}` is not an absolute http(s) URL"),
+            &format!("start it with `https://` or `http://`, e.g. `{EXAMPLE_URL}`"),
+        ));
+    };
+    // lowercase only, as the schema says and every example is written
+    if scheme != "http" && scheme != "https" {
+        return Err(bad(
+            format!("`{url}` is not an http(s) URL"),
+            &format!("a site is published over http or https: write e.g. `{EXAMPLE_URL}`"),
+        ));
     }
-    Some(if url.ends_with('/') {
-        url.to_string()
-    } else {
-        format!("{url}/")
+    // bidi controls and other invisible characters are valid in an IRI,
+    // but would show one address and publish another
+    if let Some(c) = url.chars().find(|&c| is_invisible(c)) {
+        return Err(bad(
+            format!(
+                "the base URL holds the invisible character U+{:04X}",
+                c as u32
+            ),
+            "retype the address; percent-encode the character if it is really meant",
+        ));
+    }
+    let iri = match fluent_uri::Iri::parse(url) {
+        Ok(iri) => iri,
+        Err(e) => {
+            let at = e.index();
+            let c = url[at..].chars().next().unwrap_or(' ');
+            let message = match e.kind() {
+                fluent_uri::ParseErrorKind::InvalidIpv6Addr => {
+                    format!("`{url}` has an invalid IPv6 address")
+                }
+                fluent_uri::ParseErrorKind::InvalidPctEncodedOctet => {
+                    format!("`{url}` has a `%` that is not followed by two hex digits")
+                }
+                fluent_uri::ParseErrorKind::UnexpectedChar => {
+                    format!("`{url}` cannot hold `{}` where it does", c.escape_debug())
+                }
+            };
+            return Err(bad(
+                message,
+                "percent-encode special characters (a space is `%20`), and write an IPv6 host in brackets: `https://[2001:db8::1]/`",
+            ));
+        }
+    };
+    let authority = iri.authority();
+    let Some(authority) = authority.filter(|a| !a.host().is_empty()) else {
+        return Err(bad(
+            format!("`{url}` has no host"),
+            &format!("write the host after `//`, e.g. `{EXAMPLE_URL}`"),
+        ));
+    };
+    if authority.has_userinfo() {
+        // the message leaves the URL out: it holds a password
+        return Err(bad(
+            "the base URL holds a user name or password (`user:pass@`)".to_string(),
+            "remove `user:password@`: the base URL is published in the sitemap; give credentials to the server, not to the site",
+        ));
+    }
+    if authority.has_port() && !matches!(authority.port_to_u16(), Ok(Some(_))) {
+        return Err(bad(
+            format!("`{url}` has an invalid port"),
+            "write the port as a number from 1 to 65535 after the host, e.g. `https://intranet.example:8443/`, or leave `:` out",
+        ));
+    }
+    if iri.has_query() || iri.has_fragment() {
+        let part = if iri.has_query() {
+            "`?` query"
+        } else {
+            "`#` fragment"
+        };
+        return Err(bad(
+            format!("`{url}` has a {part}"),
+            &format!(
+                "the base URL is put in front of every page's path, so it ends with the path: remove everything from the first `{}`",
+                if iri.has_query() { '?' } else { '#' }
+            ),
+        ));
+    }
+    let path = iri.path().as_str();
+    if path.split('/').any(|s| s == "." || s == "..") {
+        return Err(bad(
+            format!("`{url}` has a `.` or `..` in its path"),
+            &format!("write the folder the site is published in as it is, e.g. `{EXAMPLE_URL}`"),
+        ));
+    }
+    let mut clean = String::with_capacity(path.len() + 1);
+    for c in path.chars() {
+        if !(c == '/' && clean.ends_with('/')) {
+            clean.push(c);
+        }
+    }
+    let collapsed = clean.len() != path.len();
+    if !clean.ends_with('/') {
+        clean.push('/');
+    }
+    Ok(BaseUrl {
+        url: format!("{}://{}{clean}", iri.scheme().as_str(), authority.as_str()),
+        collapsed,
     })
+}
+
+/// The warning for a `base_url` whose `//` were collapsed: `written` is
+/// what the file says, `used` what the site is built with.
+fn collapsed_issue(path: Vec<Seg>, written: &str, used: &str) -> Issue {
+    Issue::new(
+        Code::InvalidValue,
+        path,
+        Target::Value,
+        format!(
+            "`{written}` has an empty folder (`//`) in its path: the site is built for `{used}`"
+        ),
+        "`//` in the path",
+        format!("write `base_url: {used}`; left alone, `//` would make links to another host"),
+    )
+}
+
+/// Whether `c` changes how text around it is shown without being seen:
+/// bidi controls, zero-width characters and the byte order mark.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+        || c.is_control()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// The URL kept for `url`, or the message it is refused with.
+    fn base(url: &str) -> Result<(String, bool), String> {
+        normalize_base_url(url)
+            .map(|b| (b.url, b.collapsed))
+            .map_err(|b| b.message)
+    }
+
     #[test]
-    fn base_urls() {
-        assert_eq!(
-            normalize_base_url("https://x.example/partners").as_deref(),
-            Some("https://x.example/partners/")
-        );
-        assert_eq!(normalize_base_url("x.example"), None);
-        assert_eq!(normalize_base_url("javascript:alert(1)"), None);
-        assert_eq!(normalize_base_url("https:///nohost"), None);
+    fn base_urls_that_are_kept() {
+        for (url, kept) in [
+            ("https://x.example/partners", "https://x.example/partners/"),
+            ("https://x.example", "https://x.example/"),
+            ("http://x.example:8080/p/", "http://x.example:8080/p/"),
+            (
+                "https://[2001:db8::1]:8443/p",
+                "https://[2001:db8::1]:8443/p/",
+            ),
+            ("http://192.0.2.7/", "http://192.0.2.7/"),
+            ("https://X.example/a%20b/", "https://X.example/a%20b/"),
+            (" https://x.example/a ", "https://x.example/a/"),
+            (
+                "https://bücher.example/büro/",
+                "https://bücher.example/büro/",
+            ),
+            (
+                "https://x.example/partners&co/o'brien",
+                "https://x.example/partners&co/o'brien/",
+            ),
+        ] {
+            assert_eq!(base(url), Ok((kept.to_string(), false)), "{url}");
+        }
+    }
+
+    #[test]
+    fn runs_of_slashes_in_the_path_are_collapsed_and_said() {
+        for (url, kept) in [
+            (
+                "https://intranet.example//partners/",
+                "https://intranet.example/partners/",
+            ),
+            ("https://x.example/a//b///", "https://x.example/a/b/"),
+            ("https://x.example//", "https://x.example/"),
+        ] {
+            assert_eq!(base(url), Ok((kept.to_string(), true)), "{url}");
+        }
+    }
+
+    #[test]
+    fn base_urls_that_are_refused() {
+        for (url, message) in [
+            ("x.example", "is not an absolute http(s) URL"),
+            ("/partners/", "is not an absolute http(s) URL"),
+            ("javascript:alert(1)", "is not an absolute http(s) URL"),
+            ("ftp://x.example/", "is not an http(s) URL"),
+            ("HTTPS://x.example/", "is not an http(s) URL"),
+            ("https:///nohost", "has no host"),
+            ("https://", "has no host"),
+            ("https://user:secret@x.example/", "user name or password"),
+            ("https://user@x.example/", "user name or password"),
+            ("https://x.example/?a=1", "has a `?` query"),
+            ("https://x.example/?", "has a `?` query"),
+            ("https://x.example/p#top", "has a `#` fragment"),
+            ("https://x.example:99999/", "has an invalid port"),
+            ("https://x.example:/", "has an invalid port"),
+            ("https://[1::2::3]/", "invalid IPv6 address"),
+            ("https://x.example/a b/", "cannot hold ` `"),
+            ("https://x.example/\"<script>", "cannot hold `\\\"`"),
+            ("https://x.example/%zz/", "`%`"),
+            ("https://x.example/p/../q/", "`..`"),
+            ("https://x.example/\u{202E}p/", "U+202E"),
+            ("https://x.example/\u{9B}p/", "U+009B"),
+        ] {
+            match base(url) {
+                Err(m) => assert!(m.contains(message), "{url}: {m}"),
+                Ok(kept) => panic!("{url} was kept as {kept:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_refused_url_with_a_password_is_not_repeated() {
+        let bad = normalize_base_url("https://me:hunter2@x.example/").unwrap_err();
+        assert!(!format!("{bad:?}").contains("hunter2"));
     }
 
     #[test]
     fn base_paths() {
         let mut config = Config::default();
         assert_eq!(config.base_path(), None);
-        config.base_url = normalize_base_url("https://x.example");
+        config.base_url = normalize_base_url("https://x.example").ok().map(|b| b.url);
         assert_eq!(config.base_path(), Some("/"));
-        config.base_url = normalize_base_url("http://x.example:8080/intranet/partners");
+        config.base_url = normalize_base_url("http://x.example:8080/intranet/partners")
+            .ok()
+            .map(|b| b.url);
         assert_eq!(config.base_path(), Some("/intranet/partners/"));
     }
 }

@@ -45,6 +45,50 @@ pub fn split(text: &str) -> Result<Split, Unclosed> {
     Err(Unclosed { opening: 0..3 })
 }
 
+/// Front matter written in TOML between `+++` lines, as Hugo and Zola
+/// read it, which partnerbook does not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Toml {
+    /// Where the opening `+++` is.
+    pub opening: Range<usize>,
+    /// The first `key = value` line, and how it is written in YAML, for
+    /// the help: (`title = "First call"`, `title: First call`).
+    pub example: Option<(String, String)>,
+}
+
+/// The TOML front matter `text` opens with, if it does: a first line that
+/// is exactly `+++`.
+pub fn toml(text: &str) -> Option<Toml> {
+    let first_end = text.find('\n').map_or(text.len(), |i| i + 1);
+    if text[..first_end].trim_end() != "+++" {
+        return None;
+    }
+    let example = text[first_end..]
+        .lines()
+        .take_while(|l| l.trim_end() != "+++")
+        .find_map(|line| {
+            let (key, value) = line.split_once(" = ")?;
+            let key = key.trim();
+            let value = value.trim();
+            let inner = value.strip_prefix('"')?.strip_suffix('"')?;
+            // a plain YAML scalar when nothing in it means more in YAML
+            let plain = inner.chars().next().is_some_and(char::is_alphanumeric)
+                && inner
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || " .,'()!?-".contains(c));
+            let yaml = if plain {
+                format!("{key}: {inner}")
+            } else {
+                format!("{key}: {value}")
+            };
+            Some((format!("{key} = {value}"), yaml))
+        });
+    Some(Toml {
+        opening: 0..3,
+        example,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,6 +131,24 @@ mod tests {
             parts("---\na: 1\n---\nx\n---\ny"),
             (Some("a: 1\n"), "x\n---\ny")
         );
+    }
+
+    #[test]
+    fn toml_front_matter_is_recognised_with_an_example() {
+        let toml = toml("+++\r\ndate = 2026-01-01\ntitle = \"The first call\"\n+++\nBody").unwrap();
+        assert_eq!(toml.opening, 0..3);
+        assert_eq!(
+            toml.example,
+            Some((
+                "title = \"The first call\"".to_string(),
+                "title: The first call".to_string()
+            ))
+        );
+        let quoted = super::toml("+++\ntitle = \"Yes: or no\"\n+++\n").unwrap();
+        assert_eq!(quoted.example.unwrap().1, "title: \"Yes: or no\"");
+        assert_eq!(super::toml("+++\n+++\n").unwrap().example, None);
+        assert_eq!(super::toml("---\ntitle: A\n---\n"), None);
+        assert_eq!(super::toml("a\n+++\n"), None);
     }
 
     #[test]

@@ -60,6 +60,9 @@ pub fn decode(
         }
     };
     let Some(yaml_range) = split.yaml else {
+        if let Some(toml) = frontmatter::toml(&file.text) {
+            return (None, vec![toml_diagnostic(file, toml)]);
+        }
         let d = Diagnostic::new(
             Code::MissingField,
             file,
@@ -153,5 +156,27 @@ pub fn unknown_partner(index: usize, slug: &str, suggestion: Option<&str>) -> Is
         format!("this playbook applies to partner `{slug}`, which does not exist"),
         label,
         help,
+    )
+}
+
+/// The diagnostic for TOML front matter: what partnerbook reads instead,
+/// and how to convert, with the file's own first line as the example.
+fn toml_diagnostic(file: &SourceFile, toml: frontmatter::Toml) -> Diagnostic {
+    let example = match &toml.example {
+        Some((toml, yaml)) => format!("`{toml}` becomes `{yaml}`"),
+        None => "`title = \"The first call\"` becomes `title: The first call`".to_string(),
+    };
+    Diagnostic::new(
+        Code::InvalidYaml,
+        file,
+        toml.opening,
+        format!(
+            "{} has TOML front matter (`+++`); partnerbook reads YAML front matter between `---` lines",
+            file.path
+        ),
+        "TOML front matter opens here",
+        format!(
+            "replace both `+++` lines with `---`, and write each `key = value` line as `key: value`: {example}"
+        ),
     )
 }

@@ -101,6 +101,10 @@ fn yaml_scalar(text: &str) -> String {
 /// `nguyen`, `東京` `dong-jing`, `Αθήνα` `athena`, `Straße` `strasse`.
 /// `None` when nothing is left (`"🚀"`, `"&"`).
 ///
+/// A slug Windows reserves gets `-partner` after it: `Con` gives
+/// `con-partner`, since every build refuses `con.yaml`
+/// ([`crate::walk::is_reserved`]); the record's `name` stays `Con`.
+///
 /// The result is always a slug that [`crate::walk::normalize_slug`] keeps
 /// as it is, so the file is found under the name it was written with.
 pub fn slugify(name: &str) -> Option<String> {
@@ -138,6 +142,9 @@ pub fn slugify(name: &str) -> Option<String> {
             // word (deunicode would spell 🚀 as "rocket")
             _ => push(" ", &mut out),
         }
+    }
+    if crate::walk::is_reserved(&out) {
+        out.push_str("-partner");
     }
     crate::walk::is_slug(&out).then_some(out)
 }
@@ -196,6 +203,11 @@ mod tests {
             ("Acme™ ©2026", "acme-2026"),
             // a zero-width joiner or a soft hyphen is inside a word
             ("Nord\u{ad}wind", "nordwind"),
+            // names Windows reserves for devices get a suffix
+            ("Con", "con-partner"),
+            ("AUX", "aux-partner"),
+            ("COM1", "com1-partner"),
+            ("Con Edison", "con-edison"),
         ] {
             assert_eq!(slugify(name).as_deref(), Some(slug), "{name:?}");
             assert_eq!(

@@ -227,7 +227,10 @@ impl Reads {
 /// Puts the files together into a site and runs the whole-site checks.
 pub fn assemble(opts: &BuildOptions, reads: Reads) -> Loaded {
     let mut diagnostics: Vec<Diagnostic> = reads.diagnostics().cloned().collect();
-    let config_failed = !reads.config_diagnostics.is_empty();
+    let config_failed = reads
+        .config_diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Error);
     let assembled = put_together(opts, reads);
     diagnostics.extend(assembled.duplicates);
     diagnostics.extend(assembled.checks);
@@ -245,7 +248,8 @@ pub fn assemble(opts: &BuildOptions, reads: Reads) -> Loaded {
 pub struct Assembled {
     /// The site.
     pub site: Site,
-    /// `duplicate-slug`: two files for one page.
+    /// Names that cannot be published: `duplicate-slug` (two files for
+    /// one page) and slugs Windows reserves.
     pub duplicates: Vec<Diagnostic>,
     /// Links and lints.
     pub checks: Vec<Diagnostic>,
@@ -293,6 +297,8 @@ pub fn put_together(opts: &BuildOptions, reads: Reads) -> Assembled {
         "playbooks",
         &sources,
     ));
+    duplicates.extend(reserved_slugs(&partner_entries, 0, &sources, &partners));
+    duplicates.extend(reserved_slugs(&playbook_entries, offset, &sources, &[]));
     sort_partners(&mut partners);
     sort_playbooks(&mut playbooks);
 
@@ -498,6 +504,68 @@ fn duplicate_slugs(
             format!("{} and {} both map to {kind}/{}/", earlier.rel, entry.rel, entry.key),
             format!("a second file for {kind}/{}/", entry.key),
             "rename one of the two files; the URL comes from the file name, lowercased, with spaces and underscores as hyphens",
+        ));
+    }
+    out
+}
+
+/// `invalid-value` for every file whose URL has a folder Windows reserves
+/// (`con`, `com1`, ...: [`walk::is_reserved`]), pointing at the file's
+/// first line, with another file name to use: from the partner's `name`
+/// when that gives a slug of its own. `partners` holds the records read,
+/// which know their file by index into `sources`.
+fn reserved_slugs(
+    entries: &[Entry],
+    first: usize,
+    sources: &[SourceFile],
+    partners: &[Partner],
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (i, entry) in entries.iter().enumerate() {
+        let segments: Vec<&str> = entry.key.split('/').collect();
+        let Some(at) = segments.iter().position(|s| walk::is_reserved(s)) else {
+            continue;
+        };
+        let slug = segments[at];
+        let file = &sources[first + i];
+        let is_file = at + 1 == segments.len();
+        // the folder or file as written on disk, `Con.yaml` or `AUX/`
+        let rel_parts: Vec<&str> = entry.rel.split('/').collect();
+        let written_at = rel_parts.len() - (segments.len() - at);
+        let written = rel_parts[written_at];
+        let (what, rename) = if is_file {
+            let (stem, ext) = written.rsplit_once('.').unwrap_or((written, ""));
+            let from_name = partners
+                .iter()
+                .find(|p| p.source == first + i)
+                .and_then(|p| crate::scaffold::slugify(&p.name))
+                .filter(|s| s != slug && !walk::is_reserved(s) && !s.contains('/'));
+            let kind = if ext.eq_ignore_ascii_case("md") {
+                "playbook"
+            } else {
+                "partner"
+            };
+            let to = from_name.unwrap_or_else(|| format!("{}-{kind}", stem.to_ascii_lowercase()));
+            (
+                format!("the file name {}", entry.rel),
+                format!("rename it to {to}.{ext}"),
+            )
+        } else {
+            (
+                format!("the folder {}/", rel_parts[..=written_at].join("/")),
+                format!(
+                    "rename the folder to {}-guides",
+                    written.to_ascii_lowercase()
+                ),
+            )
+        };
+        out.push(Diagnostic::new(
+            Code::InvalidValue,
+            file,
+            yaml::first_line(&file.text),
+            format!("{what} makes the URL folder `{slug}`, a name Windows reserves"),
+            format!("published as a folder named `{slug}`"),
+            format!("{rename}; Windows, and so IIS and a site unzipped on a laptop, cannot hold a folder named `{slug}`, whatever its case or extension"),
         ));
     }
     out

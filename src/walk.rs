@@ -77,6 +77,19 @@ pub fn normalize_slug(stem: &str) -> Option<String> {
     is_slug(&out).then_some(out)
 }
 
+/// Whether Windows reserves `slug` for a device: `con`, `prn`, `aux`,
+/// `nul`, `com1` to `com9` and `lpt1` to `lpt9`. Windows, and so IIS and
+/// a site unzipped on a laptop, cannot hold a folder of that name, in any
+/// case and with any extension. A slug holds only ASCII, so the
+/// superscript forms (`com¹`) never reach here: they are not slugs.
+pub fn is_reserved(slug: &str) -> bool {
+    match slug.as_bytes() {
+        b"con" | b"prn" | b"aux" | b"nul" => true,
+        [b'c', b'o', b'm', d] | [b'l', b'p', b't', d] => (b'1'..=b'9').contains(d),
+        _ => false,
+    }
+}
+
 /// Whether a file or folder name is one to skip: hidden files and editor
 /// leftovers (`.#x`, `x~`, `.x.swp`).
 fn is_ignored(name: &str) -> bool {
@@ -451,6 +464,30 @@ mod tests {
         assert!(!is_slug("-a"));
         assert!(!is_slug("a--b"));
         assert!(!is_slug(""));
+    }
+
+    #[test]
+    fn windows_reserved_slugs() {
+        for slug in ["con", "prn", "aux", "nul", "com1", "com9", "lpt1", "lpt9"] {
+            assert!(is_reserved(slug), "{slug}");
+        }
+        for slug in [
+            "com0",
+            "lpt0",
+            "com10",
+            "cons",
+            "con-partners",
+            "icon",
+            "nul1",
+            "com",
+        ] {
+            assert!(!is_reserved(slug), "{slug}");
+        }
+        // `Con.yaml` and `CON .yaml` make the slug `con`; `con.backup`
+        // makes `con-backup`, a folder Windows can hold
+        assert!(is_reserved(&normalize_slug("CON ").unwrap()));
+        assert!(!is_reserved(&normalize_slug("con.backup").unwrap()));
+        assert_eq!(normalize_slug("com¹"), None);
     }
 
     #[test]

@@ -83,9 +83,22 @@ pub fn root(args: &SiteArgs) -> anyhow::Result<PathBuf> {
 /// Build options from the shared arguments and `--base-url`.
 pub fn options(args: &SiteArgs, base_url: Option<&str>) -> anyhow::Result<BuildOptions> {
     let base_url = match base_url {
-        Some(url) => Some(crate::config::normalize_base_url(url).ok_or_else(|| {
-            anyhow::anyhow!("`{url}` is not an absolute http(s) URL\n  help: pass the address the site is published at, e.g. `-u https://intranet.example/partners/`")
-        })?),
+        Some(url) => {
+            let base = crate::config::normalize_base_url(url).map_err(|bad| {
+                anyhow::anyhow!(
+                    "`-u`: {}\n  help: {}; pass the address the site is published at, e.g. `-u https://intranet.example/partners/`",
+                    bad.message,
+                    bad.help
+                )
+            })?;
+            if base.collapsed {
+                crate::term::status(&format!(
+                    "warning: `-u {url}` has an empty folder (`//`) in its path: the site is built for `{}`\n  help: pass `-u {}`; left alone, `//` would make links to another host",
+                    base.url, base.url
+                ));
+            }
+            Some(base.url)
+        }
         None => None,
     };
     Ok(BuildOptions {

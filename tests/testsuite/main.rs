@@ -15,6 +15,7 @@ mod injection;
 mod kill;
 mod limits;
 mod lints;
+mod names;
 mod output;
 mod pages;
 mod publish;

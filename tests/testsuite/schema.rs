@@ -905,6 +905,8 @@ fn load_config(root: &Path, doc: &Value) -> Option<Verdict> {
     Some(Verdict::from_errors(
         diagnostics
             .iter()
+            // a warning (a base_url with `//`, collapsed) is no refusal
+            .filter(|d| d.severity == partnerbook::diagnostic::Severity::Error)
             .filter(|d| {
                 !(theme_is_a_name
                     && d.code == Code::InvalidValue
@@ -977,6 +979,10 @@ fn config_variants(base: &Value) -> Vec<(String, Value)> {
         "https://x.example/\"",
         "HTTPS://x.example/",
         "   ",
+        "https://intranet.example//partners/",
+        "https://ci:s3cret@intranet.example/",
+        "https://x.example/?a=1",
+        "https://x.example/#top",
     ] {
         add(
             format!("base_url {url:?}"),
