@@ -257,11 +257,30 @@ impl<'p> PartnerPrep<'p> {
     }
 }
 
+/// `text` without bidi controls (the Unicode property Bidi_Control: U+061C,
+/// U+200E, U+200F, U+202A to U+202E, U+2066 to U+2069), for a `<title>`,
+/// which cannot hold markup to isolate a name: a U+202E in a partner's name
+/// would reverse the rest of the tab's text (issue 18). Right-to-left
+/// letters are kept; the browser orders them by themselves.
+pub fn title_text(text: &str) -> String {
+    text.chars()
+        .filter(|c| {
+            !matches!(
+                c,
+                '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+            )
+        })
+        .collect()
+}
+
 /// The site, as every page sees it.
 #[derive(Serialize)]
 pub struct SiteView<'a> {
     /// `title` from the configuration.
     pub title: &'a str,
+    /// `title` without bidi controls, for `<title>`: it cannot hold the
+    /// `<bdi>` that isolates the title in the page.
+    pub title_text: String,
     /// `description` from the configuration.
     pub description: Option<&'a str>,
     /// `base_url`, when set.
@@ -599,6 +618,7 @@ impl<'a> Views<'a> {
         let c = &self.site.config;
         SiteView {
             title: &c.title,
+            title_text: title_text(&c.title),
             description: c.description.as_deref(),
             base_url: c.base_url.as_deref(),
             generator: format!("partnerbook {}", env!("CARGO_PKG_VERSION")),
@@ -998,6 +1018,18 @@ fn sentence(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn title_text_drops_bidi_controls_and_keeps_right_to_left_letters() {
+        assert_eq!(title_text("Contoso \u{202e}evil\u{202c}"), "Contoso evil");
+        assert_eq!(
+            title_text(
+                "\u{2067}a\u{2069}\u{200e}\u{200f}\u{61c}\u{202a}\u{202b}\u{202d}\u{2066}\u{2068}"
+            ),
+            "a"
+        );
+        assert_eq!(title_text("شركة النور · שותף"), "شركة النور · שותף");
+    }
 
     #[test]
     fn topic_titles() {

@@ -254,3 +254,98 @@ fn github_paths_follow_the_workspace_in_a_job() {
 
 "#]]);
 }
+
+/// Whether `c` is a bidi control (the Unicode property Bidi_Control).
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A site whose title, a partner's name and a playbook's title hold a
+/// U+202E, with a partner named in Arabic, built.
+fn bidi_site() -> support::Scratch {
+    let s = support::Scratch::empty();
+    s.write("partnerbook.yaml", "title: Acme \u{202e}Partners\n");
+    s.write(
+        "content/partners/evil.yaml",
+        record("Evil \u{202e}Corp", "tactical"),
+    );
+    s.write(
+        "content/partners/al-noor.yaml",
+        record("شركة النور", "tactical"),
+    );
+    s.write(
+        "content/playbooks/first-call.md",
+        "---\ntitle: First \u{202e}call\nsummary: Before the call.\npartners: [evil, al-noor]\n---\n\nAsk why they need us.\n",
+    );
+    s.build(&[]).code(0);
+    s
+}
+
+#[test]
+fn bidi_controls_in_names_are_isolated_in_pages_and_removed_from_titles() {
+    let s = bidi_site();
+    let pages: Vec<_> = support::tree(&s.public())
+        .into_iter()
+        .filter(|(p, _)| p.ends_with(".html"))
+        .collect();
+    assert!(pages.len() >= 5, "{pages:?}");
+    let title = scraper::Selector::parse("title").unwrap();
+    let mut isolated = 0;
+    for (path, bytes) in &pages {
+        let doc = scraper::Html::parse_document(std::str::from_utf8(bytes).unwrap());
+        for t in doc.select(&title) {
+            let text: String = t.text().collect();
+            assert!(
+                !text.chars().any(is_bidi_control),
+                "{path}: <title>{text:?}"
+            );
+        }
+        // every text with a bidi control sits in a <bdi>, or alone in its
+        // block (a heading, a list item, a cell), where the bidi algorithm
+        // ends at the block's end: it cannot reorder the theme's words
+        for node in doc.tree.nodes() {
+            let Some(text) = node.value().as_text() else {
+                continue;
+            };
+            if !text.chars().any(is_bidi_control) {
+                continue;
+            }
+            let element = |n: &scraper::Node, names: &[&str]| {
+                n.as_element().is_some_and(|e| names.contains(&e.name()))
+            };
+            let in_bdi = node.ancestors().any(|a| element(a.value(), &["bdi"]));
+            let blocks = ["h1", "h2", "h3", "p", "li", "td", "th", "dd", "caption"];
+            let block = node
+                .ancestors()
+                .find(|a| element(a.value(), &blocks))
+                .and_then(scraper::ElementRef::wrap);
+            let alone = block.is_some_and(|b| b.text().collect::<String>().trim() == text.trim());
+            assert!(in_bdi || alone, "{path}: {:?} is not isolated", &**text);
+            isolated += usize::from(in_bdi);
+        }
+    }
+    assert!(isolated > 10, "{isolated}");
+
+    let doc = scraper::Html::parse_document(&s.out("partners/evil/index.html"));
+    let text = |css: &str| -> String {
+        let sel = scraper::Selector::parse(css).unwrap();
+        doc.select(&sel).next().unwrap().text().collect()
+    };
+    assert_eq!(text("title"), "Evil Corp · Acme Partners");
+    assert_eq!(text("h1"), "Evil \u{202e}Corp");
+    assert_eq!(text("p.section-intro > bdi"), "Evil \u{202e}Corp");
+    assert_eq!(text("footer p > bdi"), "Acme \u{202e}Partners");
+}
+
+#[test]
+fn a_right_to_left_name_renders_intact() {
+    let s = bidi_site();
+    let doc = scraper::Html::parse_document(&s.out("partners/al-noor/index.html"));
+    let text = |css: &str| -> String {
+        let sel = scraper::Selector::parse(css).unwrap();
+        doc.select(&sel).next().unwrap().text().collect()
+    };
+    assert_eq!(text("h1"), "شركة النور");
+    assert_eq!(text("p.section-intro > bdi"), "شركة النور");
+    assert_eq!(text("title"), "شركة النور · Acme Partners");
+}
