@@ -349,3 +349,16 @@ fn a_right_to_left_name_renders_intact() {
     assert_eq!(text("p.section-intro > bdi"), "شركة النور");
     assert_eq!(text("title"), "شركة النور · Acme Partners");
 }
+
+#[test]
+fn an_environment_error_naming_a_path_is_escaped_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = check(dir.path(), &["-r", "gone\u{202e}lmay\x1b[31m"])
+        .assert()
+        .code(2);
+    let stderr = support::stderr(&out);
+    assert_eq!(
+        stderr,
+        "error: the site root gone<U+202E>lmay<U+001B>[31m is not a folder\n"
+    );
+}
