@@ -258,8 +258,8 @@ impl<'p> PartnerPrep<'p> {
 }
 
 /// `text` without bidi controls (the Unicode property Bidi_Control: U+061C,
-/// U+200E, U+200F, U+202A to U+202E, U+2066 to U+2069), for a `<title>`,
-/// which cannot hold markup to isolate a name: a U+202E in a partner's name
+/// U+200E, U+200F, U+202A to U+202E, U+2066 to U+2069), for a `<title>` or
+/// an attribute, which cannot hold markup to isolate a name: a U+202E in a partner's name
 /// would reverse the rest of the tab's text (issue 18). Right-to-left
 /// letters are kept; the browser orders them by themselves.
 pub fn title_text(text: &str) -> String {
@@ -514,6 +514,9 @@ pub struct PartnerView {
     /// Name, links and labels, as in lists.
     #[serde(flatten)]
     pub summary: PartnerSummary,
+    /// The name without bidi controls, for attributes such as the page's
+    /// description, which cannot hold a `<bdi>`.
+    pub name_text: String,
     /// "Strategic".
     pub tier_label: &'static str,
     /// The tier page.
@@ -563,6 +566,8 @@ pub struct PlaybookView {
     /// Title, summary, links.
     #[serde(flatten)]
     pub summary: PlaybookSummary,
+    /// The title without bidi controls, for attributes.
+    pub title_text: String,
     /// The body, HTML.
     pub content_html: String,
     /// The table of contents.
@@ -813,6 +818,7 @@ impl<'a> Views<'a> {
         let html = |parsed: &markdown::Parsed| parsed.render(&self.md()).html;
         PartnerView {
             summary: self.partner_summary(p),
+            name_text: title_text(&p.name),
             tier_label: p.tier.label(),
             tier_url: self.url(&format!("tiers/{}", p.tier)),
             proposition: PropositionView {
@@ -971,6 +977,7 @@ impl<'a> Views<'a> {
         let rendered = markdown::render(self.site.body(pb), &self.md());
         PlaybookView {
             summary: self.playbook_summary(pb),
+            title_text: title_text(&pb.title),
             content_html: rendered.html,
             toc: rendered.toc,
         }

@@ -290,6 +290,7 @@ fn bidi_controls_in_names_are_isolated_in_pages_and_removed_from_titles() {
         .collect();
     assert!(pages.len() >= 5, "{pages:?}");
     let title = scraper::Selector::parse("title").unwrap();
+    let any = scraper::Selector::parse("*").unwrap();
     let mut isolated = 0;
     for (path, bytes) in &pages {
         let doc = scraper::Html::parse_document(std::str::from_utf8(bytes).unwrap());
@@ -299,6 +300,15 @@ fn bidi_controls_in_names_are_isolated_in_pages_and_removed_from_titles() {
                 !text.chars().any(is_bidi_control),
                 "{path}: <title>{text:?}"
             );
+        }
+        // nor can an attribute (the page's description)
+        for e in doc.select(&any) {
+            for (name, value) in e.value().attrs() {
+                assert!(
+                    !value.chars().any(is_bidi_control),
+                    "{path}: {name}={value:?}"
+                );
+            }
         }
         // every text with a bidi control sits in a <bdi>, or alone in its
         // block (a heading, a list item, a cell), where the bidi algorithm
