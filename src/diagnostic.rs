@@ -4,14 +4,23 @@
 //!
 //! A diagnostic carries its own copy of the source lines it points at, so it
 //! can be printed, serialised or shown in a browser without the file at hand.
+//!
+//! Text from the user's files (values, file names) reaches a terminal or a
+//! CI log only through [`term::visible`]: a control or bidi character is
+//! shown as `<U+202E>`, never sent raw (issue 18). JSON keeps the exact
+//! text, as data, with those characters written as `\u` escapes.
 
+use std::borrow::Cow;
 use std::fmt;
+use std::io;
 use std::ops::Range;
+use std::path::{Path, PathBuf};
 
 use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
 use serde::Serialize;
 
 use crate::source::{self, Lines, SourceFile};
+use crate::term::{self, visible};
 
 /// How bad a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -250,64 +259,96 @@ impl Diagnostic {
         self
     }
 
-    /// The diagnostic as rustc-like text, coloured when `color` is true.
+    /// The diagnostic as rustc-like text, coloured when `color` is true,
+    /// with paths relative to the site root.
     pub fn to_human(&self, color: bool) -> String {
+        self.to_human_from(color, &PathBase::default())
+    }
+
+    /// [`Diagnostic::to_human`] with paths printed from `base`.
+    pub fn to_human_from(&self, color: bool, base: &PathBase) -> String {
         let level = match self.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
         };
-        // A span past the end of the line (an empty line, say) is shown as a
-        // marker after its last character.
-        let mut source_line = self.source_line.clone();
-        if self.line_span.end > source_line.len() {
+        // Hidden characters are escaped piece by piece, so the marker stays
+        // under the escaped text. A span past the end of the line (an empty
+        // line, say) is shown as a marker after its last character.
+        let line = &self.source_line;
+        let start = self.line_span.start.min(line.len());
+        let end = self.line_span.end.min(line.len()).max(start);
+        let before = visible(&line[..start]);
+        let marked = visible(&line[start..end]);
+        let mut source_line = format!("{before}{marked}{}", visible(&line[end..]));
+        let mut line_span = before.len()..before.len() + marked.len();
+        if self.line_span.end > line.len() {
             source_line.push(' ');
+            line_span.end += 1;
         }
+        let path = visible(&base.human(&self.file)).into_owned();
+        let message = visible(&self.message);
+        let label = visible(&self.label);
+        let help = visible(&self.help);
         let report = &[level
-            .primary_title(&self.message)
+            .primary_title(message.as_ref())
             .id(self.code.as_str())
             .element(
                 Snippet::source(&source_line)
                     .line_start(self.line)
-                    .path(&self.file)
+                    .path(&path)
                     .annotation(
                         AnnotationKind::Primary
-                            .span(self.line_span.clone())
-                            .label(&self.label),
+                            .span(line_span)
+                            .label(label.as_ref()),
                     ),
             )
-            .element(Level::HELP.message(&self.help))];
+            .element(Level::HELP.message(help.as_ref()))];
         let renderer = if color {
             Renderer::styled()
         } else {
             Renderer::plain()
         };
         let text = renderer.render(report);
-        if self.shown_from == 0 {
+        // the renderer counts the column in the text it shows: from the
+        // start of the part kept, with escapes as several characters
+        let shown = before.chars().count() + 1;
+        if shown == self.column {
             return text;
         }
-        // the renderer counts the column from the start of the part kept
-        let location = |column: usize| format!("{}:{}:{column}", self.file, self.line);
-        text.replacen(
-            &location(self.column - self.shown_from),
-            &location(self.column),
-            1,
-        )
+        let location = |column: usize| format!("{path}:{}:{column}", self.line);
+        text.replacen(&location(shown), &location(self.column), 1)
     }
 
-    /// The diagnostic as one line of JSON.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("a diagnostic always serialises")
+    /// The diagnostic as one line of JSON, with `file` relative to the site
+    /// root and `path` as [`PathBase::resolved`] gives it.
+    pub fn to_json(&self, base: &PathBase) -> String {
+        #[derive(Serialize)]
+        struct Json<'a> {
+            #[serde(flatten)]
+            diagnostic: &'a Diagnostic,
+            path: Cow<'a, str>,
+        }
+        let json = Json {
+            diagnostic: self,
+            path: base.resolved(&self.file),
+        };
+        let mut out = Vec::new();
+        let mut serializer = serde_json::Serializer::with_formatter(&mut out, HiddenAsEscapes);
+        json.serialize(&mut serializer)
+            .expect("a diagnostic always serialises");
+        String::from_utf8(out).expect("serde_json writes UTF-8")
     }
 
-    /// The diagnostic as a GitHub Actions workflow command.
-    pub fn to_github(&self) -> String {
+    /// The diagnostic as a GitHub Actions workflow command, with the file
+    /// as [`PathBase::github`] gives it.
+    pub fn to_github(&self, base: &PathBase) -> String {
         let kind = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
         format!(
             "::{kind} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-            github_property(&self.file),
+            github_property(&base.github(&self.file)),
             self.line,
             self.column,
             self.end_line,
@@ -318,9 +359,117 @@ impl Diagnostic {
     }
 }
 
-/// Escapes a workflow command's message, as the runner's toolkit does.
+/// A serde_json formatter that writes [hidden](term::is_hidden) characters
+/// as `\u` escapes: the JSON means the exact text, but the bytes written
+/// hold no raw U+009B or U+202E for a terminal that shows them. serde_json
+/// escapes C0 controls itself.
+struct HiddenAsEscapes;
+
+impl serde_json::ser::Formatter for HiddenAsEscapes {
+    fn write_string_fragment<W: ?Sized + io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        let mut rest = fragment;
+        while let Some((at, c)) = rest.char_indices().find(|&(_, c)| term::is_hidden(c)) {
+            writer.write_all(&rest.as_bytes()[..at])?;
+            for unit in c.encode_utf16(&mut [0; 2]) {
+                write!(writer, "\\u{unit:04x}")?;
+            }
+            rest = &rest[at + c.len_utf8()..];
+        }
+        writer.write_all(rest.as_bytes())
+    }
+}
+
+/// Where diagnostics' paths are printed from. A diagnostic holds its path
+/// relative to the site root; a reader wants it relative to where they are,
+/// and GitHub wants it relative to the repository (issue 18).
+#[derive(Debug, Clone, Default)]
+pub struct PathBase {
+    /// The site root as given, for absolute paths; `None` prints every path
+    /// relative to the site root.
+    root: Option<PathBuf>,
+    /// The folders from the working directory down to the site root, each
+    /// followed by `/`; `None` when the site is not at or below it.
+    from_cwd: Option<String>,
+    /// The same from `GITHUB_WORKSPACE`, the repository checked out in a
+    /// GitHub Actions job.
+    from_workspace: Option<String>,
+}
+
+impl PathBase {
+    /// Paths for a site at `root`, seen from the working directory, and from
+    /// `GITHUB_WORKSPACE` when it is set.
+    pub fn here(root: &Path) -> PathBase {
+        let cwd = std::env::current_dir().ok();
+        let workspace = std::env::var_os("GITHUB_WORKSPACE")
+            .filter(|w| !w.is_empty())
+            .map(PathBuf::from);
+        PathBase::new(root, cwd.as_deref(), workspace.as_deref())
+    }
+
+    /// Paths for a site at `root`, seen from `cwd` and `workspace`.
+    pub fn new(root: &Path, cwd: Option<&Path>, workspace: Option<&Path>) -> PathBase {
+        // compare the real folders: a link in either path must not hide
+        // that one is inside the other
+        let real = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+        let real_root = real(root);
+        let below = |dir: Option<&Path>| {
+            let rest = real_root.strip_prefix(real(dir?)).ok()?;
+            Some(
+                rest.components()
+                    .map(|c| format!("{}/", c.as_os_str().to_string_lossy()))
+                    .collect(),
+            )
+        };
+        PathBase {
+            root: Some(root.to_path_buf()),
+            from_cwd: below(cwd),
+            from_workspace: below(workspace),
+        }
+    }
+
+    /// The path shown in the human format's `-->` line: relative to the
+    /// working directory when the site is at or below it, otherwise
+    /// relative to the site root, as cargo shows a workspace's paths.
+    pub fn human<'a>(&self, file: &'a str) -> Cow<'a, str> {
+        match &self.from_cwd {
+            Some(prefix) if !prefix.is_empty() => Cow::Owned(format!("{prefix}{file}")),
+            _ => Cow::Borrowed(file),
+        }
+    }
+
+    /// A path a program can open from the working directory: relative to it
+    /// when the site is at or below it, otherwise absolute.
+    pub fn resolved<'a>(&self, file: &'a str) -> Cow<'a, str> {
+        match (&self.from_cwd, &self.root) {
+            (Some(prefix), _) if prefix.is_empty() => Cow::Borrowed(file),
+            (Some(prefix), _) => Cow::Owned(format!("{prefix}{file}")),
+            (None, Some(root)) => Cow::Owned(root.join(file).display().to_string()),
+            (None, None) => Cow::Borrowed(file),
+        }
+    }
+
+    /// The path for a GitHub annotation: relative to `GITHUB_WORKSPACE`
+    /// when the site is in it (so `working-directory:` does not matter),
+    /// otherwise [`PathBase::resolved`]; the runner makes an absolute path
+    /// inside the repository relative to it.
+    pub fn github<'a>(&self, file: &'a str) -> Cow<'a, str> {
+        match &self.from_workspace {
+            Some(prefix) => Cow::Owned(format!("{prefix}{file}")),
+            None => self.resolved(file),
+        }
+    }
+}
+
+/// Escapes a workflow command's message, as the runner's toolkit does,
+/// after showing hidden characters as `<U+202E>`: GitHub prints the text in
+/// the log and in the pull request.
 fn github_data(s: &str) -> String {
-    s.replace('%', "%25")
+    visible(s)
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
@@ -408,7 +557,7 @@ mod tests {
         };
         let d = Diagnostic::new(Code::InvalidValue, &f, 0..1, "50% off\nnow", "l", "h");
         assert_eq!(
-            d.to_github(),
+            d.to_github(&PathBase::default()),
             "::error file=a%2Cb%3Ac.yaml,line=1,col=1,endLine=1,endColumn=2,title=invalid-value::50%25 off%0Anow (help: h)"
         );
     }
@@ -466,6 +615,102 @@ mod tests {
             assert_eq!((d.source_line.as_str(), d.line_span.clone()), ("ab", 2..3));
             assert!(d.to_human(false).contains("--> x.yaml:1:3"));
         }
+    }
+
+    #[test]
+    fn hidden_characters_are_escaped_and_the_marker_stays_under_them() {
+        let f = SourceFile {
+            path: "content/partners/\u{202e}lmay.yaml".into(),
+            text: "name: \u{9b}31mX\u{202e}bad\n".into(),
+        };
+        let at = f.text.find("bad").unwrap();
+        let d = Diagnostic::new(
+            Code::InvalidValue,
+            &f,
+            at..at + 3,
+            "value `\u{1b}]52;c;aGk=\u{7}`",
+            "here\u{200b}",
+            "use \u{feff}plain text",
+        );
+        assert_eq!(d.column, 13);
+        assert_eq!(
+            d.to_human(false),
+            "\
+error[invalid-value]: value `<U+001B>]52;c;aGk=<U+0007>`
+ --> content/partners/<U+202E>lmay.yaml:1:13
+  |
+1 | name: <U+009B>31mX<U+202E>bad
+  |                           ^^^ here<U+200B>
+  |
+  = help: use <U+FEFF>plain text"
+        );
+        assert_eq!(
+            d.to_github(&PathBase::default()),
+            "::error file=content/partners/<U+202E>lmay.yaml,line=1,col=13,endLine=1,endColumn=16,title=invalid-value::value `<U+001B>]52;c;aGk=<U+0007>` (help: use <U+FEFF>plain text)"
+        );
+    }
+
+    #[test]
+    fn json_keeps_the_exact_text_without_raw_hidden_characters() {
+        let f = SourceFile {
+            path: "a\u{202e}.yaml".into(),
+            text: "x: 1\n".into(),
+        };
+        let d = Diagnostic::new(
+            Code::InvalidValue,
+            &f,
+            0..1,
+            "\u{1b}[2J\u{9b}\u{7f}",
+            "🏴\u{e0067}",
+            "é",
+        );
+        let json = d.to_json(&PathBase::default());
+        assert!(
+            json.is_ascii() || !json.chars().any(term::is_hidden),
+            "{json}"
+        );
+        assert!(
+            json.contains(r#""message":"\u001b[2J\u009b\u007f""#),
+            "{json}"
+        );
+        assert!(json.contains(r#""label":"🏴\udb40\udc67""#), "{json}");
+        let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(value["message"], d.message);
+        assert_eq!(value["label"], d.label);
+        assert_eq!(value["help"], "é");
+        assert_eq!(value["file"], "a\u{202e}.yaml");
+        assert_eq!(value["path"], "a\u{202e}.yaml");
+    }
+
+    #[test]
+    fn paths_are_shown_from_the_working_directory_when_the_site_is_below_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("docs/partners");
+        std::fs::create_dir_all(site.join("content")).unwrap();
+        let file = "content/partners/x.yaml";
+
+        let above = PathBase::new(&site, Some(dir.path()), None);
+        assert_eq!(above.human(file), "docs/partners/content/partners/x.yaml");
+        assert_eq!(above.github(file), "docs/partners/content/partners/x.yaml");
+        assert_eq!(
+            above.resolved(file),
+            "docs/partners/content/partners/x.yaml"
+        );
+
+        let at = PathBase::new(&site, Some(&site), None);
+        assert_eq!(at.human(file), file);
+        assert_eq!(at.github(file), file);
+
+        // inside the site, or beside it: the site root for people, an
+        // absolute path for programs
+        let inside = PathBase::new(&site, Some(&site.join("content")), None);
+        assert_eq!(inside.human(file), file);
+        assert_eq!(inside.github(file), site.join(file).display().to_string());
+
+        // in a GitHub job, the repository decides, not `working-directory:`
+        let job = PathBase::new(&site, Some(&site.join("content")), Some(dir.path()));
+        assert_eq!(job.human(file), file);
+        assert_eq!(job.github(file), "docs/partners/content/partners/x.yaml");
     }
 
     #[test]

@@ -26,7 +26,8 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<u8> {
     // loads; a build that fails drops the publisher, which leaves the
     // output as it was
     let (loaded, publisher) = rayon::join(|| site::load(&opts), || write::Publisher::open(&output));
-    term::diagnostics(&loaded.diagnostics, Format::Human);
+    let base = diagnostic::PathBase::here(&opts.root);
+    term::diagnostics_from(&loaded.diagnostics, Format::Human, &base);
     if loaded.has_errors() {
         term::status(&format!(
             "build failed: {}; {} was not touched",
@@ -48,7 +49,7 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<u8> {
     lap("loaded and checked, output compared");
     let theme = match render::load_theme(site) {
         Ok(theme) => theme,
-        Err(diagnostics) => return Ok(failed(&diagnostics, &output)),
+        Err(diagnostics) => return Ok(failed(&diagnostics, &output, &base)),
     };
     let digests = render::source_digests(site);
     let inputs = render::fingerprint(site, &theme, opts.today, opts.drafts, &digests);
@@ -89,7 +90,7 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<u8> {
         match rendered {
             Ok(()) => {}
             Err(render::Failure::Templates(diagnostics)) => {
-                return Ok(failed(&diagnostics, &output));
+                return Ok(failed(&diagnostics, &output, &base));
             }
             Err(render::Failure::Output(err)) => return Err(err),
         }
@@ -125,8 +126,12 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<u8> {
 }
 
 /// Reports template errors; the output is left as it was.
-fn failed(diagnostics: &[crate::diagnostic::Diagnostic], output: &std::path::Path) -> u8 {
-    term::diagnostics(diagnostics, Format::Human);
+fn failed(
+    diagnostics: &[crate::diagnostic::Diagnostic],
+    output: &std::path::Path,
+    base: &diagnostic::PathBase,
+) -> u8 {
+    term::diagnostics_from(diagnostics, Format::Human, base);
     term::status(&format!(
         "build failed: {}; {} was not touched",
         diagnostic::count_summary(diagnostics),

@@ -18,7 +18,8 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     {
         diagnostics.extend(ds);
     }
-    term::report(&diagnostics, args.format)?;
+    let base = diagnostic::PathBase::here(&opts.root);
+    term::report(&diagnostics, args.format, &base)?;
     if args.format == crate::cli::Format::Human {
         term::status(&format!(
             "checked {} and {}: {} in {:.2} s",

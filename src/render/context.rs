@@ -257,11 +257,30 @@ impl<'p> PartnerPrep<'p> {
     }
 }
 
+/// `text` without bidi controls (the Unicode property Bidi_Control: U+061C,
+/// U+200E, U+200F, U+202A to U+202E, U+2066 to U+2069), for a `<title>` or
+/// an attribute, which cannot hold markup to isolate a name: a U+202E in a partner's name
+/// would reverse the rest of the tab's text (issue 18). Right-to-left
+/// letters are kept; the browser orders them by themselves.
+pub fn title_text(text: &str) -> String {
+    text.chars()
+        .filter(|c| {
+            !matches!(
+                c,
+                '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+            )
+        })
+        .collect()
+}
+
 /// The site, as every page sees it.
 #[derive(Serialize)]
 pub struct SiteView<'a> {
     /// `title` from the configuration.
     pub title: &'a str,
+    /// `title` without bidi controls, for `<title>`: it cannot hold the
+    /// `<bdi>` that isolates the title in the page.
+    pub title_text: String,
     /// `description` from the configuration.
     pub description: Option<&'a str>,
     /// `base_url`, when set.
@@ -495,6 +514,9 @@ pub struct PartnerView {
     /// Name, links and labels, as in lists.
     #[serde(flatten)]
     pub summary: PartnerSummary,
+    /// The name without bidi controls, for attributes such as the page's
+    /// description, which cannot hold a `<bdi>`.
+    pub name_text: String,
     /// "Strategic".
     pub tier_label: &'static str,
     /// The tier page.
@@ -544,6 +566,8 @@ pub struct PlaybookView {
     /// Title, summary, links.
     #[serde(flatten)]
     pub summary: PlaybookSummary,
+    /// The title without bidi controls, for attributes.
+    pub title_text: String,
     /// The body, HTML.
     pub content_html: String,
     /// The table of contents.
@@ -599,6 +623,7 @@ impl<'a> Views<'a> {
         let c = &self.site.config;
         SiteView {
             title: &c.title,
+            title_text: title_text(&c.title),
             description: c.description.as_deref(),
             base_url: c.base_url.as_deref(),
             generator: format!("partnerbook {}", env!("CARGO_PKG_VERSION")),
@@ -793,6 +818,7 @@ impl<'a> Views<'a> {
         let html = |parsed: &markdown::Parsed| parsed.render(&self.md()).html;
         PartnerView {
             summary: self.partner_summary(p),
+            name_text: title_text(&p.name),
             tier_label: p.tier.label(),
             tier_url: self.url(&format!("tiers/{}", p.tier)),
             proposition: PropositionView {
@@ -951,6 +977,7 @@ impl<'a> Views<'a> {
         let rendered = markdown::render(self.site.body(pb), &self.md());
         PlaybookView {
             summary: self.playbook_summary(pb),
+            title_text: title_text(&pb.title),
             content_html: rendered.html,
             toc: rendered.toc,
         }
@@ -998,6 +1025,18 @@ fn sentence(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn title_text_drops_bidi_controls_and_keeps_right_to_left_letters() {
+        assert_eq!(title_text("Contoso \u{202e}evil\u{202c}"), "Contoso evil");
+        assert_eq!(
+            title_text(
+                "\u{2067}a\u{2069}\u{200e}\u{200f}\u{61c}\u{202a}\u{202b}\u{202d}\u{2066}\u{2068}"
+            ),
+            "a"
+        );
+        assert_eq!(title_text("شركة النور · שותף"), "شركة النور · שותף");
+    }
 
     #[test]
     fn topic_titles() {

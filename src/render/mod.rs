@@ -1049,7 +1049,7 @@ fn render_one(
         "page",
         &PageInfo {
             kind,
-            title,
+            title: context::title_text(&title),
             path: path.clone(),
         },
     );

@@ -6,6 +6,7 @@ mod support;
 
 mod cli;
 mod diagnostics;
+mod escapes;
 mod fastyaml;
 mod feeds;
 mod filesystem;
