@@ -1,19 +1,31 @@
 //! Reading typed fields out of a parsed YAML mapping while collecting every
 //! problem, instead of stopping at the first as `serde` derive would.
+//!
+//! Text fields show what the author wrote. YAML reads a plain (unquoted)
+//! `TRUE` as a boolean and `5.10` as the number 5.1; for a text field the
+//! decoder takes such a value's characters from the source instead. Those
+//! values are rare, so the span index that knows the characters is built
+//! only for a file that has one in a text field.
 
 use serde_yaml::{Mapping, Value};
 
 use crate::diagnostic::Code;
-use crate::yaml::{Issue, PathDisplay, Seg, Target, YamlPath};
+use crate::yaml::{Issue, PathDisplay, Seg, SpanIndex, Target, YamlPath};
 
 /// Collects the issues found while decoding one file.
 #[derive(Debug, Default)]
-pub struct Decoder {
+pub struct Decoder<'t> {
     /// Everything found so far.
     pub issues: Vec<Issue>,
     /// What the whole document is, for messages about its top level
     /// ("a partner record", "partnerbook.yaml").
     pub document: &'static str,
+    /// The YAML text the value was parsed from: where text fields find
+    /// their characters as written. Empty when it is not known; values are
+    /// then shown as YAML read them.
+    pub text: &'t str,
+    /// The span index of `text`, built at its first use.
+    spans: Option<SpanIndex>,
 }
 
 /// `map[key]`, found by comparing the keys: a record's mappings have a few
@@ -76,7 +88,11 @@ pub fn did_you_mean<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
         .map(|(_, c)| c)
 }
 
-/// Text of a scalar; numbers and booleans count as the text they were written as.
+/// The plain scalars YAML reads as null (serde_yaml's rule, as in YAML 1.2).
+const NULLS: [&str; 4] = ["~", "null", "Null", "NULL"];
+
+/// Text of a scalar as YAML read it (`5.10` is `5.1`); see
+/// [`Decoder::written`] for the characters as written.
 fn scalar_text(value: &Value) -> Option<String> {
     match value {
         Value::String(s) => Some(s.clone()),
@@ -86,10 +102,59 @@ fn scalar_text(value: &Value) -> Option<String> {
     }
 }
 
-impl Decoder {
+impl<'t> Decoder<'t> {
+    /// A decoder for `document` (see [`Decoder::document`]), parsed from
+    /// `text`.
+    pub fn new(document: &'static str, text: &'t str) -> Decoder<'t> {
+        Decoder {
+            document,
+            text,
+            ..Decoder::default()
+        }
+    }
+
     /// Records an issue.
     pub fn push(&mut self, issue: Issue) {
         self.issues.push(issue);
+    }
+
+    /// The characters of the plain scalar at `path` as written, if `value`
+    /// (the value YAML read there) is one. `None` when the text or its span
+    /// index does not confirm it, so that a wrong span can never replace a
+    /// value with other text.
+    fn written(&mut self, path: &[Seg], value: &Value) -> Option<String> {
+        let text = self.text;
+        if text.is_empty() {
+            return None;
+        }
+        let index = self.spans.get_or_insert_with(|| SpanIndex::build(text));
+        let raw = text.get(index.plain(path)?)?;
+        let confirmed = match value {
+            Value::Null => NULLS.contains(&raw),
+            Value::Bool(_) | Value::Number(_) => {
+                serde_yaml::from_str::<Value>(raw).is_ok_and(|v| v == *value)
+            }
+            _ => false,
+        };
+        confirmed.then(|| raw.to_string())
+    }
+
+    /// The text of the `i`th key of the mapping at `path`, whose value YAML
+    /// read as `key`: as written, even when YAML read a number or a boolean.
+    pub fn key_text(&mut self, path: &[Seg], i: usize, key: &Value) -> String {
+        if let Value::String(s) = key {
+            return s.clone();
+        }
+        let text = self.text;
+        if !text.is_empty() {
+            let index = self.spans.get_or_insert_with(|| SpanIndex::build(text));
+            if let Some(raw) = index.keys(path).get(i)
+                && serde_yaml::from_str::<Value>(raw).is_ok_and(|v| v == *key)
+            {
+                return raw.clone();
+            }
+        }
+        scalar_text(key).unwrap_or_else(|| kind_of(key).to_string())
     }
 
     /// The value at `path` must be a mapping; reports `invalid-value` otherwise.
@@ -128,16 +193,13 @@ impl Decoder {
         known: &[&str],
         moved: &[(&str, &[&str])],
     ) {
-        for key in map.keys() {
+        for (i, key) in map.keys().enumerate() {
             if let Value::String(s) = key
                 && known.contains(&s.as_str())
             {
                 continue;
             }
-            let name = match key {
-                Value::String(s) => s.clone(),
-                other => scalar_text(other).unwrap_or_else(|| kind_of(other).to_string()),
-            };
+            let name = self.key_text(path, i, key);
             if known.contains(&name.as_str()) {
                 continue;
             }
@@ -197,8 +259,14 @@ impl Decoder {
     /// [`Decoder::text_value`], with the path made only for a report: most
     /// values are fine, and a path is an allocation per step.
     fn text_at(&mut self, value: &Value, path: impl FnOnce() -> YamlPath) -> Option<String> {
-        if value.is_null() {
-            return None;
+        match value {
+            Value::String(s) => return Some(s.clone()),
+            Value::Null => return None,
+            Value::Bool(_) | Value::Number(_) => {
+                let path = path();
+                return self.written(&path, value).or_else(|| scalar_text(value));
+            }
+            _ => {}
         }
         let text = scalar_text(value);
         if text.is_none() {
@@ -232,6 +300,20 @@ impl Decoder {
         // a value of the wrong type was reported already
         if text.is_none() && self.issues.len() == before {
             let p = child(path, key);
+            if let Some(null) = get(map, key).filter(|v| v.is_null())
+                && let Some(raw) = self.written(&p, null)
+            {
+                let field = PathDisplay(&p).to_string();
+                self.push(Issue::new(
+                    Code::MissingField,
+                    p,
+                    Target::Value,
+                    format!("required field `{field}` is `{raw}`, which YAML reads as no value"),
+                    "no value",
+                    format!("{help}; to show `{raw}` itself, quote it: `{key}: '{raw}'`"),
+                ));
+                return None;
+            }
             let present = get(map, key).is_some_and(|v| !v.is_null());
             let (target, label) = if present {
                 (Target::Value, "this is blank")
@@ -254,14 +336,46 @@ impl Decoder {
         text
     }
 
-    /// A list of texts at `map[key]`; absent is empty.
+    /// A list of texts at `map[key]`; absent is empty. An item with no
+    /// value (`- ~`, or a `-` alone) is reported: in a single field that is
+    /// "no value", but a list item with no value is a leftover or a `~`
+    /// meant as text, and either way the author should know.
     pub fn text_list(&mut self, map: &Mapping, path: &[Seg], key: &str) -> Vec<String> {
-        self.list(map, path, key)
-            .iter()
-            .enumerate()
-            .filter_map(|(i, v)| self.text_at(v, || index(&child(path, key), i)))
-            .filter(|s| !s.trim().is_empty())
-            .collect()
+        let mut texts = Vec::new();
+        for (i, v) in self.list(map, path, key).iter().enumerate() {
+            if v.is_null() {
+                self.null_item(v, index(&child(path, key), i));
+            } else if let Some(text) = self.text_at(v, || index(&child(path, key), i))
+                && !text.trim().is_empty()
+            {
+                texts.push(text);
+            }
+        }
+        texts
+    }
+
+    /// Reports the list item at `path`, which YAML read as no value.
+    fn null_item(&mut self, value: &Value, path: YamlPath) {
+        let shown = PathDisplay(&path).to_string();
+        let issue = match self.written(&path, value) {
+            Some(raw) => Issue::new(
+                Code::InvalidValue,
+                path,
+                Target::Value,
+                format!("`{shown}` is `{raw}`, which YAML reads as no value"),
+                "no value",
+                format!("to show `{raw}` itself, quote it: `'{raw}'`; otherwise remove the item"),
+            ),
+            None => Issue::new(
+                Code::InvalidValue,
+                path,
+                Target::Value,
+                format!("`{shown}` is empty"),
+                "empty item",
+                "write the item's text after `- `, or remove the item",
+            ),
+        };
+        self.push(issue);
     }
 
     /// The items of the list at `map[key]`; absent or null is empty, and
@@ -323,14 +437,20 @@ impl Decoder {
         if value.is_null() {
             return None;
         }
-        let text = match value {
-            Value::String(s) => std::borrow::Cow::Borrowed(s.as_str()),
-            other => std::borrow::Cow::Owned(scalar_text(other).unwrap_or_default()),
-        };
-        if let Some((_, v)) = choices.iter().find(|(n, _)| *n == text) {
+        if let Value::String(s) = value
+            && let Some((_, v)) = choices.iter().find(|(n, _)| n == s)
+        {
             return Some(*v);
         }
         let path = path();
+        // a choice is a word, so `tier: TRUE` is refused, and shown as written
+        let text = match value {
+            Value::String(s) => s.clone(),
+            other => self
+                .written(&path, other)
+                .or_else(|| scalar_text(other))
+                .unwrap_or_default(),
+        };
         let names: Vec<&str> = choices.iter().map(|(n, _)| *n).collect();
         let label = match did_you_mean(&text, &names) {
             Some(s) if !text.is_empty() => format!("did you mean `{s}`?"),
