@@ -336,46 +336,21 @@ impl<'t> Decoder<'t> {
         text
     }
 
-    /// A list of texts at `map[key]`; absent is empty. An item with no
-    /// value (`- ~`, or a `-` alone) is reported: in a single field that is
-    /// "no value", but a list item with no value is a leftover or a `~`
-    /// meant as text, and either way the author should know.
+    /// A list of texts at `map[key]`; absent is empty. An item written
+    /// `~` or `null` is that text: a single field so written has no value,
+    /// but an item with no value means nothing, so the characters are kept
+    /// rather than dropped. An empty `-` item (nothing written) is skipped.
     pub fn text_list(&mut self, map: &Mapping, path: &[Seg], key: &str) -> Vec<String> {
         let mut texts = Vec::new();
         for (i, v) in self.list(map, path, key).iter().enumerate() {
-            if v.is_null() {
-                self.null_item(v, index(&child(path, key), i));
-            } else if let Some(text) = self.text_at(v, || index(&child(path, key), i))
-                && !text.trim().is_empty()
-            {
-                texts.push(text);
-            }
+            let text = if v.is_null() {
+                self.written(&index(&child(path, key), i), v)
+            } else {
+                self.text_at(v, || index(&child(path, key), i))
+            };
+            texts.extend(text.filter(|s| !s.trim().is_empty()));
         }
         texts
-    }
-
-    /// Reports the list item at `path`, which YAML read as no value.
-    fn null_item(&mut self, value: &Value, path: YamlPath) {
-        let shown = PathDisplay(&path).to_string();
-        let issue = match self.written(&path, value) {
-            Some(raw) => Issue::new(
-                Code::InvalidValue,
-                path,
-                Target::Value,
-                format!("`{shown}` is `{raw}`, which YAML reads as no value"),
-                "no value",
-                format!("to show `{raw}` itself, quote it: `'{raw}'`; otherwise remove the item"),
-            ),
-            None => Issue::new(
-                Code::InvalidValue,
-                path,
-                Target::Value,
-                format!("`{shown}` is empty"),
-                "empty item",
-                "write the item's text after `- `, or remove the item",
-            ),
-        };
-        self.push(issue);
     }
 
     /// The items of the list at `map[key]`; absent or null is empty, and
