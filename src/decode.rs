@@ -558,6 +558,73 @@ mod tests {
         assert_eq!(did_you_mean("colour", &known), None);
     }
 
+    /// Decodes `text` and returns the decoder, with the mapping.
+    fn decoded(text: &str) -> (Value, Decoder<'_>) {
+        (
+            serde_yaml::from_str(text).unwrap(),
+            Decoder::new("a test", text),
+        )
+    }
+
+    #[test]
+    fn text_fields_keep_plain_scalars_as_written() {
+        let text = "a: TRUE   # a comment\nb: 5.10\nc: &x 0x1F\nd: *x\n\
+                    e: [1e3, ~, null, .inf]\nf: '5.10'\ng: !!str 012\nh: ~\n\
+                    i:\n  - -.inf\n  -\n  - 12:30\n";
+        let (value, mut d) = decoded(text);
+        let map = value.as_mapping().unwrap();
+        let one = |d: &mut Decoder<'_>, key| d.text(map, &[], key);
+        assert_eq!(one(&mut d, "a").as_deref(), Some("TRUE"));
+        assert_eq!(one(&mut d, "b").as_deref(), Some("5.10"));
+        assert_eq!(one(&mut d, "c").as_deref(), Some("0x1F"));
+        assert_eq!(one(&mut d, "d").as_deref(), Some("0x1F"));
+        assert_eq!(one(&mut d, "f").as_deref(), Some("5.10"));
+        assert_eq!(one(&mut d, "g").as_deref(), Some("012"));
+        assert_eq!(one(&mut d, "h"), None);
+        assert_eq!(d.text_list(map, &[], "e"), ["1e3", "~", "null", ".inf"]);
+        assert_eq!(d.text_list(map, &[], "i"), ["-.inf", "12:30"]);
+        assert!(d.issues.is_empty(), "{:?}", d.issues);
+    }
+
+    #[test]
+    fn typed_fields_stay_typed() {
+        let (value, mut d) = decoded("draft: TRUE\ndays: 0x1F\nlast: 2026-01-05\n");
+        let map = value.as_mapping().unwrap();
+        assert_eq!(d.flag(map, &[], "draft"), Some(true));
+        assert_eq!(d.count(map, &[], "days"), Some(31));
+        assert_eq!(
+            d.date(map, &[], "last"),
+            Some(jiff::civil::date(2026, 1, 5))
+        );
+    }
+
+    #[test]
+    fn keys_and_choices_are_named_as_written() {
+        let (value, mut d) = decoded("TRUE: x\n5.10: y\ntier: 1.50\n");
+        let map = value.as_mapping().unwrap();
+        d.unknown_keys(map, &[], &["tier"], &[]);
+        assert_eq!(d.choice(map, &[], "tier", &[("casual", 0)]), None);
+        let messages: Vec<_> = d.issues.iter().map(|i| i.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "unknown field `TRUE` in a test",
+                "unknown field `5.10` in a test",
+                "`1.50` is not a valid `tier`",
+            ]
+        );
+    }
+
+    #[test]
+    fn without_the_text_values_are_shown_as_yaml_read_them() {
+        let value: Value = serde_yaml::from_str("a: 5.10\n").unwrap();
+        let mut d = Decoder::default();
+        assert_eq!(
+            d.text(value.as_mapping().unwrap(), &[], "a").as_deref(),
+            Some("5.1")
+        );
+    }
+
     #[test]
     fn collects_every_problem() {
         let value: Value = serde_yaml::from_str("a: [1]\nb: maybe\nc: 2026-02-30\nd: x\n").unwrap();
