@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use serde_yaml::{Mapping, Value};
+use serde_yaml::Value;
 
 use crate::decode::{self, Decoder};
 use crate::diagnostic::{Code, Diagnostic, Severity};
@@ -192,10 +192,7 @@ pub fn load(root: &Path) -> (Config, Option<SourceFile>, Vec<Diagnostic>) {
         Ok(v) => v,
         Err(d) => return (Config::default(), Some(file), vec![*d]),
     };
-    let mut decoder = Decoder {
-        document: FILE_NAME,
-        ..Decoder::default()
-    };
+    let mut decoder = Decoder::new(FILE_NAME, &file.text);
     let mut warnings = Vec::new();
     let config = decode_config(&mut decoder, &value, root, &mut warnings);
     let mut diagnostics = yaml::diagnostics(&file, &file.text, 0, decoder.issues);
@@ -221,7 +218,12 @@ const FIELDS: &[&str] = &[
 
 /// Decodes the settings; problems go to `d`, and warnings (changes made to
 /// what was written) to `warnings`.
-fn decode_config(d: &mut Decoder, value: &Value, root: &Path, warnings: &mut Vec<Issue>) -> Config {
+fn decode_config(
+    d: &mut Decoder<'_>,
+    value: &Value,
+    root: &Path,
+    warnings: &mut Vec<Issue>,
+) -> Config {
     let mut config = Config::default();
     let help = "write settings as `key: value` lines, e.g. `title: Acme Partner Playbook`";
     let Some(map) = d.as_mapping(value, &[], "partnerbook.yaml", help) else {
@@ -294,7 +296,7 @@ fn decode_config(d: &mut Decoder, value: &Value, root: &Path, warnings: &mut Vec
     config
 }
 
-fn decode_tiers(d: &mut Decoder, value: &Value, config: &mut Config) {
+fn decode_tiers(d: &mut Decoder<'_>, value: &Value, config: &mut Config) {
     let path = vec![Seg::Key("tiers".into())];
     let help = "give settings per tier: `strategic: { max_partners: 2 }`";
     let Some(map) = d.as_mapping(value, &path, "`tiers`", help) else {
@@ -329,33 +331,23 @@ fn decode_tiers(d: &mut Decoder, value: &Value, config: &mut Config) {
 }
 
 /// Rules of engagement: a mapping from topic to rule, in the order written.
-pub fn rules_map(d: &mut Decoder, value: &Value, path: &[Seg]) -> Vec<(String, String)> {
+pub fn rules_map(d: &mut Decoder<'_>, value: &Value, path: &[Seg]) -> Vec<(String, String)> {
     let help = "write one `topic: rule` line per rule, e.g. `lead_sharing: Leads go to the partner within two days`";
     let Some(map) = d.as_mapping(value, path, "`rules_of_engagement`", help) else {
         return Vec::new();
     };
-    map_entries(map)
-        .filter_map(|(topic, rule)| {
+    map.iter()
+        .enumerate()
+        .filter_map(|(i, (key, rule))| {
+            // a topic is text too: `5.10:` stays `5.10`
+            let topic = d.key_text(path, i, key);
             let text = d.text_value(rule, &decode::child(path, &topic))?;
             (!text.trim().is_empty()).then_some((topic, text))
         })
         .collect()
 }
 
-/// A mapping's entries with their keys as text.
-fn map_entries(map: &Mapping) -> impl Iterator<Item = (String, &Value)> {
-    map.iter().map(|(k, v)| {
-        let key = match k {
-            Value::String(s) => s.clone(),
-            Value::Number(n) => n.to_string(),
-            Value::Bool(b) => b.to_string(),
-            _ => "?".to_string(),
-        };
-        (key, v)
-    })
-}
-
-fn decode_lints(d: &mut Decoder, value: &Value, config: &mut Config) {
+fn decode_lints(d: &mut Decoder<'_>, value: &Value, config: &mut Config) {
     let path = vec![Seg::Key("lints".into())];
     let help = "set lints as `lint-name: deny | warn | allow`";
     let Some(map) = d.as_mapping(value, &path, "`lints`", help) else {

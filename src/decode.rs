@@ -1,19 +1,31 @@
 //! Reading typed fields out of a parsed YAML mapping while collecting every
 //! problem, instead of stopping at the first as `serde` derive would.
+//!
+//! Text fields show what the author wrote. YAML reads a plain (unquoted)
+//! `TRUE` as a boolean and `5.10` as the number 5.1; for a text field the
+//! decoder takes such a value's characters from the source instead. Those
+//! values are rare, so the span index that knows the characters is built
+//! only for a file that has one in a text field.
 
 use serde_yaml::{Mapping, Value};
 
 use crate::diagnostic::Code;
-use crate::yaml::{Issue, PathDisplay, Seg, Target, YamlPath};
+use crate::yaml::{Issue, PathDisplay, Seg, SpanIndex, Target, YamlPath};
 
 /// Collects the issues found while decoding one file.
 #[derive(Debug, Default)]
-pub struct Decoder {
+pub struct Decoder<'t> {
     /// Everything found so far.
     pub issues: Vec<Issue>,
     /// What the whole document is, for messages about its top level
     /// ("a partner record", "partnerbook.yaml").
     pub document: &'static str,
+    /// The YAML text the value was parsed from: where text fields find
+    /// their characters as written. Empty when it is not known; values are
+    /// then shown as YAML read them.
+    pub text: &'t str,
+    /// The span index of `text`, built at its first use.
+    spans: Option<SpanIndex>,
 }
 
 /// `map[key]`, found by comparing the keys: a record's mappings have a few
@@ -76,7 +88,11 @@ pub fn did_you_mean<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
         .map(|(_, c)| c)
 }
 
-/// Text of a scalar; numbers and booleans count as the text they were written as.
+/// The plain scalars YAML reads as null (serde_yaml's rule, as in YAML 1.2).
+const NULLS: [&str; 4] = ["~", "null", "Null", "NULL"];
+
+/// Text of a scalar as YAML read it (`5.10` is `5.1`); see
+/// [`Decoder::written`] for the characters as written.
 fn scalar_text(value: &Value) -> Option<String> {
     match value {
         Value::String(s) => Some(s.clone()),
@@ -86,10 +102,59 @@ fn scalar_text(value: &Value) -> Option<String> {
     }
 }
 
-impl Decoder {
+impl<'t> Decoder<'t> {
+    /// A decoder for `document` (see [`Decoder::document`]), parsed from
+    /// `text`.
+    pub fn new(document: &'static str, text: &'t str) -> Decoder<'t> {
+        Decoder {
+            document,
+            text,
+            ..Decoder::default()
+        }
+    }
+
     /// Records an issue.
     pub fn push(&mut self, issue: Issue) {
         self.issues.push(issue);
+    }
+
+    /// The characters of the plain scalar at `path` as written, if `value`
+    /// (the value YAML read there) is one. `None` when the text or its span
+    /// index does not confirm it, so that a wrong span can never replace a
+    /// value with other text.
+    fn written(&mut self, path: &[Seg], value: &Value) -> Option<String> {
+        let text = self.text;
+        if text.is_empty() {
+            return None;
+        }
+        let index = self.spans.get_or_insert_with(|| SpanIndex::build(text));
+        let raw = text.get(index.plain(path)?)?;
+        let confirmed = match value {
+            Value::Null => NULLS.contains(&raw),
+            Value::Bool(_) | Value::Number(_) => {
+                serde_yaml::from_str::<Value>(raw).is_ok_and(|v| v == *value)
+            }
+            _ => false,
+        };
+        confirmed.then(|| raw.to_string())
+    }
+
+    /// The text of the `i`th key of the mapping at `path`, whose value YAML
+    /// read as `key`: as written, even when YAML read a number or a boolean.
+    pub fn key_text(&mut self, path: &[Seg], i: usize, key: &Value) -> String {
+        if let Value::String(s) = key {
+            return s.clone();
+        }
+        let text = self.text;
+        if !text.is_empty() {
+            let index = self.spans.get_or_insert_with(|| SpanIndex::build(text));
+            if let Some(raw) = index.keys(path).get(i)
+                && serde_yaml::from_str::<Value>(raw).is_ok_and(|v| v == *key)
+            {
+                return raw.clone();
+            }
+        }
+        scalar_text(key).unwrap_or_else(|| kind_of(key).to_string())
     }
 
     /// The value at `path` must be a mapping; reports `invalid-value` otherwise.
@@ -128,16 +193,13 @@ impl Decoder {
         known: &[&str],
         moved: &[(&str, &[&str])],
     ) {
-        for key in map.keys() {
+        for (i, key) in map.keys().enumerate() {
             if let Value::String(s) = key
                 && known.contains(&s.as_str())
             {
                 continue;
             }
-            let name = match key {
-                Value::String(s) => s.clone(),
-                other => scalar_text(other).unwrap_or_else(|| kind_of(other).to_string()),
-            };
+            let name = self.key_text(path, i, key);
             if known.contains(&name.as_str()) {
                 continue;
             }
@@ -197,8 +259,14 @@ impl Decoder {
     /// [`Decoder::text_value`], with the path made only for a report: most
     /// values are fine, and a path is an allocation per step.
     fn text_at(&mut self, value: &Value, path: impl FnOnce() -> YamlPath) -> Option<String> {
-        if value.is_null() {
-            return None;
+        match value {
+            Value::String(s) => return Some(s.clone()),
+            Value::Null => return None,
+            Value::Bool(_) | Value::Number(_) => {
+                let path = path();
+                return self.written(&path, value).or_else(|| scalar_text(value));
+            }
+            _ => {}
         }
         let text = scalar_text(value);
         if text.is_none() {
@@ -232,6 +300,20 @@ impl Decoder {
         // a value of the wrong type was reported already
         if text.is_none() && self.issues.len() == before {
             let p = child(path, key);
+            if let Some(null) = get(map, key).filter(|v| v.is_null())
+                && let Some(raw) = self.written(&p, null)
+            {
+                let field = PathDisplay(&p).to_string();
+                self.push(Issue::new(
+                    Code::MissingField,
+                    p,
+                    Target::Value,
+                    format!("required field `{field}` is `{raw}`, which YAML reads as no value"),
+                    "no value",
+                    format!("{help}; to show `{raw}` itself, quote it: `{key}: '{raw}'`"),
+                ));
+                return None;
+            }
             let present = get(map, key).is_some_and(|v| !v.is_null());
             let (target, label) = if present {
                 (Target::Value, "this is blank")
@@ -254,14 +336,21 @@ impl Decoder {
         text
     }
 
-    /// A list of texts at `map[key]`; absent is empty.
+    /// A list of texts at `map[key]`; absent is empty. An item written
+    /// `~` or `null` is that text: a single field so written has no value,
+    /// but an item with no value means nothing, so the characters are kept
+    /// rather than dropped. An empty `-` item (nothing written) is skipped.
     pub fn text_list(&mut self, map: &Mapping, path: &[Seg], key: &str) -> Vec<String> {
-        self.list(map, path, key)
-            .iter()
-            .enumerate()
-            .filter_map(|(i, v)| self.text_at(v, || index(&child(path, key), i)))
-            .filter(|s| !s.trim().is_empty())
-            .collect()
+        let mut texts = Vec::new();
+        for (i, v) in self.list(map, path, key).iter().enumerate() {
+            let text = if v.is_null() {
+                self.written(&index(&child(path, key), i), v)
+            } else {
+                self.text_at(v, || index(&child(path, key), i))
+            };
+            texts.extend(text.filter(|s| !s.trim().is_empty()));
+        }
+        texts
     }
 
     /// The items of the list at `map[key]`; absent or null is empty, and
@@ -323,14 +412,20 @@ impl Decoder {
         if value.is_null() {
             return None;
         }
-        let text = match value {
-            Value::String(s) => std::borrow::Cow::Borrowed(s.as_str()),
-            other => std::borrow::Cow::Owned(scalar_text(other).unwrap_or_default()),
-        };
-        if let Some((_, v)) = choices.iter().find(|(n, _)| *n == text) {
+        if let Value::String(s) = value
+            && let Some((_, v)) = choices.iter().find(|(n, _)| n == s)
+        {
             return Some(*v);
         }
         let path = path();
+        // a choice is a word, so `tier: TRUE` is refused, and shown as written
+        let text = match value {
+            Value::String(s) => s.clone(),
+            other => self
+                .written(&path, other)
+                .or_else(|| scalar_text(other))
+                .unwrap_or_default(),
+        };
         let names: Vec<&str> = choices.iter().map(|(n, _)| *n).collect();
         let label = match did_you_mean(&text, &names) {
             Some(s) if !text.is_empty() => format!("did you mean `{s}`?"),
@@ -461,6 +556,73 @@ mod tests {
         );
         assert_eq!(did_you_mean("we-do", &known), Some("we_do"));
         assert_eq!(did_you_mean("colour", &known), None);
+    }
+
+    /// Decodes `text` and returns the decoder, with the mapping.
+    fn decoded(text: &str) -> (Value, Decoder<'_>) {
+        (
+            serde_yaml::from_str(text).unwrap(),
+            Decoder::new("a test", text),
+        )
+    }
+
+    #[test]
+    fn text_fields_keep_plain_scalars_as_written() {
+        let text = "a: TRUE   # a comment\nb: 5.10\nc: &x 0x1F\nd: *x\n\
+                    e: [1e3, ~, null, .inf]\nf: '5.10'\ng: !!str 012\nh: ~\n\
+                    i:\n  - -.inf\n  -\n  - 12:30\n";
+        let (value, mut d) = decoded(text);
+        let map = value.as_mapping().unwrap();
+        let one = |d: &mut Decoder<'_>, key| d.text(map, &[], key);
+        assert_eq!(one(&mut d, "a").as_deref(), Some("TRUE"));
+        assert_eq!(one(&mut d, "b").as_deref(), Some("5.10"));
+        assert_eq!(one(&mut d, "c").as_deref(), Some("0x1F"));
+        assert_eq!(one(&mut d, "d").as_deref(), Some("0x1F"));
+        assert_eq!(one(&mut d, "f").as_deref(), Some("5.10"));
+        assert_eq!(one(&mut d, "g").as_deref(), Some("012"));
+        assert_eq!(one(&mut d, "h"), None);
+        assert_eq!(d.text_list(map, &[], "e"), ["1e3", "~", "null", ".inf"]);
+        assert_eq!(d.text_list(map, &[], "i"), ["-.inf", "12:30"]);
+        assert!(d.issues.is_empty(), "{:?}", d.issues);
+    }
+
+    #[test]
+    fn typed_fields_stay_typed() {
+        let (value, mut d) = decoded("draft: TRUE\ndays: 0x1F\nlast: 2026-01-05\n");
+        let map = value.as_mapping().unwrap();
+        assert_eq!(d.flag(map, &[], "draft"), Some(true));
+        assert_eq!(d.count(map, &[], "days"), Some(31));
+        assert_eq!(
+            d.date(map, &[], "last"),
+            Some(jiff::civil::date(2026, 1, 5))
+        );
+    }
+
+    #[test]
+    fn keys_and_choices_are_named_as_written() {
+        let (value, mut d) = decoded("TRUE: x\n5.10: y\ntier: 1.50\n");
+        let map = value.as_mapping().unwrap();
+        d.unknown_keys(map, &[], &["tier"], &[]);
+        assert_eq!(d.choice(map, &[], "tier", &[("casual", 0)]), None);
+        let messages: Vec<_> = d.issues.iter().map(|i| i.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "unknown field `TRUE` in a test",
+                "unknown field `5.10` in a test",
+                "`1.50` is not a valid `tier`",
+            ]
+        );
+    }
+
+    #[test]
+    fn without_the_text_values_are_shown_as_yaml_read_them() {
+        let value: Value = serde_yaml::from_str("a: 5.10\n").unwrap();
+        let mut d = Decoder::default();
+        assert_eq!(
+            d.text(value.as_mapping().unwrap(), &[], "a").as_deref(),
+            Some("5.1")
+        );
     }
 
     #[test]

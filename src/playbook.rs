@@ -78,10 +78,7 @@ pub fn decode(
         Ok(v) => v,
         Err(d) => return (None, vec![*d]),
     };
-    let mut d = Decoder {
-        document: "the front matter",
-        ..Decoder::default()
-    };
+    let mut d = Decoder::new("the front matter", yaml_text);
     let help = "front matter is a YAML mapping: `title: ...`, `summary: ...`";
     let empty = serde_yaml::Mapping::new();
     let map = match d.as_mapping(&value, &[], "the front matter", help) {
@@ -122,7 +119,7 @@ pub fn decode(
     (Some(playbook), diagnostics)
 }
 
-fn decode_tiers(d: &mut Decoder, map: &serde_yaml::Mapping) -> Vec<Tier> {
+fn decode_tiers(d: &mut Decoder<'_>, map: &serde_yaml::Mapping) -> Vec<Tier> {
     let path = vec![Seg::Key("tiers".into())];
 
     let mut tiers = Vec::new();

@@ -538,19 +538,17 @@ pub fn is_placeholder(text: &str) -> bool {
     matches!(first, "tbd" | "tbc" | "todo" | "fixme" | "xxx")
 }
 
-/// Decodes a partner record. Returns `None` (and no issues) for a draft
-/// when drafts are not wanted; otherwise the partner, with defaults where
-/// fields were wrong, and every issue found.
+/// Decodes a partner record parsed from `text`. Returns `None` (and no
+/// issues) for a draft when drafts are not wanted; otherwise the partner,
+/// with defaults where fields were wrong, and every issue found.
 pub fn decode(
     value: &Value,
+    text: &str,
     slug: &str,
     source: usize,
     drafts: bool,
 ) -> (Option<Partner>, Vec<Issue>) {
-    let mut d = Decoder {
-        document: "a partner record",
-        ..Decoder::default()
-    };
+    let mut d = Decoder::new("a partner record", text);
     let help = "a partner record is a YAML mapping: `name: ...`, `tier: ...`, `proposition: ...`";
     let empty = Mapping::new();
     let map = match d.as_mapping(value, &[], "a partner record", help) {
@@ -675,7 +673,7 @@ pub fn decode(
     (Some(partner), d.issues)
 }
 
-fn decode_proposition(d: &mut Decoder, map: &Mapping, name: &str) -> Proposition {
+fn decode_proposition(d: &mut Decoder<'_>, map: &Mapping, name: &str) -> Proposition {
     let path = vec![Seg::Key("proposition".into())];
     let benefit_help = format!("say how this partnership helps {name}'s own business");
     let benefit_path = child(&path, "partner_benefit");
@@ -772,7 +770,7 @@ fn some_names(names: &[&str]) -> String {
     )
 }
 
-fn decode_influence_map(d: &mut Decoder, map: &Mapping) -> Vec<Person> {
+fn decode_influence_map(d: &mut Decoder<'_>, map: &Mapping) -> Vec<Person> {
     let path = vec![Seg::Key("influence_map".into())];
     let items = d.list(map, &[], "influence_map");
     let mut people: Vec<Person> = Vec::with_capacity(items.len());

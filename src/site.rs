@@ -419,7 +419,7 @@ pub fn read_partner_bytes(
             };
         }
     };
-    let (item, issues) = record::decode(&value, slug, 0, drafts);
+    let (item, issues) = record::decode(&value, &file.text, slug, 0, drafts);
     let diagnostics = yaml::diagnostics(&file, &file.text, 0, issues);
     FileRead {
         file,

@@ -355,12 +355,18 @@ fn strip_positions(message: &str) -> String {
 struct NodeSpan {
     key: Option<Range<usize>>,
     value: Range<usize>,
+    /// For a plain (unquoted) scalar, or an alias of one: the characters
+    /// as written.
+    plain: Option<Range<usize>>,
 }
 
 /// A map from paths to byte ranges, built from a span-reporting parser.
 #[derive(Debug, Default)]
 pub struct SpanIndex {
     nodes: HashMap<YamlPath, NodeSpan>,
+    /// The keys of each mapping as written, in order (empty for a key that
+    /// is not a scalar).
+    keys: HashMap<YamlPath, Vec<String>>,
     /// Keys that repeat an earlier key of the same mapping, in order.
     duplicates: Vec<Range<usize>>,
 }
@@ -391,6 +397,8 @@ impl SpanIndex {
         // a key that is itself a mapping or a list (`? [a, b]`): its depth
         // and where it starts; its contents are not indexed
         let mut complex_key: Option<(usize, usize)> = None;
+        // anchored plain scalars, for the aliases that repeat them
+        let mut anchors: HashMap<usize, Range<usize>> = HashMap::new();
         while let Some(Ok((event, span))) = parser.next_event() {
             let range = chars.range(span);
             if let Some((depth, start)) = &mut complex_key {
@@ -400,8 +408,13 @@ impl SpanIndex {
                         *depth -= 1;
                         if *depth == 0 {
                             let key_range = *start..range.end;
-                            if let Some(Frame::Map { key, .. }) = stack.last_mut() {
+                            if let Some(Frame::Map { key, path, .. }) = stack.last_mut() {
                                 *key = Some((String::new(), key_range));
+                                index
+                                    .keys
+                                    .entry(path.clone())
+                                    .or_default()
+                                    .push(String::new());
                             }
                             complex_key = None;
                         }
@@ -426,6 +439,7 @@ impl SpanIndex {
                         NodeSpan {
                             key,
                             value: range.clone(),
+                            plain: None,
                         },
                     );
                     stack.push(if matches!(event, Event::MappingStart(..)) {
@@ -453,7 +467,7 @@ impl SpanIndex {
                         root_done = true;
                     }
                 }
-                Event::Scalar(ref value, style, ..) => {
+                Event::Scalar(ref value, style, anchor, _) => {
                     let range = match style {
                         ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
                             quoted(text, range)
@@ -464,29 +478,59 @@ impl SpanIndex {
                         _ => range,
                     };
                     if let Some(Frame::Map {
-                        key: key @ None, ..
+                        key: key @ None,
+                        path,
+                        ..
                     }) = stack.last_mut()
                     {
                         *key = Some((value.to_string(), range));
+                        index
+                            .keys
+                            .entry(path.clone())
+                            .or_default()
+                            .push(value.to_string());
                         continue;
                     }
-                    if index.child(&mut stack, &range, root_done).is_none() {
+                    let Some((path, _)) = index.child(&mut stack, &range, root_done) else {
                         break;
+                    };
+                    // the span starts at an anchor or a tag before the
+                    // scalar; a one-line plain scalar is its own characters
+                    if style == ScalarStyle::Plain
+                        && text
+                            .get(range.clone())
+                            .is_some_and(|s| s.ends_with(&**value))
+                    {
+                        let plain = range.end - value.len()..range.end;
+                        index.set_plain(&path, plain.clone());
+                        if anchor > 0 {
+                            anchors.insert(anchor, plain);
+                        }
                     }
                     if stack.is_empty() {
                         root_done = true;
                     }
                 }
-                Event::Alias(_) => {
+                Event::Alias(anchor) => {
                     if let Some(Frame::Map {
-                        key: key @ None, ..
+                        key: key @ None,
+                        path,
+                        ..
                     }) = stack.last_mut()
                     {
                         *key = Some((String::new(), range));
+                        index
+                            .keys
+                            .entry(path.clone())
+                            .or_default()
+                            .push(String::new());
                         continue;
                     }
-                    if index.child(&mut stack, &range, root_done).is_none() {
+                    let Some((path, _)) = index.child(&mut stack, &range, root_done) else {
                         break;
+                    };
+                    if let Some(plain) = anchors.get(&anchor) {
+                        index.set_plain(&path, plain.clone());
                     }
                 }
                 Event::DocumentEnd if root_done => break,
@@ -523,6 +567,7 @@ impl SpanIndex {
         let node = NodeSpan {
             key: key.clone(),
             value: range.clone(),
+            plain: None,
         };
         if self.nodes.contains_key(&path) {
             // keep the first, as a YAML loader that allowed it would not
@@ -531,6 +576,26 @@ impl SpanIndex {
             self.nodes.insert(path.clone(), node);
         }
         Some((path, key))
+    }
+
+    /// Marks the node at `path` as the plain scalar written at `range`.
+    fn set_plain(&mut self, path: &[Seg], range: Range<usize>) {
+        if let Some(node) = self.nodes.get_mut(path) {
+            node.plain = Some(range);
+        }
+    }
+
+    /// The byte range of the plain (unquoted) scalar at exactly `path`, or
+    /// of the plain scalar an alias there repeats: what the author wrote
+    /// before YAML read it as a number, a boolean or a null.
+    pub fn plain(&self, path: &[Seg]) -> Option<Range<usize>> {
+        self.nodes.get(path)?.plain.clone()
+    }
+
+    /// The keys of the mapping at `path` as written, in order; an empty
+    /// string for a key that is not a scalar.
+    pub fn keys(&self, path: &[Seg]) -> &[String] {
+        self.keys.get(path).map_or(&[], Vec::as_slice)
     }
 
     /// The nearest indexed node at or above `path`, and how many segments

@@ -22,6 +22,7 @@ mod pages;
 mod publish;
 mod safety;
 mod scaffold;
+mod scalars;
 mod schema;
 mod serve;
 mod spans;

@@ -292,7 +292,7 @@ fn in_scope(issue: &Issue) -> bool {
 /// The decoder's verdict on a record, validated as with `--drafts` (a draft
 /// is otherwise skipped unread, and the schema checks every record).
 fn decode_partner(value: &Value) -> Verdict {
-    let (_, issues) = record::decode(value, "partner", 0, true);
+    let (_, issues) = record::decode(value, "", "partner", 0, true);
     Verdict::from_errors(
         issues
             .iter()
