@@ -561,27 +561,37 @@ pub fn topic_title(topic: &str) -> String {
 }
 
 impl<'a> Views<'a> {
+    /// How to render a partner record's Markdown: its relative links start
+    /// from content/partners/.
     fn md(&self) -> MdContext<'_> {
+        self.md_in(markdown::PARTNER_BASE)
+    }
+
+    /// How to render Markdown whose relative links start from `base`, a
+    /// folder below content/.
+    fn md_in<'b>(&'b self, base: &'b str) -> MdContext<'b> {
         MdContext {
             root: &self.root,
             targets: &self.site.targets,
             allow_html: self.site.config.allow_html,
+            base,
         }
     }
 
-    /// Markdown to HTML, block level.
+    /// Markdown of a partner record to HTML, block level.
     pub fn html(&self, md: &str) -> String {
         markdown::render(md, &self.md()).html
     }
 
-    /// Markdown to HTML, a single paragraph unwrapped.
+    /// Markdown of a partner record to HTML, a single paragraph unwrapped.
     pub fn inline(&self, md: &str) -> String {
         markdown::render_inline(md, &self.md())
     }
 
-    /// Markdown to phrasing HTML only, for one-line texts shown inside a `<p>`.
-    pub fn line(&self, md: &str) -> String {
-        markdown::render_line(md, &self.md())
+    /// Markdown of the configuration to HTML, a single paragraph
+    /// unwrapped: its relative links start from content/.
+    pub fn config_inline(&self, md: &str) -> String {
+        markdown::render_inline(md, &self.md_in(""))
     }
 
     /// The URL of page folder `path` (`partners/x`), relative to this page.
@@ -639,7 +649,10 @@ impl<'a> Views<'a> {
             region: p.region.clone(),
             owner: p.owner.clone(),
             tags: p.tags.clone(),
-            summary_html: p.summary.as_deref().map(|s| self.line(s)),
+            summary_html: p
+                .summary
+                .as_deref()
+                .map(|s| markdown::render_line(s, &self.md())),
             review_overdue: self.review_overdue(p),
             benefit_line: markdown::truncate(self.benefits.of(self.site, p), 160),
         }
@@ -668,7 +681,7 @@ impl<'a> Views<'a> {
                 .map(|(topic, rule)| RuleView {
                     topic: topic.clone(),
                     title: topic_title(topic),
-                    html: self.inline(rule),
+                    html: self.config_inline(rule),
                     source: "tier",
                     source_label: format!("{} tier default", tier.label()),
                 })
@@ -699,7 +712,7 @@ impl<'a> Views<'a> {
                 None => RuleView {
                     topic: topic.clone(),
                     title: topic_title(topic),
-                    html: self.inline(rule),
+                    html: self.config_inline(rule),
                     source: "tier",
                     source_label: format!("{} tier default", tier.label()),
                 },
@@ -940,7 +953,10 @@ impl<'a> Views<'a> {
         PlaybookSummary {
             title: pb.title.clone(),
             url: self.url(&format!("playbooks/{}", pb.path)),
-            summary_html: pb.summary.as_deref().map(|s| self.line(s)),
+            summary_html: pb
+                .summary
+                .as_deref()
+                .map(|s| markdown::render_line(s, &self.md_in(&pb.folder()))),
             tiers: pb.tiers.iter().map(|t| self.tier_link(*t)).collect(),
             partners: partner_links,
         }
@@ -948,7 +964,8 @@ impl<'a> Views<'a> {
 
     /// A playbook, whole.
     pub fn playbook(&self, pb: &Playbook) -> PlaybookView {
-        let rendered = markdown::render(self.site.body(pb), &self.md());
+        let folder = pb.folder();
+        let rendered = markdown::render(self.site.body(pb), &self.md_in(&folder));
         PlaybookView {
             summary: self.playbook_summary(pb),
             content_html: rendered.html,
