@@ -35,23 +35,33 @@ pub struct Views<'a> {
 /// its page and its worksheet, at different depths, share one view: every
 /// link the view makes starts `@/` until [`place`] puts in each page's
 /// own root. Without raw HTML nothing else in rendered Markdown can read
-/// `href="@/`: a written `@/` link is always resolved or dropped, and
-/// quotes in text and attributes are escaped.
+/// `href="@/` or `src="@/`: a written `@/` link is always resolved or
+/// dropped, an `@/` image dropped, and quotes in text and attributes are
+/// escaped.
 pub const ROOT_MARK: &str = "@/";
 
-/// `html` with every `href="@/` made `href="<root>`, or `None` when it has
-/// none (and so reads the same at every depth).
+/// `html` with every `href="@/` and `src="@/` (an image beside the
+/// records) made `href="<root>`, or `None` when it has none (and so reads
+/// the same at every depth).
 fn rooted(html: &str, root: &str) -> Option<String> {
-    const MARKED: &str = "href=\"@/";
-    let mut found = memchr::memmem::find_iter(html.as_bytes(), MARKED).peekable();
+    let links = rooted_at(html, "href=\"", root);
+    let images = rooted_at(links.as_deref().unwrap_or(html), "src=\"", root);
+    images.or(links)
+}
+
+/// `html` with every `<attr>@/` made `<attr><root>`, or `None` when it has
+/// none.
+fn rooted_at(html: &str, attr: &str, root: &str) -> Option<String> {
+    let marked = format!("{attr}{ROOT_MARK}");
+    let mut found = memchr::memmem::find_iter(html.as_bytes(), marked.as_bytes()).peekable();
     found.peek()?;
     let mut out = String::with_capacity(html.len() + 64);
     let mut start = 0;
     for i in found {
         out.push_str(&html[start..i]);
-        out.push_str("href=\"");
+        out.push_str(attr);
         out.push_str(root);
-        start = i + MARKED.len();
+        start = i + marked.len();
     }
     out.push_str(&html[start..]);
     Some(out)

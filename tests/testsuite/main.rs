@@ -18,6 +18,7 @@ mod lints;
 mod output;
 mod pages;
 mod publish;
+mod relative_links;
 mod safety;
 mod scaffold;
 mod schema;
