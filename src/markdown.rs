@@ -141,8 +141,18 @@ pub struct Context<'a> {
 }
 
 /// Where the relative links of a partner record's Markdown start: the
-/// folder of the records below content/.
+/// folder of the records below content/, whatever subfolder a record is in
+/// (a record's slug does not depend on its subfolder, and neither do its
+/// links).
 pub const PARTNER_BASE: &str = "partners";
+
+/// Where the relative links of a playbook start: the folder of its file
+/// below content/, as written on disk (`playbooks/Engagement` for
+/// `content/playbooks/Engagement/First Call.md`), as on GitHub.
+pub fn folder_of(source: &str) -> &str {
+    let below = source.strip_prefix("content/").unwrap_or(source);
+    below.rsplit_once('/').map_or("", |(dir, _)| dir)
+}
 
 /// Ids the default theme gives its own elements, which a heading must not
 /// take: `{#main}` would leave two elements with `id="main"` and break the
@@ -241,14 +251,26 @@ pub fn relative(base: &str, dest: &str) -> Option<Relative> {
     }
     let joined = parts.join("/");
     let fragment = rest.find('#').map_or("", |i| &rest[i..]);
+    // a page: its path is made from the file's as the walk makes it
+    let slug = |part: &str| crate::walk::normalize_slug(part).unwrap_or_else(|| part.to_string());
     if let Some(page) = joined.strip_suffix(".md") {
+        let page = match page.strip_prefix("playbooks/") {
+            Some(p) => {
+                let p: Vec<String> = p.split('/').map(slug).collect();
+                format!("playbooks/{}", p.join("/"))
+            }
+            None => page.to_string(),
+        };
         return Some(Relative::Page(format!("@/{page}{fragment}")));
     }
-    if parts.len() == 2
-        && parts[0] == "partners"
-        && (joined.ends_with(".yaml") || joined.ends_with(".yml"))
+    let last = parts.last().copied().unwrap_or("");
+    if parts.first() == Some(&"partners")
+        && let Some(stem) = last.strip_suffix(".yaml").or(last.strip_suffix(".yml"))
     {
-        return Some(Relative::Page(format!("@/{joined}{fragment}")));
+        return Some(Relative::Page(format!(
+            "@/partners/{}{fragment}",
+            slug(stem)
+        )));
     }
     let publishable = parts.len() >= 2
         && matches!(parts[0], "playbooks" | "partners")
@@ -915,7 +937,15 @@ mod tests {
             ("../portfolio/tiers.md", page("@/playbooks/portfolio/tiers")),
             (
                 "../../partners/northwind.yaml",
-                page("@/partners/northwind.yaml"),
+                page("@/partners/northwind"),
+            ),
+            (
+                "../../partners/emea/North_Wind.yml",
+                page("@/partners/north-wind"),
+            ),
+            (
+                "../Portfolio/Choosing%20a%20Tier.md",
+                page("@/playbooks/portfolio/choosing-a-tier"),
             ),
             ("../../readme.md", page("@/readme")),
             (

@@ -34,17 +34,6 @@ pub struct Playbook {
     pub body: Range<usize>,
 }
 
-impl Playbook {
-    /// The folder of its file below content/, where its relative links
-    /// start: `playbooks/engagement`.
-    pub fn folder(&self) -> String {
-        match self.path.rsplit_once('/') {
-            Some((dir, _)) => format!("playbooks/{dir}"),
-            None => "playbooks".to_string(),
-        }
-    }
-}
-
 /// The front-matter fields.
 pub const FIELDS: &[&str] = &["title", "summary", "weight", "tiers", "partners", "draft"];
 

@@ -588,6 +588,11 @@ impl<'a> Views<'a> {
         }
     }
 
+    /// The folder of a playbook's file below content/.
+    fn folder(&self, pb: &Playbook) -> &str {
+        markdown::folder_of(&self.site.sources[pb.source].path)
+    }
+
     /// Markdown of a partner record to HTML, block level.
     pub fn html(&self, md: &str) -> String {
         markdown::render(md, &self.md()).html
@@ -966,7 +971,7 @@ impl<'a> Views<'a> {
             summary_html: pb
                 .summary
                 .as_deref()
-                .map(|s| markdown::render_line(s, &self.md_in(&pb.folder()))),
+                .map(|s| markdown::render_line(s, &self.md_in(self.folder(pb)))),
             tiers: pb.tiers.iter().map(|t| self.tier_link(*t)).collect(),
             partners: partner_links,
         }
@@ -974,8 +979,7 @@ impl<'a> Views<'a> {
 
     /// A playbook, whole.
     pub fn playbook(&self, pb: &Playbook) -> PlaybookView {
-        let folder = pb.folder();
-        let rendered = markdown::render(self.site.body(pb), &self.md_in(&folder));
+        let rendered = markdown::render(self.site.body(pb), &self.md_in(self.folder(pb)));
         PlaybookView {
             summary: self.playbook_summary(pb),
             content_html: rendered.html,

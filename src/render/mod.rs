@@ -688,7 +688,7 @@ pub fn source_digests(site: &Site) -> Vec<u128> {
 /// so one file serves every playbook that names it. A file that cannot be
 /// published is a `broken-link` the check reports; it is left out here.
 pub fn attachments(site: &Site) -> Vec<OutputFile> {
-    use crate::markdown::{PARTNER_BASE, Relative, relative_links};
+    use crate::markdown::{PARTNER_BASE, Relative, folder_of, relative_links};
     let files = |md: &str, base: &str| -> Vec<String> {
         relative_links(md, base)
             .into_iter()
@@ -702,9 +702,9 @@ pub fn attachments(site: &Site) -> Vec<OutputFile> {
         .playbooks
         .par_iter()
         .flat_map_iter(|pb| {
-            let folder = pb.folder();
-            let mut out = files(site.body(pb), &folder);
-            out.extend(pb.summary.iter().flat_map(|s| files(s, &folder)));
+            let folder = folder_of(&site.sources[pb.source].path);
+            let mut out = files(site.body(pb), folder);
+            out.extend(pb.summary.iter().flat_map(|s| files(s, folder)));
             out
         })
         .chain(site.partners.par_iter().flat_map_iter(|p| {

@@ -236,9 +236,9 @@ pub fn check(site: &Site, scope: &Scope) -> Vec<Finding> {
                 });
             }
         }
-        let folder = pb.folder();
+        let folder = markdown::folder_of(&site.sources[pb.source].path);
         if let Some(summary) = &pb.summary {
-            for (dest, _, msg, label, help) in relative_problems(site, summary, &folder) {
+            for (dest, _, msg, label, help) in relative_problems(site, summary, folder) {
                 let issue = Issue::new(
                     Code::BrokenLink,
                     vec![crate::yaml::Seg::Key("summary".into())],
@@ -284,7 +284,7 @@ pub fn check(site: &Site, scope: &Scope) -> Vec<Finding> {
                 HELP,
             )));
         }
-        for (_, span, msg, label, help) in relative_problems(site, site.body(pb), &folder) {
+        for (_, span, msg, label, help) in relative_problems(site, site.body(pb), folder) {
             let at = pb.body.start + span.start..pb.body.start + span.end;
             let lines = lines.get_or_insert_with(|| Lines::new(&file.text));
             out.push(Finding::Placed(Diagnostic::new_in(

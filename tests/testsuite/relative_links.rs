@@ -46,6 +46,14 @@ fn linked_site() -> Scratch {
     s.write("content/playbooks/engagement/deal-flow.svg", FLOW);
     s.write("content/playbooks/engagement/terms v2.pdf", "%PDF-1.4");
     s.write("content/partners/fathom-logo.svg", FLOW);
+    // folder and file names that are not slugs: links name the files as
+    // they are on disk, as on GitHub
+    s.write(
+        "content/playbooks/Field Guide/Kick Off.md",
+        "---\ntitle: Field kickoff\n---\n\n[Same, by file name](<Kick Off.md>), \
+         [back](../engagement/kickoff.md) ![flow](<Deal Flow.svg>)\n",
+    );
+    s.write("content/playbooks/Field Guide/Deal Flow.svg", FLOW);
     let record = s.site().join("content/partners/fathom-security.yaml");
     let text = std::fs::read_to_string(&record).unwrap();
     let summary =
@@ -174,6 +182,13 @@ fn every_link_and_image_leads_to_a_published_file_and_id() {
     assert_eq!(files["playbooks/engagement/deal-flow.svg"], FLOW.as_bytes());
     assert_eq!(files["playbooks/engagement/terms v2.pdf"], b"%PDF-1.4");
     assert_eq!(files["partners/fathom-logo.svg"], FLOW.as_bytes());
+    assert_eq!(
+        files["playbooks/Field Guide/Deal Flow.svg"],
+        FLOW.as_bytes()
+    );
+    let field = s.out("playbooks/field-guide/kick-off/index.html");
+    assert!(field.contains("<a href=\"../../../playbooks/field-guide/kick-off/index.html\">"));
+    assert!(field.contains("src=\"../../../playbooks/Field%20Guide/Deal%20Flow.svg\""));
     // the partner's summary, on its page and on the portfolio
     let partner = &pages["partners/fathom-security/index.html"];
     let html = partner.root_element().html();
