@@ -292,10 +292,30 @@ pub fn file_url(path: &str) -> String {
 /// from `base`, with the byte range of the destination (or of the whole
 /// link when the destination is elsewhere, as in a reference link).
 pub fn relative_links(md: &str, base: &str) -> Vec<(String, Relative, Range<usize>)> {
-    // no `]`, no link or image
-    if memchr::memchr(b']', md.as_bytes()).is_none() {
+    if !may_link_relatively(md) {
         return Vec::new();
     }
+    parsed_relative_links(md, base)
+}
+
+/// Whether `md` may hold a relative link, without parsing it: most texts
+/// have no link, or only `@/` and absolute ones. An inline link or image
+/// has its destination right after `](` (perhaps after `<` or spaces, which
+/// send the text to the parser), and a reference link needs a definition,
+/// which has `]:`. Checked against the parser by the property test below.
+fn may_link_relatively(md: &str) -> bool {
+    const NOT_RELATIVE: [&str; 6] = ["@/", "#", "http://", "https://", "mailto:", "tel:"];
+    let bytes = md.as_bytes();
+    memchr::memchr_iter(b']', bytes).any(|i| match bytes.get(i + 1) {
+        Some(b':') => true,
+        // `](` is ASCII, so `i + 2` is a character boundary
+        Some(b'(') => !NOT_RELATIVE.iter().any(|p| md[i + 2..].starts_with(p)),
+        _ => false,
+    })
+}
+
+/// [`relative_links`] by a full parse.
+fn parsed_relative_links(md: &str, base: &str) -> Vec<(String, Relative, Range<usize>)> {
     Parser::new_ext(md, options())
         .into_offset_iter()
         .filter_map(|(event, range)| match event {
@@ -1183,6 +1203,19 @@ mod tests {
                 .filter(|(d, _)| !resolves(d))
                 .collect();
             proptest::prop_assert_eq!(broken_internal_links(&md, resolves), full);
+        }
+    }
+
+    proptest::proptest! {
+        /// The shortcut of `relative_links` finds what a full parse finds.
+        #[test]
+        fn relative_links_without_parsing_match_the_parser(
+            md in proptest::string::string_regex(
+                "(\\[x\\]|\\(|\\)|\\]: |\\n\\[x\\]: |!|@/|#f|https://|mailto:|a\\.md|\\.\\./|x\\.png|<|>| |\\n|\t|`|\\\\|x|/){0,30}"
+            ).unwrap()
+        ) {
+            let base = "playbooks/engagement";
+            proptest::prop_assert_eq!(relative_links(&md, base), parsed_relative_links(&md, base));
         }
     }
 
