@@ -314,6 +314,15 @@ fn may_link_relatively(md: &str) -> bool {
     })
 }
 
+/// Whether any Markdown field of the YAML file `raw` may hold a relative
+/// link, from the file's text, so a record without one is not taken apart
+/// field by field. A value reads as written but for escapes in double
+/// quotes (`\x5d(`), which send the file on, and line folding, which turns
+/// `]` and `(` on two lines into `] (`, no link.
+pub fn yaml_may_link_relatively(raw: &str) -> bool {
+    raw.contains('\\') || may_link_relatively(raw)
+}
+
 /// [`relative_links`] by a full parse.
 fn parsed_relative_links(md: &str, base: &str) -> Vec<(String, Relative, Range<usize>)> {
     Parser::new_ext(md, options())
@@ -642,7 +651,10 @@ fn resolve_relative(cx: &Context, to: &Relative) -> Option<String> {
 /// their first heading got instead.
 fn name_headings(events: &mut [Event]) -> (Vec<TocEntry>, HashMap<String, String>) {
     let mut renamed = HashMap::new();
-    let mut used: HashSet<String> = THEME_IDS.iter().map(|s| s.to_string()).collect();
+    let mut used: HashSet<String> = HashSet::new();
+    // the theme's ids are taken; most texts have no heading, so they are
+    // looked up, not copied into `used` for every text
+    let taken = |id: &str, used: &HashSet<String>| used.contains(id) || THEME_IDS.contains(&id);
     let mut suffixes: HashMap<String, usize> = HashMap::new();
     let mut toc = Vec::new();
     let mut i = 0;
@@ -663,7 +675,7 @@ fn name_headings(events: &mut [Event]) -> (Vec<TocEntry>, HashMap<String, String
             // says `{#a-1}`: count on until a free one
             let mut unique = base.clone();
             let n = suffixes.entry(base.clone()).or_insert(0);
-            while used.contains(&unique) {
+            while taken(&unique, &used) {
                 *n += 1;
                 unique = format!("{base}-{n}");
             }
@@ -1204,6 +1216,16 @@ mod tests {
                 .collect();
             proptest::prop_assert_eq!(broken_internal_links(&md, resolves), full);
         }
+    }
+
+    #[test]
+    fn records_without_a_relative_link_are_told_from_their_text() {
+        assert!(!yaml_may_link_relatively(
+            "summary: See [N](@/partners/n) and [W](https://w.example).\n"
+        ));
+        assert!(yaml_may_link_relatively("summary: ![logo](logo.png)\n"));
+        assert!(yaml_may_link_relatively("summary: \"[x]\\x28a.md)\"\n"));
+        assert!(yaml_may_link_relatively("summary: |\n  [x]: a.md\n"));
     }
 
     proptest::proptest! {

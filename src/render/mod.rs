@@ -688,7 +688,9 @@ pub fn source_digests(site: &Site) -> Vec<u128> {
 /// so one file serves every playbook that names it. A file that cannot be
 /// published is a `broken-link` the check reports; it is left out here.
 pub fn attachments(site: &Site) -> Vec<OutputFile> {
-    use crate::markdown::{PARTNER_BASE, Relative, folder_of, relative_links};
+    use crate::markdown::{
+        PARTNER_BASE, Relative, folder_of, relative_links, yaml_may_link_relatively,
+    };
     let files = |md: &str, base: &str| -> Vec<String> {
         relative_links(md, base)
             .into_iter()
@@ -708,7 +710,12 @@ pub fn attachments(site: &Site) -> Vec<OutputFile> {
             out
         })
         .chain(site.partners.par_iter().flat_map_iter(|p| {
-            p.markdown_fields()
+            let raw = &site.sources[p.source].text;
+            let fields = match yaml_may_link_relatively(raw) {
+                true => p.markdown_fields(),
+                false => Vec::new(),
+            };
+            fields
                 .into_iter()
                 .flat_map(|(_, text)| files(text, PARTNER_BASE))
                 .collect::<Vec<_>>()

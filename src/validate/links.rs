@@ -148,6 +148,7 @@ pub fn check(site: &Site, scope: &Scope) -> Vec<Finding> {
         .par_iter()
         .flat_map_iter(|partner| {
             let mut out = Vec::new();
+            let relative = markdown::yaml_may_link_relatively(&site.sources[partner.source].text);
             for (path, text) in partner.markdown_fields() {
                 for (dest, _) in markdown::broken_internal_links(text, resolves) {
                     let issue = Issue::new(
@@ -159,6 +160,9 @@ pub fn check(site: &Site, scope: &Scope) -> Vec<Finding> {
                         HELP,
                     );
                     out.push(Finding::record(site, partner.source, issue));
+                }
+                if !relative {
+                    continue;
                 }
                 for (dest, _, msg, label, help) in
                     relative_problems(site, text, markdown::PARTNER_BASE)
