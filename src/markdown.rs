@@ -1,6 +1,7 @@
 //! Markdown to HTML: CommonMark with tables, footnotes, strikethrough, task
-//! lists and heading anchors; `@/` internal links resolved to relative URLs;
-//! raw HTML escaped unless allowed; unsafe URLs never made live.
+//! lists and heading anchors; `@/` internal links and links relative to the
+//! text's own file (`first-call.md`, `deal-flow.png`) resolved to relative
+//! URLs; raw HTML escaped unless allowed; unsafe URLs never made live.
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -133,6 +134,212 @@ pub struct Context<'a> {
     pub targets: &'a Targets,
     /// Whether raw HTML passes through.
     pub allow_html: bool,
+    /// The folder of the text's file below content/, which relative links
+    /// start from: `playbooks/engagement`, `partners`, or `""` for the
+    /// configuration.
+    pub base: &'a str,
+}
+
+/// Where the relative links of a partner record's Markdown start: the
+/// folder of the records below content/, whatever subfolder a record is in
+/// (a record's slug does not depend on its subfolder, and neither do its
+/// links).
+pub const PARTNER_BASE: &str = "partners";
+
+/// Where the relative links of a playbook start: the folder of its file
+/// below content/, as written on disk (`playbooks/Engagement` for
+/// `content/playbooks/Engagement/First Call.md`), as on GitHub.
+pub fn folder_of(source: &str) -> &str {
+    let below = source.strip_prefix("content/").unwrap_or(source);
+    below.rsplit_once('/').map_or("", |(dir, _)| dir)
+}
+
+/// Ids the default theme gives its own elements, which a heading must not
+/// take: `{#main}` would leave two elements with `id="main"` and break the
+/// skip link. Kept in step with themes/default/templates by a unit test.
+pub const THEME_IDS: &[&str] = &[
+    "checklist-heading",
+    "commitments",
+    "commitments-heading",
+    "influence",
+    "influence-heading",
+    "main",
+    "partners-heading",
+    "people-caption",
+    "pitch-heading",
+    "plan",
+    "plan-heading",
+    "playbooks",
+    "playbooks-heading",
+    "proposition",
+    "proposition-heading",
+    "questions-heading",
+    "review",
+    "review-heading",
+    "rules",
+    "rules-heading",
+    "search",
+    "search-form",
+    "search-heading",
+    "search-input",
+    "search-results",
+    "search-status",
+    "steps-heading",
+    "strategy-heading",
+    "them-heading",
+    "tier-casual-heading",
+    "tier-playbooks-heading",
+    "tier-strategic-heading",
+    "tier-tactical-heading",
+    "ws-benefit",
+    "ws-prop-heading",
+];
+
+/// Where a link relative to its text's file leads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Relative {
+    /// A page, as the `@/` link that names it (`@/playbooks/x#agenda`).
+    Page(String),
+    /// A file to publish, by its path below content/
+    /// (`playbooks/engagement/deal-flow.png`), and the `?query#fragment`
+    /// the link adds.
+    File(String, String),
+    /// A place outside content/playbooks/ and content/partners/, from
+    /// which nothing is published.
+    Outside,
+}
+
+/// What a URL's path holds percent-encoded when it names a file.
+const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}');
+
+/// Resolves `dest` relative to the folder `base` below content/, as GitHub
+/// does for a Markdown file there; `None` when `dest` is not such a link
+/// (it has a scheme, or starts with `/`, `#`, `?` or `@/`).
+pub fn relative(base: &str, dest: &str) -> Option<Relative> {
+    if dest.is_empty() || dest.starts_with(['/', '#', '?', '\\']) || dest.starts_with("@/") {
+        return None;
+    }
+    if let Some(i) = dest.find([':', '/', '?', '#'])
+        && dest.as_bytes()[i] == b':'
+    {
+        return None; // a scheme: mailto:, https:, and the unsafe ones
+    }
+    let end = dest.find(['?', '#']).unwrap_or(dest.len());
+    let (path, rest) = dest.split_at(end);
+    let path = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+    let mut parts: Vec<&str> = base.split('/').filter(|p| !p.is_empty()).collect();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    return Some(Relative::Outside);
+                }
+            }
+            p => parts.push(p),
+        }
+    }
+    let joined = parts.join("/");
+    let fragment = rest.find('#').map_or("", |i| &rest[i..]);
+    // a page: its path is made from the file's as the walk makes it
+    let slug = |part: &str| crate::walk::normalize_slug(part).unwrap_or_else(|| part.to_string());
+    if let Some(page) = joined.strip_suffix(".md") {
+        let page = match page.strip_prefix("playbooks/") {
+            Some(p) => {
+                let p: Vec<String> = p.split('/').map(slug).collect();
+                format!("playbooks/{}", p.join("/"))
+            }
+            None => page.to_string(),
+        };
+        return Some(Relative::Page(format!("@/{page}{fragment}")));
+    }
+    let last = parts.last().copied().unwrap_or("");
+    if parts.first() == Some(&"partners")
+        && let Some(stem) = last.strip_suffix(".yaml").or(last.strip_suffix(".yml"))
+    {
+        return Some(Relative::Page(format!(
+            "@/partners/{}{fragment}",
+            slug(stem)
+        )));
+    }
+    let publishable = parts.len() >= 2
+        && matches!(parts[0], "playbooks" | "partners")
+        && !parts.iter().any(|p| p.starts_with('.'));
+    Some(if publishable {
+        Relative::File(joined, rest.to_string())
+    } else {
+        Relative::Outside
+    })
+}
+
+/// The URL of the published file at `path` below content/, relative to the
+/// site root.
+pub fn file_url(path: &str) -> String {
+    percent_encoding::utf8_percent_encode(path, PATH_SEGMENT).to_string()
+}
+
+/// Every link and image destination in `md` that [`relative`] resolves
+/// from `base`, with the byte range of the destination (or of the whole
+/// link when the destination is elsewhere, as in a reference link).
+pub fn relative_links(md: &str, base: &str) -> Vec<(String, Relative, Range<usize>)> {
+    if !may_link_relatively(md) {
+        return Vec::new();
+    }
+    parsed_relative_links(md, base)
+}
+
+/// Whether `md` may hold a relative link, without parsing it: most texts
+/// have no link, or only `@/` and absolute ones. An inline link or image
+/// has its destination right after `](` (perhaps after `<` or spaces, which
+/// send the text to the parser), and a reference link needs a definition,
+/// which has `]:`. Checked against the parser by the property test below.
+fn may_link_relatively(md: &str) -> bool {
+    const NOT_RELATIVE: [&str; 6] = ["@/", "#", "http://", "https://", "mailto:", "tel:"];
+    let bytes = md.as_bytes();
+    memchr::memchr_iter(b']', bytes).any(|i| match bytes.get(i + 1) {
+        Some(b':') => true,
+        // `](` is ASCII, so `i + 2` is a character boundary
+        Some(b'(') => !NOT_RELATIVE.iter().any(|p| md[i + 2..].starts_with(p)),
+        _ => false,
+    })
+}
+
+/// Whether any Markdown field of the YAML file `raw` may hold a relative
+/// link, from the file's text, so a record without one is not taken apart
+/// field by field. A value reads as written but for escapes in double
+/// quotes (`\x5d(`), which send the file on, and line folding, which turns
+/// `]` and `(` on two lines into `] (`, no link.
+pub fn yaml_may_link_relatively(raw: &str) -> bool {
+    raw.contains('\\') || may_link_relatively(raw)
+}
+
+/// [`relative_links`] by a full parse.
+fn parsed_relative_links(md: &str, base: &str) -> Vec<(String, Relative, Range<usize>)> {
+    Parser::new_ext(md, options())
+        .into_offset_iter()
+        .filter_map(|(event, range)| match event {
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                let to = relative(base, &dest_url)?;
+                let span = md[range.clone()]
+                    .find(dest_url.as_ref())
+                    .map_or(range.clone(), |i| {
+                        range.start + i..range.start + i + dest_url.len()
+                    });
+                Some((dest_url.to_string(), to, span))
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// A heading of a playbook, for its table of contents.
@@ -269,6 +476,9 @@ const TABLE_OPEN: &str =
 pub struct Parsed<'a> {
     events: Vec<Event<'a>>,
     toc: Vec<TocEntry>,
+    /// Ids asked for that the theme uses, and what their heading got
+    /// instead, so `[x](#main)` still leads to the heading.
+    renamed: HashMap<String, String>,
     len: usize,
 }
 
@@ -279,10 +489,11 @@ impl<'a> Parsed<'a> {
     pub fn new(md: &'a str, allow_html: bool) -> Parsed<'a> {
         let mut events: Vec<Event> =
             html_as_text(Parser::new_ext(md, options()), allow_html).collect();
-        let toc = name_headings(&mut events);
+        let (toc, renamed) = name_headings(&mut events);
         Parsed {
             events,
             toc,
+            renamed,
             len: md.len(),
         }
     }
@@ -325,6 +536,7 @@ impl<'a> Parsed<'a> {
 
     /// Renders the text to HTML for a page.
     pub fn render(&self, cx: &Context) -> Rendered {
+        let renamed = &self.renamed;
         let mut dropped: Vec<bool> = Vec::new();
         let events = self.events.iter().cloned().filter_map(|event| match event {
             // `## Title {onclick=x style=y}` would write any attribute, event
@@ -357,6 +569,10 @@ impl<'a> Parsed<'a> {
                     cx.targets
                         .resolve(&dest_url)
                         .map(|u| format!("{}{u}", cx.root))
+                } else if let Some(to) = relative(cx.base, &dest_url) {
+                    resolve_relative(cx, &to)
+                } else if let Some(d) = renamed.get(dest_url.strip_prefix('#').unwrap_or("")) {
+                    Some(format!("#{d}"))
                 } else if is_safe_url(&dest_url) || link_type == LinkType::Email {
                     Some(dest_url.to_string())
                 } else {
@@ -373,10 +589,28 @@ impl<'a> Parsed<'a> {
                 })
             }
             Event::End(TagEnd::Link) => (!dropped.pop().unwrap_or(false)).then_some(event),
-            Event::Start(Tag::Image { ref dest_url, .. }) => {
-                let safe = is_safe_url(dest_url) && !dest_url.starts_with("@/");
-                dropped.push(!safe);
-                safe.then_some(event)
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest = match relative(cx.base, &dest_url) {
+                    Some(to) => resolve_relative(cx, &to),
+                    None if is_safe_url(&dest_url) && !dest_url.starts_with("@/") => {
+                        Some(dest_url.to_string())
+                    }
+                    None => None,
+                };
+                dropped.push(dest.is_none());
+                dest.map(|d| {
+                    Event::Start(Tag::Image {
+                        link_type,
+                        dest_url: CowStr::from(d),
+                        title,
+                        id,
+                    })
+                })
             }
             Event::End(TagEnd::Image) => (!dropped.pop().unwrap_or(false)).then_some(event),
             other => Some(other),
@@ -401,10 +635,26 @@ pub fn render(md: &str, cx: &Context) -> Rendered {
     Parsed::new(md, cx.allow_html).render(cx)
 }
 
+/// The URL a relative link leads to from the page `cx` renders, or `None`
+/// when it leads nowhere (the link check reports it).
+fn resolve_relative(cx: &Context, to: &Relative) -> Option<String> {
+    match to {
+        Relative::Page(at) => cx.targets.resolve(at).map(|u| format!("{}{u}", cx.root)),
+        Relative::File(path, rest) => Some(format!("{}{}{rest}", cx.root, file_url(path))),
+        Relative::Outside => None,
+    }
+}
+
 /// Gives every heading an `id` (its own `{#id}`, or one made from its text,
-/// made unique) and returns the level-2 and level-3 headings.
-fn name_headings(events: &mut [Event]) -> Vec<TocEntry> {
+/// made unique, and never one of [`THEME_IDS`]) and returns the level-2 and
+/// level-3 headings, and the ids asked for that the theme took, with what
+/// their first heading got instead.
+fn name_headings(events: &mut [Event]) -> (Vec<TocEntry>, HashMap<String, String>) {
+    let mut renamed = HashMap::new();
     let mut used: HashSet<String> = HashSet::new();
+    // the theme's ids are taken; most texts have no heading, so they are
+    // looked up, not copied into `used` for every text
+    let taken = |id: &str, used: &HashSet<String>| used.contains(id) || THEME_IDS.contains(&id);
     let mut suffixes: HashMap<String, usize> = HashMap::new();
     let mut toc = Vec::new();
     let mut i = 0;
@@ -425,11 +675,14 @@ fn name_headings(events: &mut [Event]) -> Vec<TocEntry> {
             // says `{#a-1}`: count on until a free one
             let mut unique = base.clone();
             let n = suffixes.entry(base.clone()).or_insert(0);
-            while used.contains(&unique) {
+            while taken(&unique, &used) {
                 *n += 1;
                 unique = format!("{base}-{n}");
             }
             used.insert(unique.clone());
+            if THEME_IDS.contains(&base.as_str()) {
+                renamed.entry(base).or_insert_with(|| unique.clone());
+            }
             if let Event::Start(Tag::Heading { id, .. }) = &mut events[i] {
                 *id = Some(CowStr::from(unique.clone()));
             }
@@ -444,7 +697,7 @@ fn name_headings(events: &mut [Event]) -> Vec<TocEntry> {
         }
         i += 1;
     }
-    toc
+    (toc, renamed)
 }
 
 /// Renders a short text: a single paragraph loses its `<p>` wrapper so the
@@ -613,6 +866,7 @@ mod tests {
             root: "",
             targets: &TARGETS,
             allow_html: false,
+            base: "playbooks/engagement",
         }
     }
 
@@ -693,7 +947,106 @@ mod tests {
         assert!(!html("![a](javascript:x)").contains("<img"));
         assert!(html("[x](https://example.org)").contains("href=\"https://example.org\""));
         assert!(html("[x](mailto:a@example.org)").contains("href=\"mailto:a@example.org\""));
-        assert!(html("[x](../y.html)").contains("href=\"../y.html\""));
+        // relative links start from the text's file (see below)
+        assert!(html("[x](../y.html)").contains("href=\"../../playbooks/y.html\""));
+    }
+
+    #[test]
+    fn relative_links_start_from_the_texts_folder() {
+        let base = "playbooks/engagement";
+        let page = |s: &str| Some(Relative::Page(s.to_string()));
+        let file = |s: &str, rest: &str| Some(Relative::File(s.to_string(), rest.to_string()));
+        for (dest, to) in [
+            ("first-call.md", page("@/playbooks/engagement/first-call")),
+            (
+                "first-call.md#agenda",
+                page("@/playbooks/engagement/first-call#agenda"),
+            ),
+            (
+                "./first-call.md?x=1#a",
+                page("@/playbooks/engagement/first-call#a"),
+            ),
+            ("../portfolio/tiers.md", page("@/playbooks/portfolio/tiers")),
+            (
+                "../../partners/northwind.yaml",
+                page("@/partners/northwind"),
+            ),
+            (
+                "../../partners/emea/North_Wind.yml",
+                page("@/partners/north-wind"),
+            ),
+            (
+                "../Portfolio/Choosing%20a%20Tier.md",
+                page("@/playbooks/portfolio/choosing-a-tier"),
+            ),
+            ("../../readme.md", page("@/readme")),
+            (
+                "deal-flow.png",
+                file("playbooks/engagement/deal-flow.png", ""),
+            ),
+            (
+                "deal%20flow.png#p2",
+                file("playbooks/engagement/deal flow.png", "#p2"),
+            ),
+            ("../../../secret", Some(Relative::Outside)),
+            ("../../../../etc/passwd", Some(Relative::Outside)),
+            ("../../logo.png", Some(Relative::Outside)),
+            (".env", Some(Relative::Outside)),
+            ("https://example.org/x.md", None),
+            ("mailto:a@example.org", None),
+            ("#agenda", None),
+            ("/absolute.png", None),
+            ("@/partners/northwind", None),
+            ("javascript:alert(1)", None),
+        ] {
+            assert_eq!(relative(base, dest), to, "{dest}");
+        }
+    }
+
+    #[test]
+    fn relative_links_render_to_pages_and_files() {
+        assert_eq!(
+            html("[Q](quarterly-review.md#agenda) ![F](deal%20flow.png)"),
+            "<p><a href=\"../../playbooks/engagement/quarterly-review/index.html#agenda\">Q</a> \
+             <img src=\"../../playbooks/engagement/deal%20flow.png\" alt=\"F\" /></p>\n"
+        );
+        // a page that does not exist, or a file out of reach: no live link
+        assert_eq!(html("[X](nobody.md) [S](../../../s)"), "<p>X S</p>\n");
+    }
+
+    #[test]
+    fn headings_never_take_the_themes_ids() {
+        let r = render(
+            "## Main {#main}\n\n## Rules\n\n[top](#main) [r](#rules)",
+            &at_root(),
+        );
+        assert_eq!(
+            r.html,
+            "<h2 id=\"main-1\">Main</h2>\n<h2 id=\"rules-1\">Rules</h2>\n\
+             <p><a href=\"#main-1\">top</a> <a href=\"#rules-1\">r</a></p>\n"
+        );
+    }
+
+    #[test]
+    fn theme_ids_are_those_of_the_default_theme() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/templates");
+        let mut ids = std::collections::BTreeSet::new();
+        for entry in std::fs::read_dir(dir).expect("the theme's templates") {
+            let text = std::fs::read_to_string(entry.expect("an entry").path()).expect("text");
+            for part in text.split(" id=\"").skip(1) {
+                let id = &part[..part.find('"').expect("a closing quote")];
+                if let Some(rest) = id.strip_prefix("tier-{{ tier.name }}") {
+                    for tier in ["strategic", "tactical", "casual"] {
+                        ids.insert(format!("tier-{tier}{rest}"));
+                    }
+                } else {
+                    ids.insert(id.to_string());
+                }
+            }
+        }
+        let known: std::collections::BTreeSet<String> =
+            THEME_IDS.iter().map(|s| s.to_string()).collect();
+        assert_eq!(ids, known);
     }
 
     #[test]
@@ -862,6 +1215,29 @@ mod tests {
                 .filter(|(d, _)| !resolves(d))
                 .collect();
             proptest::prop_assert_eq!(broken_internal_links(&md, resolves), full);
+        }
+    }
+
+    #[test]
+    fn records_without_a_relative_link_are_told_from_their_text() {
+        assert!(!yaml_may_link_relatively(
+            "summary: See [N](@/partners/n) and [W](https://w.example).\n"
+        ));
+        assert!(yaml_may_link_relatively("summary: ![logo](logo.png)\n"));
+        assert!(yaml_may_link_relatively("summary: \"[x]\\x28a.md)\"\n"));
+        assert!(yaml_may_link_relatively("summary: |\n  [x]: a.md\n"));
+    }
+
+    proptest::proptest! {
+        /// The shortcut of `relative_links` finds what a full parse finds.
+        #[test]
+        fn relative_links_without_parsing_match_the_parser(
+            md in proptest::string::string_regex(
+                "(\\[x\\]|\\(|\\)|\\]: |\\n\\[x\\]: |!|@/|#f|https://|mailto:|a\\.md|\\.\\./|x\\.png|<|>| |\\n|\t|`|\\\\|x|/){0,30}"
+            ).unwrap()
+        ) {
+            let base = "playbooks/engagement";
+            proptest::prop_assert_eq!(relative_links(&md, base), parsed_relative_links(&md, base));
         }
     }
 

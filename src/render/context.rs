@@ -35,23 +35,33 @@ pub struct Views<'a> {
 /// its page and its worksheet, at different depths, share one view: every
 /// link the view makes starts `@/` until [`place`] puts in each page's
 /// own root. Without raw HTML nothing else in rendered Markdown can read
-/// `href="@/`: a written `@/` link is always resolved or dropped, and
-/// quotes in text and attributes are escaped.
+/// `href="@/` or `src="@/`: a written `@/` link is always resolved or
+/// dropped, an `@/` image dropped, and quotes in text and attributes are
+/// escaped.
 pub const ROOT_MARK: &str = "@/";
 
-/// `html` with every `href="@/` made `href="<root>`, or `None` when it has
-/// none (and so reads the same at every depth).
+/// `html` with every `href="@/` and `src="@/` (an image beside the
+/// records) made `href="<root>`, or `None` when it has none (and so reads
+/// the same at every depth).
 fn rooted(html: &str, root: &str) -> Option<String> {
-    const MARKED: &str = "href=\"@/";
-    let mut found = memchr::memmem::find_iter(html.as_bytes(), MARKED).peekable();
+    let links = rooted_at(html, "href=\"", root);
+    let images = rooted_at(links.as_deref().unwrap_or(html), "src=\"", root);
+    images.or(links)
+}
+
+/// `html` with every `<attr>@/` made `<attr><root>`, or `None` when it has
+/// none.
+fn rooted_at(html: &str, attr: &str, root: &str) -> Option<String> {
+    let marked = format!("{attr}{ROOT_MARK}");
+    let mut found = memchr::memmem::find_iter(html.as_bytes(), marked.as_bytes()).peekable();
     found.peek()?;
     let mut out = String::with_capacity(html.len() + 64);
     let mut start = 0;
     for i in found {
         out.push_str(&html[start..i]);
-        out.push_str("href=\"");
+        out.push_str(attr);
         out.push_str(root);
-        start = i + MARKED.len();
+        start = i + marked.len();
     }
     out.push_str(&html[start..]);
     Some(out)
@@ -585,27 +595,42 @@ pub fn topic_title(topic: &str) -> String {
 }
 
 impl<'a> Views<'a> {
+    /// How to render a partner record's Markdown: its relative links start
+    /// from content/partners/.
     fn md(&self) -> MdContext<'_> {
+        self.md_in(markdown::PARTNER_BASE)
+    }
+
+    /// How to render Markdown whose relative links start from `base`, a
+    /// folder below content/.
+    fn md_in<'b>(&'b self, base: &'b str) -> MdContext<'b> {
         MdContext {
             root: &self.root,
             targets: &self.site.targets,
             allow_html: self.site.config.allow_html,
+            base,
         }
     }
 
-    /// Markdown to HTML, block level.
+    /// The folder of a playbook's file below content/.
+    fn folder(&self, pb: &Playbook) -> &str {
+        markdown::folder_of(&self.site.sources[pb.source].path)
+    }
+
+    /// Markdown of a partner record to HTML, block level.
     pub fn html(&self, md: &str) -> String {
         markdown::render(md, &self.md()).html
     }
 
-    /// Markdown to HTML, a single paragraph unwrapped.
+    /// Markdown of a partner record to HTML, a single paragraph unwrapped.
     pub fn inline(&self, md: &str) -> String {
         markdown::render_inline(md, &self.md())
     }
 
-    /// Markdown to phrasing HTML only, for one-line texts shown inside a `<p>`.
-    pub fn line(&self, md: &str) -> String {
-        markdown::render_line(md, &self.md())
+    /// Markdown of the configuration to HTML, a single paragraph
+    /// unwrapped: its relative links start from content/.
+    pub fn config_inline(&self, md: &str) -> String {
+        markdown::render_inline(md, &self.md_in(""))
     }
 
     /// The URL of page folder `path` (`partners/x`), relative to this page.
@@ -664,7 +689,10 @@ impl<'a> Views<'a> {
             region: p.region.clone(),
             owner: p.owner.clone(),
             tags: p.tags.clone(),
-            summary_html: p.summary.as_deref().map(|s| self.line(s)),
+            summary_html: p
+                .summary
+                .as_deref()
+                .map(|s| markdown::render_line(s, &self.md())),
             review_overdue: self.review_overdue(p),
             benefit_line: markdown::truncate(self.benefits.of(self.site, p), 160),
         }
@@ -693,7 +721,7 @@ impl<'a> Views<'a> {
                 .map(|(topic, rule)| RuleView {
                     topic: topic.clone(),
                     title: topic_title(topic),
-                    html: self.inline(rule),
+                    html: self.config_inline(rule),
                     source: "tier",
                     source_label: format!("{} tier default", tier.label()),
                 })
@@ -724,7 +752,7 @@ impl<'a> Views<'a> {
                 None => RuleView {
                     topic: topic.clone(),
                     title: topic_title(topic),
-                    html: self.inline(rule),
+                    html: self.config_inline(rule),
                     source: "tier",
                     source_label: format!("{} tier default", tier.label()),
                 },
@@ -966,7 +994,10 @@ impl<'a> Views<'a> {
         PlaybookSummary {
             title: pb.title.clone(),
             url: self.url(&format!("playbooks/{}", pb.path)),
-            summary_html: pb.summary.as_deref().map(|s| self.line(s)),
+            summary_html: pb
+                .summary
+                .as_deref()
+                .map(|s| markdown::render_line(s, &self.md_in(self.folder(pb)))),
             tiers: pb.tiers.iter().map(|t| self.tier_link(*t)).collect(),
             partners: partner_links,
         }
@@ -974,7 +1005,7 @@ impl<'a> Views<'a> {
 
     /// A playbook, whole.
     pub fn playbook(&self, pb: &Playbook) -> PlaybookView {
-        let rendered = markdown::render(self.site.body(pb), &self.md());
+        let rendered = markdown::render(self.site.body(pb), &self.md_in(self.folder(pb)));
         PlaybookView {
             summary: self.playbook_summary(pb),
             title_text: title_text(&pb.title),

@@ -595,6 +595,9 @@ pub fn render_into(
         for f in published_statics(site, theme, &paths) {
             failures.extend(stop(give(f.clone())).err());
         }
+        for f in attachments(site) {
+            failures.extend(stop(give(f)).err());
+        }
     }
     let mut errors: Vec<Diagnostic> = Vec::new();
     let mut output_error = None;
@@ -648,7 +651,12 @@ pub fn fingerprint(
         .iter()
         .map(|f| (&f.path, &f.bytes))
         .collect();
+    let attached: Vec<(String, u128)> = attachments(site)
+        .into_iter()
+        .map(|f| (f.path, xxhash_rust::xxh3::xxh3_128(&f.bytes)))
+        .collect();
     let all = digest((
+        attached,
         env!("CARGO_PKG_VERSION"),
         today.to_string(),
         drafts,
@@ -669,6 +677,63 @@ pub fn source_digests(site: &Site) -> Vec<u128> {
     site.sources
         .par_iter()
         .map(|f| xxhash_rust::xxh3::xxh3_128(f.text.as_bytes()))
+        .collect()
+}
+
+/// The files beside playbooks and partner records that links in their
+/// Markdown name, each published at its path below content/
+/// (content/playbooks/engagement/deal-flow.png is
+/// playbooks/engagement/deal-flow.png): beside the pages of the folder's
+/// playbooks, at a URL that does not depend on which playbook links it,
+/// so one file serves every playbook that names it. A file that cannot be
+/// published is a `broken-link` the check reports; it is left out here.
+pub fn attachments(site: &Site) -> Vec<OutputFile> {
+    use crate::markdown::{
+        PARTNER_BASE, Relative, folder_of, relative_links, yaml_may_link_relatively,
+    };
+    let files = |md: &str, base: &str| -> Vec<String> {
+        relative_links(md, base)
+            .into_iter()
+            .filter_map(|(_, to, _)| match to {
+                Relative::File(path, _) => Some(path),
+                _ => None,
+            })
+            .collect()
+    };
+    let mut paths: std::collections::BTreeSet<String> = site
+        .playbooks
+        .par_iter()
+        .flat_map_iter(|pb| {
+            let folder = folder_of(&site.sources[pb.source].path);
+            let mut out = files(site.body(pb), folder);
+            out.extend(pb.summary.iter().flat_map(|s| files(s, folder)));
+            out
+        })
+        .chain(site.partners.par_iter().flat_map_iter(|p| {
+            let raw = &site.sources[p.source].text;
+            let fields = match yaml_may_link_relatively(raw) {
+                true => p.markdown_fields(),
+                false => Vec::new(),
+            };
+            fields
+                .into_iter()
+                .flat_map(|(_, text)| files(text, PARTNER_BASE))
+                .collect::<Vec<_>>()
+        }))
+        .collect();
+    for tier in Tier::ALL {
+        for (_, rule) in &site.config.tier(tier).rules_of_engagement {
+            paths.extend(files(rule, ""));
+        }
+    }
+    paths
+        .into_iter()
+        .filter(|path| crate::validate::links::file_problem(site, path).is_none())
+        .filter_map(|path| {
+            let file = crate::validate::links::published_file(site, &path)?;
+            let bytes = std::fs::read(file).ok()?;
+            Some(OutputFile { path, bytes })
+        })
         .collect()
 }
 
@@ -820,6 +885,11 @@ pub fn plan(
     keyed.par_extend(statics.par_iter().map(|f| {
         let key = format!("{STATIC_KEY}{}", crate::write::digest(&f.bytes));
         (f.path.clone(), key, Unit::Static)
+    }));
+    // files beside playbooks are handed over with the static files
+    keyed.extend(attachments(site).into_iter().map(|f| {
+        let key = format!("{STATIC_KEY}{}", crate::write::digest(&f.bytes));
+        (f.path, key, Unit::Static)
     }));
     let changed: Vec<bool> = keyed
         .par_iter()

@@ -77,6 +77,11 @@ pub fn classify(rel: &str, theme: &str, is_dir: bool) -> Option<Kind> {
             _ if is_dir => Some(Kind::Content),
             Some("yaml" | "yml") if rest.starts_with("partners/") => Some(Kind::Partner),
             Some("md") if rest.starts_with("playbooks/") => Some(Kind::Playbook),
+            // a file a link may name (an image beside a playbook): whether
+            // it exists decides the link check, and its bytes are published
+            _ if rest.starts_with("playbooks/") || rest.starts_with("partners/") => {
+                Some(Kind::Content)
+            }
             // not a content file; a folder that is gone is `Kind::Content`
             // too, but only the session knows it was one
             _ => None,
@@ -584,6 +589,22 @@ mod tests {
                 Some(Kind::Static),
             ),
             ("public", "default", true, None),
+            // a file a link beside a playbook may name: its existence
+            // decides the link check (issue 18)
+            (
+                "content/playbooks/engagement/deal-flow.png",
+                "default",
+                false,
+                Some(Kind::Content),
+            ),
+            (
+                "content/partners/logo.svg",
+                "default",
+                false,
+                Some(Kind::Content),
+            ),
+            ("content/playbooks/.notes.png", "default", false, None),
+            ("content/notes.txt", "default", false, None),
         ] {
             assert_eq!(
                 classify(rel, theme, is_dir),

@@ -1,10 +1,14 @@
-//! `broken-link`: an `@/` link, or a playbook's `partners` entry, that
-//! names no published page.
+//! `broken-link`: an `@/` link, a link relative to its file
+//! (`first-call.md`, `deal-flow.png`), or a playbook's `partners` entry,
+//! that names no published page or file.
 
 use super::{Finding, Scope};
 use crate::decode::did_you_mean;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::markdown;
+use std::ops::Range;
+use std::path::PathBuf;
+
+use crate::markdown::{self, Relative};
 use crate::playbook;
 use crate::site::Site;
 use crate::source::Lines;
@@ -16,6 +20,125 @@ fn message(dest: &str) -> String {
     format!("the link `{dest}` leads nowhere")
 }
 
+/// What is wrong with one relative link: its destination, its span in the
+/// text, the message, the label and the help.
+type Problem = (String, Range<usize>, String, String, String);
+
+/// The relative links of `md`, a text whose file is in the folder `base`
+/// below content/, that lead nowhere.
+fn relative_problems(site: &Site, md: &str, base: &str) -> Vec<Problem> {
+    let mut out = Vec::new();
+    for (dest, to, span) in markdown::relative_links(md, base) {
+        let (label, help) = match &to {
+            Relative::Page(at) if site.targets.exists(at) => continue,
+            Relative::Page(at) => page_problem(site, at, base),
+            Relative::File(path, _) => match file_problem(site, path) {
+                None => continue,
+                Some(problem) => problem,
+            },
+            Relative::Outside => {
+                out.push((
+                    dest.clone(),
+                    span,
+                    format!(
+                        "the link `{dest}` leads out of content/playbooks/ and content/partners/"
+                    ),
+                    "nothing is published from there".to_string(),
+                    "only files in content/playbooks/ and content/partners/ are published: move the file there and link it relative to this file".to_string(),
+                ));
+                continue;
+            }
+        };
+        out.push((dest.clone(), span, message(&dest), label, help));
+    }
+    out
+}
+
+/// The label and help for a relative link to a `.md` or `.yaml` file that
+/// is no page of the site.
+fn page_problem(site: &Site, at: &str, base: &str) -> (String, String) {
+    let path = at.trim_start_matches("@/");
+    let path = path.split_once('#').map_or(path, |(p, _)| p);
+    if let Some(name) = path.strip_prefix("playbooks/") {
+        let name = name.trim_end_matches(".md");
+        let paths: Vec<&str> = site.playbooks.iter().map(|p| p.path.as_str()).collect();
+        if let Some(near) = did_you_mean(name, &paths) {
+            // written as the author would: relative to the file
+            let shown = relative_to(base, &format!("playbooks/{near}.md"));
+            return (
+                format!("did you mean `{shown}`?"),
+                format!("link to an existing playbook: `{shown}`"),
+            );
+        }
+        return (
+            "no such playbook".to_string(),
+            "link to a playbook of the site: a .md file in content/playbooks/, named relative to this file (`first-call.md`, `../engagement/first-call.md`)".to_string(),
+        );
+    }
+    (
+        "no such page".to_string(),
+        "a link to a .md file leads to a playbook: a file in content/playbooks/, named relative to this file; a .yaml file in content/partners/ leads to that partner's page".to_string(),
+    )
+}
+
+/// The path of `to` seen from the folder `base` (both below content/):
+/// `relative_to("partners", "playbooks/x.md")` is `../playbooks/x.md`.
+fn relative_to(base: &str, to: &str) -> String {
+    let from: Vec<&str> = base.split('/').filter(|p| !p.is_empty()).collect();
+    let to: Vec<&str> = to.split('/').collect();
+    let common = from
+        .iter()
+        .zip(&to[..to.len() - 1])
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut parts = vec![".."; from.len() - common];
+    parts.extend(&to[common..]);
+    parts.join("/")
+}
+
+/// Why the file at `path` below content/, which a link names, cannot be
+/// published (a label and a help), or `None` when it can.
+pub fn file_problem(site: &Site, path: &str) -> Option<(String, String)> {
+    if published_file(site, path).is_none() {
+        return Some((
+            "no such file".to_string(),
+            format!("put the file at content/{path}, or correct the name in the link"),
+        ));
+    }
+    let taken = match path.split_once('/') {
+        _ if path.ends_with("/index.html") => true,
+        Some(("playbooks", rest)) => site
+            .playbooks
+            .iter()
+            .any(|p| p.path == rest || p.path.starts_with(&format!("{rest}/"))),
+        Some(("partners", rest)) => {
+            let (slug, after) = rest.split_once('/').unwrap_or((rest, ""));
+            site.targets.partners.contains(slug) && matches!(after, "" | "worksheet")
+        }
+        _ => false,
+    };
+    taken.then(|| {
+        (
+            "a page is published at this path".to_string(),
+            "rename the file: it would take the place of a page (or its folder)".to_string(),
+        )
+    })
+}
+
+/// The file at `path` below content/, if it is a file that stays inside
+/// content/ when links are followed. Files a link names are published
+/// beside their pages under the same path (see docs/record.md).
+pub fn published_file(site: &Site, path: &str) -> Option<PathBuf> {
+    let content = site.root.join("content");
+    let file = content.join(path);
+    let real = file.canonicalize().ok()?;
+    let inside = content
+        .canonicalize()
+        .ok()
+        .is_some_and(|c| real.starts_with(c));
+    (inside && real.is_file()).then_some(file)
+}
+
 /// Checks every Markdown field of every partner and every playbook.
 pub fn check(site: &Site, scope: &Scope) -> Vec<Finding> {
     use rayon::prelude::*;
@@ -25,6 +148,7 @@ pub fn check(site: &Site, scope: &Scope) -> Vec<Finding> {
         .par_iter()
         .flat_map_iter(|partner| {
             let mut out = Vec::new();
+            let relative = markdown::yaml_may_link_relatively(&site.sources[partner.source].text);
             for (path, text) in partner.markdown_fields() {
                 for (dest, _) in markdown::broken_internal_links(text, resolves) {
                     let issue = Issue::new(
@@ -34,6 +158,22 @@ pub fn check(site: &Site, scope: &Scope) -> Vec<Finding> {
                         message(&dest),
                         "no such page",
                         HELP,
+                    );
+                    out.push(Finding::record(site, partner.source, issue));
+                }
+                if !relative {
+                    continue;
+                }
+                for (dest, _, msg, label, help) in
+                    relative_problems(site, text, markdown::PARTNER_BASE)
+                {
+                    let issue = Issue::new(
+                        Code::BrokenLink,
+                        path.clone(),
+                        Target::Needle(dest),
+                        msg,
+                        label,
+                        help,
                     );
                     out.push(Finding::record(site, partner.source, issue));
                 }
@@ -63,6 +203,25 @@ pub fn check(site: &Site, scope: &Scope) -> Vec<Finding> {
                     );
                     out.push(Finding::record(site, source, issue));
                 }
+                for (dest, _, msg, label, help) in relative_problems(site, rule, "") {
+                    let path = [
+                        "tiers",
+                        tier.as_str(),
+                        "rules_of_engagement",
+                        topic.as_str(),
+                    ]
+                    .map(|k| crate::yaml::Seg::Key(k.to_string()))
+                    .to_vec();
+                    let issue = Issue::new(
+                        Code::BrokenLink,
+                        path,
+                        Target::Needle(dest),
+                        msg,
+                        label,
+                        help,
+                    );
+                    out.push(Finding::record(site, source, issue));
+                }
             }
         }
     }
@@ -81,7 +240,23 @@ pub fn check(site: &Site, scope: &Scope) -> Vec<Finding> {
                 });
             }
         }
+        let folder = markdown::folder_of(&site.sources[pb.source].path);
         if let Some(summary) = &pb.summary {
+            for (dest, _, msg, label, help) in relative_problems(site, summary, folder) {
+                let issue = Issue::new(
+                    Code::BrokenLink,
+                    vec![crate::yaml::Seg::Key("summary".into())],
+                    Target::Needle(dest),
+                    msg,
+                    label,
+                    help,
+                );
+                out.push(Finding::Yaml {
+                    source: pb.source,
+                    yaml: pb.yaml.clone(),
+                    issue,
+                });
+            }
             for (dest, _) in markdown::broken_internal_links(summary, resolves) {
                 let issue = Issue::new(
                     Code::BrokenLink,
@@ -113,7 +288,42 @@ pub fn check(site: &Site, scope: &Scope) -> Vec<Finding> {
                 HELP,
             )));
         }
+        for (_, span, msg, label, help) in relative_problems(site, site.body(pb), folder) {
+            let at = pb.body.start + span.start..pb.body.start + span.end;
+            let lines = lines.get_or_insert_with(|| Lines::new(&file.text));
+            out.push(Finding::Placed(Diagnostic::new_in(
+                lines,
+                Code::BrokenLink,
+                file,
+                at,
+                msg,
+                label,
+                help,
+            )));
+        }
         out
     }));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::relative_to;
+
+    #[test]
+    fn suggestions_are_relative_to_the_file() {
+        for (base, to, shown) in [
+            ("playbooks/engagement", "playbooks/engagement/x.md", "x.md"),
+            ("playbooks/engagement", "playbooks/x.md", "../x.md"),
+            ("playbooks", "playbooks/portfolio/x.md", "portfolio/x.md"),
+            (
+                "partners",
+                "playbooks/engagement/x.md",
+                "../playbooks/engagement/x.md",
+            ),
+            ("", "playbooks/x.md", "playbooks/x.md"),
+        ] {
+            assert_eq!(relative_to(base, to), shown, "{base} {to}");
+        }
+    }
 }

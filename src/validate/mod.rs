@@ -12,7 +12,7 @@ use crate::site::Site;
 use crate::yaml::{self, Issue};
 
 mod goal_without_market;
-mod links;
+pub(crate) mod links;
 mod missing_target_market;
 mod no_commitments;
 mod no_objective;

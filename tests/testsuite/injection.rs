@@ -309,6 +309,11 @@ fn no_page_holds_live_markup_or_a_live_url_from_content() {
         match path.as_str() {
             p if p.ends_with(".html") => {}
             "partners.json" | "search-index.js" | "sitemap.xml" => {}
+            // the image a record names, as it is (issue 18)
+            "partners/logo.png" => assert_eq!(
+                bytes,
+                std::fs::read(fixture("injection").join("content/partners/logo.png")).unwrap()
+            ),
             "style.css" | "search.js" => assert_eq!(
                 bytes,
                 std::fs::read(clean.public().join(&path)).unwrap(),
@@ -729,7 +734,11 @@ fn safe_links_and_images_keep_working_with_their_titles_as_text() {
         attr(&partner, ".prop-together a", "title"),
         "a \" onmouseover=\"alert('together') <script>"
     );
-    assert_eq!(attr(&partner, ".prop-together img", "src"), "logo.png");
+    // an image beside the record is published beside it (issue 18)
+    assert_eq!(
+        attr(&partner, ".prop-together img", "src"),
+        "../../partners/logo.png"
+    );
     assert_eq!(attr(&partner, ".prop-together img", "alt"), "together-ok");
     assert_eq!(
         attr(&partner, ".prop-together img", "title"),

@@ -20,6 +20,7 @@ mod names;
 mod output;
 mod pages;
 mod publish;
+mod relative_links;
 mod safety;
 mod scaffold;
 mod scalars;
