@@ -184,18 +184,20 @@ pub fn check(site: &Site, scope: &Scope) -> Vec<Finding> {
     if let Some(source) = site.config_source.filter(|&s| scope.has(s)) {
         for tier in crate::record::Tier::ALL {
             for (topic, rule) in &site.config.tier(tier).rules_of_engagement {
-                for (dest, _) in markdown::broken_internal_links(rule, resolves) {
-                    let path = [
+                let path = || {
+                    [
                         "tiers",
                         tier.as_str(),
                         "rules_of_engagement",
                         topic.as_str(),
                     ]
                     .map(|k| crate::yaml::Seg::Key(k.to_string()))
-                    .to_vec();
+                    .to_vec()
+                };
+                for (dest, _) in markdown::broken_internal_links(rule, resolves) {
                     let issue = Issue::new(
                         Code::BrokenLink,
-                        path,
+                        path(),
                         Target::Needle(dest.clone()),
                         message(&dest),
                         "no such page",
@@ -204,17 +206,9 @@ pub fn check(site: &Site, scope: &Scope) -> Vec<Finding> {
                     out.push(Finding::record(site, source, issue));
                 }
                 for (dest, _, msg, label, help) in relative_problems(site, rule, "") {
-                    let path = [
-                        "tiers",
-                        tier.as_str(),
-                        "rules_of_engagement",
-                        topic.as_str(),
-                    ]
-                    .map(|k| crate::yaml::Seg::Key(k.to_string()))
-                    .to_vec();
                     let issue = Issue::new(
                         Code::BrokenLink,
-                        path,
+                        path(),
                         Target::Needle(dest),
                         msg,
                         label,
