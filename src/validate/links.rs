@@ -20,14 +20,48 @@ fn message(dest: &str) -> String {
     format!("the link `{dest}` leads nowhere")
 }
 
-/// What is wrong with one relative link: its destination, its span in the
-/// text, the message, the label and the help.
-type Problem = (String, Range<usize>, String, String, String);
+/// A link that leads nowhere: its destination, its span in the text, and
+/// what to say.
+struct Problem {
+    dest: String,
+    span: Range<usize>,
+    message: String,
+    label: String,
+    help: String,
+}
 
-/// The relative links of `md`, a text whose file is in the folder `base`
-/// below content/, that lead nowhere.
-fn relative_problems(site: &Site, md: &str, base: &str) -> Vec<Problem> {
-    let mut out = Vec::new();
+impl Problem {
+    /// The issue for a link in the YAML field at `path`.
+    fn issue(self, path: Vec<crate::yaml::Seg>) -> Issue {
+        Issue::new(
+            Code::BrokenLink,
+            path,
+            Target::Needle(self.dest),
+            self.message,
+            self.label,
+            self.help,
+        )
+    }
+}
+
+/// The links of `md`, a text whose file is in the folder `base` below
+/// content/, that lead nowhere: `@/` links, then (when `relative`) links
+/// relative to the file.
+fn problems(site: &Site, md: &str, base: &str, relative: bool) -> Vec<Problem> {
+    let mut out: Vec<Problem> =
+        markdown::broken_internal_links(md, |dest| site.targets.exists(dest))
+            .into_iter()
+            .map(|(dest, span)| Problem {
+                message: message(&dest),
+                dest,
+                span,
+                label: "no such page".to_string(),
+                help: HELP.to_string(),
+            })
+            .collect();
+    if !relative {
+        return out;
+    }
     for (dest, to, span) in markdown::relative_links(md, base) {
         let (label, help) = match &to {
             Relative::Page(at) if site.targets.exists(at) => continue,
@@ -37,19 +71,25 @@ fn relative_problems(site: &Site, md: &str, base: &str) -> Vec<Problem> {
                 Some(problem) => problem,
             },
             Relative::Outside => {
-                out.push((
-                    dest.clone(),
-                    span,
-                    format!(
+                out.push(Problem {
+                    message: format!(
                         "the link `{dest}` leads out of content/playbooks/ and content/partners/"
                     ),
-                    "nothing is published from there".to_string(),
-                    "only files in content/playbooks/ and content/partners/ are published: move the file there and link it relative to this file".to_string(),
-                ));
+                    dest,
+                    span,
+                    label: "nothing is published from there".to_string(),
+                    help: "only files in content/playbooks/ and content/partners/ are published: move the file there and link it relative to this file".to_string(),
+                });
                 continue;
             }
         };
-        out.push((dest.clone(), span, message(&dest), label, help));
+        out.push(Problem {
+            message: message(&dest),
+            dest,
+            span,
+            label,
+            help,
+        });
     }
     out
 }
@@ -141,41 +181,21 @@ pub fn published_file(site: &Site, path: &str) -> Option<PathBuf> {
 
 /// Checks every Markdown field of every partner and every playbook.
 pub fn check(site: &Site, scope: &Scope) -> Vec<Finding> {
+    use crate::yaml::Seg;
     use rayon::prelude::*;
-    let resolves = |dest: &str| site.targets.exists(dest);
     let partners: Vec<_> = scope.partners(site).collect();
     let mut out: Vec<Finding> = partners
         .par_iter()
         .flat_map_iter(|partner| {
-            let mut out = Vec::new();
             let relative = markdown::yaml_may_link_relatively(&site.sources[partner.source].text);
+            let mut out = Vec::new();
             for (path, text) in partner.markdown_fields() {
-                for (dest, _) in markdown::broken_internal_links(text, resolves) {
-                    let issue = Issue::new(
-                        Code::BrokenLink,
-                        path.clone(),
-                        Target::Needle(dest.clone()),
-                        message(&dest),
-                        "no such page",
-                        HELP,
-                    );
-                    out.push(Finding::record(site, partner.source, issue));
-                }
-                if !relative {
-                    continue;
-                }
-                for (dest, _, msg, label, help) in
-                    relative_problems(site, text, markdown::PARTNER_BASE)
-                {
-                    let issue = Issue::new(
-                        Code::BrokenLink,
-                        path.clone(),
-                        Target::Needle(dest),
-                        msg,
-                        label,
-                        help,
-                    );
-                    out.push(Finding::record(site, partner.source, issue));
+                for problem in problems(site, text, markdown::PARTNER_BASE, relative) {
+                    out.push(Finding::record(
+                        site,
+                        partner.source,
+                        problem.issue(path.clone()),
+                    ));
                 }
             }
             out
@@ -184,37 +204,16 @@ pub fn check(site: &Site, scope: &Scope) -> Vec<Finding> {
     if let Some(source) = site.config_source.filter(|&s| scope.has(s)) {
         for tier in crate::record::Tier::ALL {
             for (topic, rule) in &site.config.tier(tier).rules_of_engagement {
-                let path = || {
-                    [
+                for problem in problems(site, rule, "", true) {
+                    let path = [
                         "tiers",
                         tier.as_str(),
                         "rules_of_engagement",
                         topic.as_str(),
                     ]
-                    .map(|k| crate::yaml::Seg::Key(k.to_string()))
-                    .to_vec()
-                };
-                for (dest, _) in markdown::broken_internal_links(rule, resolves) {
-                    let issue = Issue::new(
-                        Code::BrokenLink,
-                        path(),
-                        Target::Needle(dest.clone()),
-                        message(&dest),
-                        "no such page",
-                        HELP,
-                    );
-                    out.push(Finding::record(site, source, issue));
-                }
-                for (dest, _, msg, label, help) in relative_problems(site, rule, "") {
-                    let issue = Issue::new(
-                        Code::BrokenLink,
-                        path(),
-                        Target::Needle(dest),
-                        msg,
-                        label,
-                        help,
-                    );
-                    out.push(Finding::record(site, source, issue));
+                    .map(|k| Seg::Key(k.to_string()))
+                    .to_vec();
+                    out.push(Finding::record(site, source, problem.issue(path)));
                 }
             }
         }
@@ -224,76 +223,40 @@ pub fn check(site: &Site, scope: &Scope) -> Vec<Finding> {
     out.par_extend(playbooks.par_iter().flat_map_iter(|pb| {
         let mut out = Vec::new();
         let file = &site.sources[pb.source];
+        let in_front_matter = |issue| Finding::Yaml {
+            source: pb.source,
+            yaml: pb.yaml.clone(),
+            issue,
+        };
         for (i, slug) in pb.partners.iter().enumerate() {
             if !site.targets.partners.contains(slug) {
                 let issue = playbook::unknown_partner(i, slug, did_you_mean(slug, &slugs));
-                out.push(Finding::Yaml {
-                    source: pb.source,
-                    yaml: pb.yaml.clone(),
-                    issue,
-                });
+                out.push(in_front_matter(issue));
             }
         }
-        let folder = markdown::folder_of(&site.sources[pb.source].path);
+        let folder = markdown::folder_of(&file.path);
         if let Some(summary) = &pb.summary {
-            for (dest, _, msg, label, help) in relative_problems(site, summary, folder) {
-                let issue = Issue::new(
-                    Code::BrokenLink,
-                    vec![crate::yaml::Seg::Key("summary".into())],
-                    Target::Needle(dest),
-                    msg,
-                    label,
-                    help,
-                );
-                out.push(Finding::Yaml {
-                    source: pb.source,
-                    yaml: pb.yaml.clone(),
-                    issue,
-                });
-            }
-            for (dest, _) in markdown::broken_internal_links(summary, resolves) {
-                let issue = Issue::new(
-                    Code::BrokenLink,
-                    vec![crate::yaml::Seg::Key("summary".into())],
-                    Target::Needle(dest.clone()),
-                    message(&dest),
-                    "no such page",
-                    HELP,
-                );
-                out.push(Finding::Yaml {
-                    source: pb.source,
-                    yaml: pb.yaml.clone(),
-                    issue,
-                });
+            for problem in problems(site, summary, folder, true) {
+                out.push(in_front_matter(
+                    problem.issue(vec![Seg::Key("summary".into())]),
+                ));
             }
         }
-        // indexed once per file, and only when a link is broken
-        let mut lines = None;
-        for (dest, span) in markdown::broken_internal_links(site.body(pb), resolves) {
-            let at = pb.body.start + span.start..pb.body.start + span.end;
-            let lines = lines.get_or_insert_with(|| Lines::new(&file.text));
-            out.push(Finding::Placed(Diagnostic::new_in(
-                lines,
-                Code::BrokenLink,
-                file,
-                at,
-                message(&dest),
-                "no such page",
-                HELP,
-            )));
-        }
-        for (_, span, msg, label, help) in relative_problems(site, site.body(pb), folder) {
-            let at = pb.body.start + span.start..pb.body.start + span.end;
-            let lines = lines.get_or_insert_with(|| Lines::new(&file.text));
-            out.push(Finding::Placed(Diagnostic::new_in(
-                lines,
-                Code::BrokenLink,
-                file,
-                at,
-                msg,
-                label,
-                help,
-            )));
+        let body = problems(site, site.body(pb), folder, true);
+        if !body.is_empty() {
+            // indexed once per file, and only when a link is broken
+            let lines = Lines::new(&file.text);
+            out.extend(body.into_iter().map(|p| {
+                Finding::Placed(Diagnostic::new_in(
+                    &lines,
+                    Code::BrokenLink,
+                    file,
+                    pb.body.start + p.span.start..pb.body.start + p.span.end,
+                    p.message,
+                    p.label,
+                    p.help,
+                ))
+            }));
         }
         out
     }));
