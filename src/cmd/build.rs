@@ -52,7 +52,10 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<u8> {
         Err(diagnostics) => return Ok(failed(&diagnostics, &output, &base)),
     };
     let digests = render::source_digests(site);
-    let inputs = render::fingerprint(site, &theme, opts.today, opts.drafts, &digests);
+    // the files that links name, read once for the digest, the plan and
+    // the render
+    let attached = render::attachments(site);
+    let inputs = render::fingerprint(site, &theme, &attached, opts.today, opts.drafts, &digests);
     lap("theme loaded, inputs digested");
     let publisher = publisher?;
     let (pages, note) = if publisher.up_to_date(&inputs) {
@@ -61,9 +64,15 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<u8> {
             " (unchanged: nothing to write)".to_string(),
         )
     } else {
-        let plan = render::plan(site, &theme, opts.today, opts.drafts, &digests, &|path| {
-            publisher.key(path).map(str::to_string)
-        });
+        let plan = render::plan(
+            site,
+            &theme,
+            &attached,
+            opts.today,
+            opts.drafts,
+            &digests,
+            &|path| publisher.key(path).map(str::to_string),
+        );
         let cache_file = cache::file(&opts.root, &cache::feeds_index(&output));
         let mut feeds = if plan.selection.lists {
             render::FeedCache::load(
@@ -78,6 +87,7 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<u8> {
         let rendered = render::render_into(
             site,
             &theme,
+            &attached,
             opts.today,
             &plan.selection,
             &mut feeds,

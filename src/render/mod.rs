@@ -484,7 +484,11 @@ pub fn render_selected(
     feeds: &mut FeedCache,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let files = std::sync::Mutex::new(Vec::new());
-    let result = render_into(site, theme, today, selection, feeds, &|file| {
+    let attached = match selection.all || selection.statics {
+        true => attachments(site),
+        false => Vec::new(),
+    };
+    let result = render_into(site, theme, &attached, today, selection, feeds, &|file| {
         files
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -520,6 +524,7 @@ pub enum Failure {
 pub fn render_into(
     site: &Site,
     theme: &Theme,
+    attached: &[OutputFile],
     today: jiff::civil::Date,
     selection: &Selection,
     feeds: &mut FeedCache,
@@ -595,8 +600,8 @@ pub fn render_into(
         for f in published_statics(site, theme, &paths) {
             failures.extend(stop(give(f.clone())).err());
         }
-        for f in attachments(site) {
-            failures.extend(stop(give(f)).err());
+        for f in attached {
+            failures.extend(stop(give(f.clone())).err());
         }
     }
     let mut errors: Vec<Diagnostic> = Vec::new();
@@ -627,6 +632,7 @@ pub fn render_into(
 pub fn fingerprint(
     site: &Site,
     theme: &Theme,
+    attached: &[OutputFile],
     today: jiff::civil::Date,
     drafts: bool,
     digests: &[u128],
@@ -651,9 +657,9 @@ pub fn fingerprint(
         .iter()
         .map(|f| (&f.path, &f.bytes))
         .collect();
-    let attached: Vec<(String, u128)> = attachments(site)
-        .into_iter()
-        .map(|f| (f.path, xxhash_rust::xxh3::xxh3_128(&f.bytes)))
+    let attached: Vec<(&String, u128)> = attached
+        .iter()
+        .map(|f| (&f.path, xxhash_rust::xxh3::xxh3_128(&f.bytes)))
         .collect();
     let all = digest((
         attached,
@@ -794,6 +800,7 @@ pub struct Plan {
 pub fn plan(
     site: &Site,
     theme: &Theme,
+    attached: &[OutputFile],
     today: jiff::civil::Date,
     drafts: bool,
     sources: &[u128],
@@ -887,9 +894,9 @@ pub fn plan(
         (f.path.clone(), key, Unit::Static)
     }));
     // files beside playbooks are handed over with the static files
-    keyed.extend(attachments(site).into_iter().map(|f| {
+    keyed.extend(attached.iter().map(|f| {
         let key = format!("{STATIC_KEY}{}", crate::write::digest(&f.bytes));
-        (f.path, key, Unit::Static)
+        (f.path.clone(), key, Unit::Static)
     }));
     let changed: Vec<bool> = keyed
         .par_iter()

@@ -438,6 +438,7 @@ impl Session {
         let plan = render::plan(
             &self.site,
             theme,
+            &render::attachments(&self.site),
             self.opts.today,
             self.opts.drafts,
             &digests,
