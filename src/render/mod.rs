@@ -734,9 +734,8 @@ pub fn attachments(site: &Site) -> Vec<OutputFile> {
     }
     paths
         .into_iter()
-        .filter(|path| crate::validate::links::file_problem(site, path).is_none())
         .filter_map(|path| {
-            let file = crate::validate::links::published_file(site, &path)?;
+            let file = crate::validate::links::publishable(site, &path).ok()?;
             let bytes = std::fs::read(file).ok()?;
             Some(OutputFile { path, bytes })
         })

@@ -66,9 +66,9 @@ fn problems(site: &Site, md: &str, base: &str, relative: bool) -> Vec<Problem> {
         let (label, help) = match &to {
             Relative::Page(at) if site.targets.exists(at) => continue,
             Relative::Page(at) => page_problem(site, at, base),
-            Relative::File(path, _) => match file_problem(site, path) {
-                None => continue,
-                Some(problem) => problem,
+            Relative::File(path, _) => match publishable(site, path) {
+                Ok(_) => continue,
+                Err(problem) => problem,
             },
             Relative::Outside => {
                 out.push(Problem {
@@ -136,15 +136,15 @@ fn relative_to(base: &str, to: &str) -> String {
     parts.join("/")
 }
 
-/// Why the file at `path` below content/, which a link names, cannot be
-/// published (a label and a help), or `None` when it can.
-pub fn file_problem(site: &Site, path: &str) -> Option<(String, String)> {
-    if published_file(site, path).is_none() {
-        return Some((
+/// The file at `path` below content/, which a link names, when it can be
+/// published; otherwise why not (a label and a help).
+pub fn publishable(site: &Site, path: &str) -> Result<PathBuf, (String, String)> {
+    let Some(file) = published_file(site, path) else {
+        return Err((
             "no such file".to_string(),
             format!("put the file at content/{path}, or correct the name in the link"),
         ));
-    }
+    };
     let taken = match path.split_once('/') {
         _ if path.ends_with("/index.html") => true,
         Some(("playbooks", rest)) => site
@@ -157,18 +157,19 @@ pub fn file_problem(site: &Site, path: &str) -> Option<(String, String)> {
         }
         _ => false,
     };
-    taken.then(|| {
-        (
+    match taken {
+        true => Err((
             "a page is published at this path".to_string(),
             "rename the file: it would take the place of a page (or its folder)".to_string(),
-        )
-    })
+        )),
+        false => Ok(file),
+    }
 }
 
 /// The file at `path` below content/, if it is a file that stays inside
 /// content/ when links are followed. Files a link names are published
 /// beside their pages under the same path (see docs/record.md).
-pub fn published_file(site: &Site, path: &str) -> Option<PathBuf> {
+fn published_file(site: &Site, path: &str) -> Option<PathBuf> {
     let content = site.root.join("content");
     let file = content.join(path);
     let real = file.canonicalize().ok()?;
