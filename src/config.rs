@@ -7,7 +7,7 @@ use serde_yaml::Value;
 
 use crate::decode::{self, Decoder};
 use crate::diagnostic::{Code, Diagnostic, Severity};
-use crate::record::Tier;
+use crate::record::{self, Tier};
 use crate::source::SourceFile;
 use crate::yaml::{self, Issue, Seg, Target};
 
@@ -165,43 +165,24 @@ fn default_tier(tier: Tier) -> TierConfig {
     }
 }
 
-/// Reads `partnerbook.yaml` from `root`. A missing file gives the defaults.
-/// Returns the settings (defaults where the file is wrong), the file as read
-/// (for diagnostics), and the problems found.
-pub fn load(root: &Path) -> (Config, Option<SourceFile>, Vec<Diagnostic>) {
-    let path = root.join(FILE_NAME);
-    if matches!(std::fs::symlink_metadata(&path), Err(e) if e.kind() == std::io::ErrorKind::NotFound)
-    {
-        return (Config::default(), None, Vec::new());
-    }
-    let text = match crate::walk::read_file(&path, FILE_NAME, Some(crate::walk::MAX_FILE_SIZE)) {
-        Ok(bytes) => bytes,
-        Err(d) => {
-            let file = SourceFile {
-                path: FILE_NAME.to_string(),
-                text: String::new(),
-            };
-            return (Config::default(), Some(file), vec![*d]);
-        }
-    };
-    let file = match crate::walk::utf8_source(FILE_NAME, text) {
-        Ok(file) => file,
-        Err(d) => return (Config::default(), None, vec![*d]),
-    };
-    let value = match yaml::parse(&file, &file.text, 0) {
+/// Decodes `partnerbook.yaml`, already read into `file`, for the site at
+/// `root` (a theme is looked for below it). Returns the settings (defaults
+/// where the file is wrong) and the problems found.
+pub fn decode(file: &SourceFile, root: &Path) -> (Config, Vec<Diagnostic>) {
+    let value = match yaml::parse(file, &file.text, 0) {
         Ok(v) => v,
-        Err(d) => return (Config::default(), Some(file), vec![*d]),
+        Err(d) => return (Config::default(), vec![*d]),
     };
     let mut decoder = Decoder::new(FILE_NAME, &file.text);
     let mut warnings = Vec::new();
     let config = decode_config(&mut decoder, &value, root, &mut warnings);
-    let mut diagnostics = yaml::diagnostics(&file, &file.text, 0, decoder.issues);
+    let mut diagnostics = yaml::diagnostics(file, &file.text, 0, decoder.issues);
     diagnostics.extend(
-        yaml::diagnostics(&file, &file.text, 0, warnings)
+        yaml::diagnostics(file, &file.text, 0, warnings)
             .into_iter()
             .map(|d| d.with_severity(Severity::Warning)),
     );
-    (config, Some(file), diagnostics)
+    (config, diagnostics)
 }
 
 const FIELDS: &[&str] = &[
@@ -255,7 +236,7 @@ fn decode_config(
     }
     if let Some(theme) = d.text(map, &[], "theme") {
         let ok = theme == "default"
-            || (crate::walk::is_slug(&theme) && root.join("themes").join(&theme).is_dir());
+            || (crate::slug::is_slug(&theme) && root.join("themes").join(&theme).is_dir());
         if ok {
             config.theme = theme;
         } else {
@@ -325,26 +306,9 @@ fn decode_tiers(d: &mut Decoder<'_>, value: &Value, config: &mut Config) {
         }
         if let Some(rules) = tier_map.get("rules_of_engagement") {
             let rules_path = decode::child(&tier_path, "rules_of_engagement");
-            settings.rules_of_engagement = rules_map(d, rules, &rules_path);
+            settings.rules_of_engagement = record::rules_map(d, rules, &rules_path);
         }
     }
-}
-
-/// Rules of engagement: a mapping from topic to rule, in the order written.
-pub fn rules_map(d: &mut Decoder<'_>, value: &Value, path: &[Seg]) -> Vec<(String, String)> {
-    let help = "write one `topic: rule` line per rule, e.g. `lead_sharing: Leads go to the partner within two days`";
-    let Some(map) = d.as_mapping(value, path, "`rules_of_engagement`", help) else {
-        return Vec::new();
-    };
-    map.iter()
-        .enumerate()
-        .filter_map(|(i, (key, rule))| {
-            // a topic is text too: `5.10:` stays `5.10`
-            let topic = d.key_text(path, i, key);
-            let text = d.text_value(rule, &decode::child(path, &topic))?;
-            (!text.trim().is_empty()).then_some((topic, text))
-        })
-        .collect()
 }
 
 fn decode_lints(d: &mut Decoder<'_>, value: &Value, config: &mut Config) {

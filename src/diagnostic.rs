@@ -6,7 +6,7 @@
 //! can be printed, serialised or shown in a browser without the file at hand.
 //!
 //! Text from the user's files (values, file names) reaches a terminal or a
-//! CI log only through [`term::visible`]: a control or bidi character is
+//! CI log only through [`crate::hidden::visible`]: a control or bidi character is
 //! shown as `<U+202E>`, never sent raw (issue 18). JSON keeps the exact
 //! text, as data, with those characters written as `\u` escapes.
 
@@ -20,7 +20,7 @@ use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
 use serde::Serialize;
 
 use crate::source::{self, Lines, SourceFile};
-use crate::term::{self, visible};
+use crate::hidden::visible;
 
 /// How bad a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -175,6 +175,15 @@ const MAX_KEPT_LINE: usize = 1024;
 const KEPT_AROUND: usize = 200;
 
 impl Diagnostic {
+    /// A diagnostic about the whole file at `rel`, with no text to quote.
+    pub fn whole_file(code: Code, rel: &str, message: String, help: &str) -> Diagnostic {
+        let file = SourceFile {
+            path: rel.to_string(),
+            text: String::new(),
+        };
+        Diagnostic::new(code, &file, 0..0, message, "this file", help)
+    }
+
     /// A diagnostic at byte range `span` of `file`.
     ///
     /// The span is clamped to the file and to the line it starts on; an empty
@@ -359,7 +368,7 @@ impl Diagnostic {
     }
 }
 
-/// A serde_json formatter that writes [hidden](term::is_hidden) characters
+/// A serde_json formatter that writes [hidden](crate::hidden::is_hidden) characters
 /// as `\u` escapes: the JSON means the exact text, but the bytes written
 /// hold no raw U+009B or U+202E for a terminal that shows them. serde_json
 /// escapes C0 controls itself.
@@ -372,7 +381,7 @@ impl serde_json::ser::Formatter for HiddenAsEscapes {
         fragment: &str,
     ) -> io::Result<()> {
         let mut rest = fragment;
-        while let Some((at, c)) = rest.char_indices().find(|&(_, c)| term::is_hidden(c)) {
+        while let Some((at, c)) = rest.char_indices().find(|&(_, c)| crate::hidden::is_hidden(c)) {
             writer.write_all(&rest.as_bytes()[..at])?;
             for unit in c.encode_utf16(&mut [0; 2]) {
                 write!(writer, "\\u{unit:04x}")?;
@@ -666,7 +675,7 @@ error[invalid-value]: value `<U+001B>]52;c;aGk=<U+0007>`
         );
         let json = d.to_json(&PathBase::default());
         assert!(
-            json.is_ascii() || !json.chars().any(term::is_hidden),
+            json.is_ascii() || !json.chars().any(crate::hidden::is_hidden),
             "{json}"
         );
         assert!(

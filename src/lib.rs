@@ -14,17 +14,20 @@ pub mod decode;
 pub mod diagnostic;
 pub mod fastyaml;
 pub mod frontmatter;
+pub mod hidden;
 pub mod markdown;
+pub mod pipeline;
 pub mod playbook;
 pub mod record;
 pub mod render;
 pub mod scaffold;
 pub mod serve;
 pub mod site;
+pub mod slug;
 pub mod source;
 pub mod term;
-pub mod validate;
-pub mod walk;
+
+
 pub mod write;
 pub mod yaml;
 

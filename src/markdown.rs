@@ -252,7 +252,7 @@ pub fn relative(base: &str, dest: &str) -> Option<Relative> {
     let joined = parts.join("/");
     let fragment = rest.find('#').map_or("", |i| &rest[i..]);
     // a page: its path is made from the file's as the walk makes it
-    let slug = |part: &str| crate::walk::normalize_slug(part).unwrap_or_else(|| part.to_string());
+    let slug = |part: &str| crate::slug::normalize_slug(part).unwrap_or_else(|| part.to_string());
     if let Some(page) = joined.strip_suffix(".md") {
         let page = match page.strip_prefix("playbooks/") {
             Some(p) => {

@@ -6,7 +6,6 @@ use std::fmt;
 use serde::Serialize;
 use serde_yaml::{Mapping, Value};
 
-use crate::config::rules_map;
 use crate::decode::{self, Decoder, child};
 use crate::diagnostic::Code;
 use crate::yaml::{Issue, Seg, Target, YamlPath};
@@ -870,6 +869,23 @@ fn decode_influence_map(d: &mut Decoder<'_>, map: &Mapping) -> Vec<Person> {
         }
     }
     people
+}
+
+/// Rules of engagement: a mapping from topic to rule, in the order written.
+pub fn rules_map(d: &mut Decoder<'_>, value: &Value, path: &[Seg]) -> Vec<(String, String)> {
+    let help = "write one `topic: rule` line per rule, e.g. `lead_sharing: Leads go to the partner within two days`";
+    let Some(map) = d.as_mapping(value, path, "`rules_of_engagement`", help) else {
+        return Vec::new();
+    };
+    map.iter()
+        .enumerate()
+        .filter_map(|(i, (key, rule))| {
+            // a topic is text too: `5.10:` stays `5.10`
+            let topic = d.key_text(path, i, key);
+            let text = d.text_value(rule, &decode::child(path, &topic))?;
+            (!text.trim().is_empty()).then_some((topic, text))
+        })
+        .collect()
 }
 
 #[cfg(test)]

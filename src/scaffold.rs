@@ -103,9 +103,9 @@ fn yaml_scalar(text: &str) -> String {
 ///
 /// A slug Windows reserves gets `-partner` after it: `Con` gives
 /// `con-partner`, since every build refuses `con.yaml`
-/// ([`crate::walk::is_reserved`]); the record's `name` stays `Con`.
+/// ([`crate::slug::is_reserved`]); the record's `name` stays `Con`.
 ///
-/// The result is always a slug that [`crate::walk::normalize_slug`] keeps
+/// The result is always a slug that [`crate::slug::normalize_slug`] keeps
 /// as it is, so the file is found under the name it was written with.
 pub fn slugify(name: &str) -> Option<String> {
     let mut out = String::with_capacity(name.len());
@@ -143,10 +143,10 @@ pub fn slugify(name: &str) -> Option<String> {
             _ => push(" ", &mut out),
         }
     }
-    if crate::walk::is_reserved(&out) {
+    if crate::slug::is_reserved(&out) {
         out.push_str("-partner");
     }
-    crate::walk::is_slug(&out).then_some(out)
+    crate::slug::is_slug(&out).then_some(out)
 }
 
 /// `path` for a message: relative paths as given, shell-quoted when they
@@ -211,7 +211,7 @@ mod tests {
         ] {
             assert_eq!(slugify(name).as_deref(), Some(slug), "{name:?}");
             assert_eq!(
-                crate::walk::normalize_slug(slug).as_deref(),
+                crate::slug::normalize_slug(slug).as_deref(),
                 Some(slug),
                 "walk must keep {slug:?}"
             );
@@ -236,7 +236,7 @@ mod tests {
             let name = format!("a{c}b");
             let slug = slugify(&name).unwrap_or_else(|| panic!("{name:?} gave no slug"));
             assert_eq!(
-                crate::walk::normalize_slug(&slug).as_deref(),
+                crate::slug::normalize_slug(&slug).as_deref(),
                 Some(slug.as_str()),
                 "{name:?}"
             );

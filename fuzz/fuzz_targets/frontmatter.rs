@@ -1,5 +1,5 @@
 //! A playbook: any bytes through the front-matter splitter, then through
-//! the loader `site::read_playbook` uses (UTF-8 check, split, YAML parse,
+//! the loader `pipeline::read::read_playbook` uses (UTF-8 check, split, YAML parse,
 //! decode), then the whole-site checks (its `@/` links, its `partners`)
 //! over a site of that playbook and one partner. Every diagnostic must
 //! point inside the file, at the line it quotes, and render.
@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 
 use libfuzzer_sys::fuzz_target;
-use partnerbook::{frontmatter, site};
+use partnerbook::{frontmatter, pipeline};
 use partnerbook_fuzz::{Lines, NORTHWIND, check_diagnostic, check_site, seen_text};
 
 const REL: &str = "content/playbooks/fuzzed.md";
@@ -34,7 +34,7 @@ fuzz_target!(|bytes: &[u8]| {
         }
     }
 
-    let read = site::read_playbook_bytes(REL, "fuzzed", bytes.to_vec(), true);
+    let read = pipeline::read::read_playbook_bytes(REL, "fuzzed", bytes.to_vec(), true);
     let text = seen_text(bytes, &read.file.text);
     let lines = Lines::new(&text);
     for d in &read.diagnostics {
@@ -49,7 +49,7 @@ fuzz_target!(|bytes: &[u8]| {
         assert!(read.item.is_none() && read.diagnostics.len() == 1);
         return;
     }
-    let partner = site::read_partner_bytes(PARTNER, "northwind", NORTHWIND.into(), false);
+    let partner = pipeline::read::read_partner_bytes(PARTNER, "northwind", NORTHWIND.into(), false);
     assert!(partner.diagnostics.is_empty(), "{:?}", partner.diagnostics);
     let texts = HashMap::from([
         (REL.to_string(), text),

@@ -9,8 +9,8 @@ use partnerbook::config::Config;
 use partnerbook::diagnostic::Diagnostic;
 use partnerbook::playbook::Playbook;
 use partnerbook::record::Partner;
-use partnerbook::site::{self, BuildOptions, FileRead, Reads};
-use partnerbook::walk::Entry;
+use partnerbook::pipeline::{self, BuildOptions, FileRead, Reads};
+use partnerbook::pipeline::walk::Entry;
 
 /// The text a diagnostic about `bytes` was computed on: the file's text
 /// when it is UTF-8 (without a byte-order mark), else its lossy decoding,
@@ -127,7 +127,7 @@ pub fn check_site(
             .map(|(rel, key, read)| (entry(rel, key), read))
             .collect(),
     };
-    let loaded = site::assemble(&options(), reads);
+    let loaded = pipeline::assemble(&options(), reads);
     let lines: HashMap<&String, Lines> = texts.iter().map(|(f, t)| (f, Lines::new(t))).collect();
     for d in &loaded.diagnostics {
         let lines = lines

@@ -3,14 +3,14 @@
 use crate::cli::CheckArgs;
 use crate::cmd::{exit_code, options};
 use crate::diagnostic;
-use crate::site;
+use crate::pipeline;
 use crate::term;
 
 /// Loads and validates the site, prints every diagnostic, and returns the exit code.
 pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     let started = std::time::Instant::now();
     let opts = options(&args.site, None)?;
-    let loaded = site::load(&opts);
+    let loaded = pipeline::load(&opts);
     let mut diagnostics = loaded.diagnostics.clone();
     // template errors are content errors too: check parses the templates
     if !loaded.has_errors()

@@ -15,8 +15,8 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 
 use crate::cli::SiteArgs;
-use crate::site::BuildOptions;
-use crate::walk;
+use crate::pipeline::BuildOptions;
+use crate::pipeline::walk;
 
 /// Exit codes: success, content rejected, environment or usage failure.
 pub mod exit {

@@ -1,7 +1,7 @@
 //! `partnerbook serve`: see [`crate::serve`].
 
 use crate::cli::ServeArgs;
-use crate::cmd::options;
+use crate::cmd::{exit, options};
 use crate::serve::{self, ServeOptions};
 
 /// Serves the site until Ctrl-C.
@@ -12,5 +12,6 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<u8> {
         port: args.port,
         open: args.open,
         poll: args.poll,
-    })
+    })?;
+    Ok(exit::OK)
 }

@@ -15,7 +15,7 @@ use crate::markdown::{self, Context as MdContext, TocEntry};
 use crate::playbook::Playbook;
 use crate::record::{self, Attitude, Influence, Partner, Status, Tier};
 use crate::site::Site;
-use crate::validate::review_due;
+use crate::pipeline::validate::review_due;
 
 use super::influence::{self, Diagram};
 

@@ -16,7 +16,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::record::Tier;
 use crate::site::Site;
 use crate::source::SourceFile;
-use crate::walk;
+use crate::pipeline::walk;
 
 mod context;
 mod feeds;
@@ -224,7 +224,7 @@ pub fn load_theme(site: &Site) -> Result<Theme, Vec<Diagnostic>> {
 
 /// Calls `each` with every readable UTF-8 file below `dir` (name relative to
 /// `dir`), reporting the rest. These are templates: text, held to
-/// [`walk::MAX_FILE_SIZE`].
+/// [`crate::pipeline::read::MAX_FILE_SIZE`].
 fn read_dir_files(
     root: &Path,
     dir: &Path,
@@ -235,14 +235,14 @@ fn read_dir_files(
     read_dir_bytes(
         root,
         dir,
-        Some(walk::MAX_FILE_SIZE),
+        Some(crate::pipeline::read::MAX_FILE_SIZE),
         false,
         diagnostics,
         &mut bytes,
     );
     for f in bytes {
         let rel = walk::relative(root, &dir.join(&f.path));
-        match walk::utf8_source(&rel, f.bytes) {
+        match crate::pipeline::read::utf8_source(&rel, f.bytes) {
             Ok(file) => each(f.path, file),
             Err(d) => diagnostics.push(*d),
         }
@@ -268,7 +268,7 @@ fn read_dir_bytes(
     };
     for entry in walk::files(root, dir, ignored, diagnostics) {
         let rel = walk::relative(root, entry.path());
-        match walk::read_file(entry.path(), &rel, limit) {
+        match crate::pipeline::read::read_file(entry.path(), &rel, limit) {
             Ok(bytes) => out.push(OutputFile {
                 path: walk::relative(dir, entry.path()),
                 bytes,
@@ -735,7 +735,7 @@ pub fn attachments(site: &Site) -> Vec<OutputFile> {
     paths
         .into_iter()
         .filter_map(|path| {
-            let file = crate::validate::links::publishable(site, &path).ok()?;
+            let file = crate::pipeline::validate::links::publishable(site, &path).ok()?;
             let bytes = std::fs::read(file).ok()?;
             Some(OutputFile { path, bytes })
         })

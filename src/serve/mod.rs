@@ -20,7 +20,7 @@ use std::time::Instant;
 use anyhow::Context as _;
 
 use crate::diagnostic::{self, Diagnostic, Severity};
-use crate::site::BuildOptions;
+use crate::pipeline::BuildOptions;
 use crate::term;
 use http::Shared;
 use session::{Session, Update};
@@ -76,8 +76,8 @@ pub fn bind(interface: IpAddr, port: Option<u16>) -> anyhow::Result<TcpListener>
     }
 }
 
-/// Serves the site until Ctrl-C. Returns the exit code.
-pub fn run(opts: ServeOptions) -> anyhow::Result<u8> {
+/// Serves the site until Ctrl-C.
+pub fn run(opts: ServeOptions) -> anyhow::Result<()> {
     let listener = bind(opts.interface, opts.port)?;
     let addr = listener
         .local_addr()
@@ -124,12 +124,8 @@ pub fn run(opts: ServeOptions) -> anyhow::Result<u8> {
         IpAddr::V4(ip) => ip.to_string(),
     };
     let url = format!("http://{host}:{}{}", addr.port(), mount_of(&session));
-    {
-        use std::io::Write as _;
-        let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "serving {url} (press Ctrl-C to stop)");
-        let _ = out.flush();
-    }
+    // the address is serve's output: a script may read it
+    let _ = term::print(format!("serving {url} (press Ctrl-C to stop)\n"));
     if !opts.interface.is_loopback() {
         term::status(&format!(
             "warning: listening on {}, so other machines can read the site",
@@ -156,7 +152,7 @@ pub fn run(opts: ServeOptions) -> anyhow::Result<u8> {
     // open pages lose their socket, and reload when serve is back
     runtime.shutdown_background();
     term::status("stopped; nothing was written");
-    Ok(crate::cmd::exit::OK)
+    Ok(())
 }
 
 /// The rebuild loop's state.

@@ -14,9 +14,10 @@ use std::path::Path;
 use crate::config;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::render::{self, FeedCache, OutputFile, Selection, Theme};
-use crate::site::{self, BuildOptions, Reads, Site};
-use crate::validate::{self, Scope, WHOLE_SITE};
-use crate::walk;
+use crate::pipeline::{self, BuildOptions, Reads};
+use crate::site::Site;
+use crate::pipeline::validate::{self, Scope, WHOLE_SITE};
+use crate::pipeline::walk;
 
 /// What a changed path is to the site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -157,8 +158,8 @@ pub struct Session {
 impl Session {
     /// Reads, checks and plans the rendering of the whole site.
     pub fn open(opts: BuildOptions) -> (Session, Update) {
-        let reads = site::read(&opts, None, &|_| true);
-        let assembled = site::put_together(&opts, reads.clone());
+        let reads = pipeline::read(&opts, None, &|_| true);
+        let assembled = pipeline::put_together(&opts, reads.clone());
         let theme = render::load_theme(&assembled.site);
         let mut session = Session {
             index: index(&reads),
@@ -300,7 +301,7 @@ impl Session {
             match kind {
                 Kind::Partner => {
                     let (entry, old) = &self.reads.partners[at];
-                    let new = site::read_partner(entry, self.opts.drafts);
+                    let new = pipeline::read::read_partner(entry, self.opts.drafts);
                     if new.item.is_some() != old.item.is_some() {
                         return false;
                     }
@@ -308,7 +309,7 @@ impl Session {
                 }
                 _ => {
                     let (entry, old) = &self.reads.playbooks[at];
-                    let new = site::read_playbook(entry, self.opts.drafts);
+                    let new = pipeline::read::read_playbook(entry, self.opts.drafts);
                     if new.item.is_some() != old.item.is_some() {
                         return false;
                     }
@@ -356,10 +357,10 @@ impl Session {
             self.reads.playbooks[at].1 = new;
         }
         if resort_partners {
-            site::sort_partners(&mut self.site.partners);
+            pipeline::assemble::sort_partners(&mut self.site.partners);
         }
         if resort_playbooks {
-            site::sort_playbooks(&mut self.site.playbooks);
+            pipeline::assemble::sort_playbooks(&mut self.site.playbooks);
         }
         if resort_partners || resort_playbooks {
             self.site.reindex();
@@ -382,8 +383,8 @@ impl Session {
     /// Reloads the whole site, re-reading only the files `changed` says
     /// yes to (by path relative to the root).
     fn reload(&mut self, changed: &(dyn Fn(&str) -> bool + Sync)) {
-        let reads = site::read(&self.opts, Some(&self.reads), changed);
-        let assembled = site::put_together(&self.opts, reads.clone());
+        let reads = pipeline::read(&self.opts, Some(&self.reads), changed);
+        let assembled = pipeline::put_together(&self.opts, reads.clone());
         self.index = index(&reads);
         self.reads = reads;
         self.site = assembled.site;
@@ -401,7 +402,7 @@ impl Session {
         if let Err(theme) = &self.theme {
             all.extend(theme.iter().cloned());
         }
-        self.diagnostics = site::finish(all, &self.site.config, self.opts.deny_warnings);
+        self.diagnostics = pipeline::finish(all, &self.site.config, self.opts.deny_warnings);
         let mut update = Update {
             diagnostics: self.diagnostics.clone(),
             phases: Vec::new(),

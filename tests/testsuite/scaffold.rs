@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use partnerbook::config::{self, Config, Level};
+use partnerbook::config::{Config, Level};
 use partnerbook::scaffold as templates;
 
 use crate::support::{Scratch, TODAY_EPOCH, partnerbook, repo, stderr, stdout, tree};
@@ -206,7 +206,7 @@ fn init_writes_the_schemas_as_partnerbook_schema_prints_them() {
 fn init_configuration_spells_out_the_built_in_defaults() {
     let s = Scratch::empty();
     partnerbook().arg("init").arg(s.site()).assert().success();
-    let (loaded, _, diagnostics) = config::load(&s.site());
+    let (loaded, _, diagnostics) = partnerbook::pipeline::read::config(&s.site());
     assert!(diagnostics.is_empty(), "{diagnostics:?}");
     let defaults = Config::default();
     assert_eq!(

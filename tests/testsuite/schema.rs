@@ -27,7 +27,6 @@
 
 use std::path::{Path, PathBuf};
 
-use partnerbook::config;
 use partnerbook::diagnostic::Code;
 use partnerbook::record;
 use partnerbook::scaffold;
@@ -891,11 +890,11 @@ fn partner_schema_refuses_exactly_the_placeholder_benefits() {
 /// file is not YAML. A well-formed theme name without a folder is out of
 /// scope: the schema checks the name, not the file system.
 fn load_config(root: &Path, doc: &Value) -> Option<Verdict> {
-    let (_, _, diagnostics) = config::load(root);
+    let (_, _, diagnostics) = partnerbook::pipeline::read::config(root);
     let theme_is_a_name = doc
         .get("theme")
         .and_then(Value::as_str)
-        .is_some_and(partnerbook::walk::is_slug);
+        .is_some_and(partnerbook::slug::is_slug);
     if diagnostics
         .iter()
         .any(|d| matches!(d.code, Code::InvalidYaml | Code::UnreadableFile))

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use partnerbook::render::{self, OutputFile};
 use partnerbook::serve::session::Session;
-use partnerbook::site::{self, BuildOptions};
+use partnerbook::pipeline::{self, BuildOptions};
 
 use tungstenite::client::IntoClientRequest as _;
 
@@ -23,7 +23,7 @@ use crate::support::{Scratch, TODAY_EPOCH, fixture};
 /// What a fresh `build` of the site would give: its diagnostics as the
 /// terminal shows them, and its files when it has no errors.
 fn fresh(opts: &BuildOptions) -> (Vec<String>, Option<BTreeMap<String, Vec<u8>>>) {
-    let loaded = site::load(opts);
+    let loaded = pipeline::load(opts);
     let text = loaded
         .diagnostics
         .iter()

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant, UNIX_EPOCH};
 
 use partnerbook::render;
 use partnerbook::serve::session::{Session, Update};
-use partnerbook::site::{self, BuildOptions};
+use partnerbook::pipeline::{self, BuildOptions};
 
 use crate::support::{Scratch, TODAY_EPOCH, copy_dir, fixture, repo};
 
@@ -300,7 +300,7 @@ fn a_content_folder_replaced_is_read_again_in_full() {
     assert!(!update.failed());
     render_into(&mut session, update, &mut served);
 
-    let loaded = site::load(&opts);
+    let loaded = pipeline::load(&opts);
     assert!(!loaded.has_errors());
     let theme = render::load_theme(&loaded.site).unwrap();
     let fresh: BTreeMap<String, Vec<u8>> = render::render(&loaded.site, &theme, opts.today)
