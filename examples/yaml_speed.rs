@@ -15,7 +15,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use partnerbook::{fastyaml, frontmatter};
+use partnerbook::frontmatter;
+use partnerbook::yaml::fast as fastyaml;
 use serde_yaml::Value;
 
 fn main() -> ExitCode {

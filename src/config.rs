@@ -3,9 +3,9 @@
 
 use std::path::Path;
 
-use serde_yaml::Value;
+use crate::yaml::Value;
 
-use crate::decode::{self, Decoder};
+use crate::yaml::decode::{self, Decoder};
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::record::{self, Tier};
 use crate::source::SourceFile;

@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use crate::decode::{self, Decoder};
+use crate::yaml::decode::{self, Decoder};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::frontmatter;
 use crate::record::Tier;
@@ -80,7 +80,7 @@ pub fn decode(
     };
     let mut d = Decoder::new("the front matter", yaml_text);
     let help = "front matter is a YAML mapping: `title: ...`, `summary: ...`";
-    let empty = serde_yaml::Mapping::new();
+    let empty = yaml::Mapping::new();
     let map = match d.as_mapping(&value, &[], "the front matter", help) {
         Some(m) => m,
         None if value.is_null() => &empty,
@@ -119,7 +119,7 @@ pub fn decode(
     (Some(playbook), diagnostics)
 }
 
-fn decode_tiers(d: &mut Decoder<'_>, map: &serde_yaml::Mapping) -> Vec<Tier> {
+fn decode_tiers(d: &mut Decoder<'_>, map: &yaml::Mapping) -> Vec<Tier> {
     let path = vec![Seg::Key("tiers".into())];
 
     let mut tiers = Vec::new();

@@ -4,9 +4,9 @@
 use std::fmt;
 
 use serde::Serialize;
-use serde_yaml::{Mapping, Value};
+use crate::yaml::{Mapping, Value};
 
-use crate::decode::{self, Decoder, child};
+use crate::yaml::decode::{self, Decoder, child};
 use crate::diagnostic::Code;
 use crate::yaml::{Issue, Seg, Target, YamlPath};
 

@@ -46,7 +46,7 @@ pub fn partner_template(name: &str, today: jiff::civil::Date) -> String {
     fill(
         PARTNER_TEMPLATE,
         &[
-            ("NAME", &yaml_scalar(name)),
+            ("NAME", &crate::yaml::scalar(name)),
             ("COMMENT_NAME", name),
             ("TODAY", &today.to_string()),
         ],
@@ -77,21 +77,6 @@ fn fill(template: &str, values: &[(&str, &str)]) -> String {
     }
     out.push_str(rest);
     out
-}
-
-/// `text` as a YAML scalar that reads back as exactly `text`: plain when
-/// that is safe, quoted otherwise (`"yes"`, `"Acme: East"`, `"#1 Partners"`).
-fn yaml_scalar(text: &str) -> String {
-    let plain = serde_yaml::to_string(text).unwrap_or_default();
-    let plain = plain.trim_end_matches('\n');
-    let reads_back =
-        serde_yaml::from_str::<serde_yaml::Value>(plain).is_ok_and(|v| v.as_str() == Some(text));
-    if !plain.contains('\n') && reads_back {
-        plain.to_string()
-    } else {
-        // a JSON string is a YAML double-quoted scalar
-        serde_json::to_string(text).unwrap_or_default()
-    }
 }
 
 /// The slug (file name without `.yaml`) for a partner called `name`: its
@@ -261,9 +246,13 @@ mod tests {
             "a\\b",
         ] {
             let text = partner_template(name, jiff::civil::date(2026, 1, 2));
-            let value: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+            let file = crate::source::SourceFile {
+                path: "x.yaml".to_string(),
+                text: text.clone(),
+            };
+            let value = crate::yaml::parse(&file, &text, 0).unwrap();
             let read = match &value["name"] {
-                serde_yaml::Value::String(s) => s.clone(),
+                crate::yaml::Value::String(s) => s.clone(),
                 other => panic!("{name:?} read back as {other:?}"),
             };
             assert_eq!(read, name);

@@ -128,10 +128,6 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<u8> {
         started.elapsed().as_secs_f64(),
         output.display()
     ))?;
-    // the process ends here: freeing the site string by string would only
-    // add to the wait
-    std::mem::forget(theme);
-    std::mem::forget(loaded);
     Ok(exit::OK)
 }
 

@@ -30,8 +30,5 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
         ));
     }
     let code = exit_code(&diagnostics, loaded.config_failed);
-    // the process ends here: freeing the site string by string would only
-    // add to the wait (tens of milliseconds at 10,000 partners)
-    std::mem::forget(loaded);
     Ok(code)
 }

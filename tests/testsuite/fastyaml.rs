@@ -6,7 +6,8 @@
 
 use std::path::{Path, PathBuf};
 
-use partnerbook::{fastyaml, frontmatter};
+use partnerbook::frontmatter;
+use partnerbook::yaml::fast as fastyaml;
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 use serde_yaml::Value;

@@ -3,7 +3,7 @@
 //! that names no published page or file.
 
 use super::{Finding, Scope};
-use crate::decode::did_you_mean;
+use crate::yaml::decode::did_you_mean;
 use crate::diagnostic::{Code, Diagnostic};
 use std::ops::Range;
 use std::path::PathBuf;

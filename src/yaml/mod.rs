@@ -16,9 +16,10 @@ use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 pub use serde_yaml::{Mapping, Value};
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::fastyaml;
 use crate::source::{self, Lines, SourceFile};
 
+pub mod decode;
+pub mod fast;
 mod syntax;
 
 /// One step into a YAML document.
@@ -111,7 +112,7 @@ impl Issue {
 pub fn parse(file: &SourceFile, text: &str, offset: usize) -> Result<Value, Box<Diagnostic>> {
     // the fast path reads no anchors or aliases and nests at most 64
     // levels, so nothing it accepts can break the limits below
-    if let Some(value) = fastyaml::parse(text) {
+    if let Some(value) = fast::parse(text) {
         return Ok(value);
     }
     if let Err(breach) = check_limits(text) {
@@ -801,6 +802,21 @@ pub fn diagnostics(
             )
         })
         .collect()
+}
+
+/// `text` as a YAML scalar that reads back as exactly `text`: plain when
+/// that is safe, quoted otherwise (`"yes"`, `"Acme: East"`, `"#1 Partners"`).
+pub fn scalar(text: &str) -> String {
+    let plain = serde_yaml::to_string(text).unwrap_or_default();
+    let plain = plain.trim_end_matches('\n');
+    let reads_back =
+        serde_yaml::from_str::<serde_yaml::Value>(plain).is_ok_and(|v| v.as_str() == Some(text));
+    if !plain.contains('\n') && reads_back {
+        plain.to_string()
+    } else {
+        // a JSON string is a YAML double-quoted scalar
+        serde_json::to_string(text).unwrap_or_default()
+    }
 }
 
 #[cfg(test)]
