@@ -5,10 +5,10 @@ use std::path::Path;
 
 use crate::yaml::Value;
 
-use crate::yaml::decode::{self, Decoder};
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::record::{self, Tier};
 use crate::source::SourceFile;
+use crate::yaml::decode::{self, Decoder};
 use crate::yaml::{self, Issue, Seg, Target};
 
 /// The configuration file's name, at the site root.

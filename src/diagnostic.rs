@@ -19,8 +19,8 @@ use std::path::{Path, PathBuf};
 use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
 use serde::Serialize;
 
-use crate::source::{self, Lines, SourceFile};
 use crate::hidden::visible;
+use crate::source::{self, Lines, SourceFile};
 
 /// How bad a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -381,7 +381,10 @@ impl serde_json::ser::Formatter for HiddenAsEscapes {
         fragment: &str,
     ) -> io::Result<()> {
         let mut rest = fragment;
-        while let Some((at, c)) = rest.char_indices().find(|&(_, c)| crate::hidden::is_hidden(c)) {
+        while let Some((at, c)) = rest
+            .char_indices()
+            .find(|&(_, c)| crate::hidden::is_hidden(c))
+        {
             writer.write_all(&rest.as_bytes()[..at])?;
             for unit in c.encode_utf16(&mut [0; 2]) {
                 write!(writer, "\\u{unit:04x}")?;

@@ -25,7 +25,6 @@ pub mod slug;
 pub mod source;
 pub mod term;
 
-
 pub mod write;
 pub mod yaml;
 

@@ -2,11 +2,11 @@
 
 use std::ops::Range;
 
-use crate::yaml::decode::{self, Decoder};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::frontmatter;
 use crate::record::Tier;
 use crate::source::SourceFile;
+use crate::yaml::decode::{self, Decoder};
 use crate::yaml::{self, Issue, Seg, Target};
 
 /// One playbook.

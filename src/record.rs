@@ -3,11 +3,11 @@
 
 use std::fmt;
 
-use serde::Serialize;
 use crate::yaml::{Mapping, Value};
+use serde::Serialize;
 
-use crate::yaml::decode::{self, Decoder, child};
 use crate::diagnostic::Code;
+use crate::yaml::decode::{self, Decoder, child};
 use crate::yaml::{Issue, Seg, Target, YamlPath};
 
 /// Defines an enum whose values are written as keywords in records, with

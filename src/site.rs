@@ -106,4 +106,3 @@ fn index_playbooks(partners: &[Partner], playbooks: &[Playbook]) -> HashMap<Stri
         })
         .collect()
 }
-

@@ -5,8 +5,8 @@ use crate::cache;
 use crate::cli::{BuildArgs, Format};
 use crate::cmd::{exit, exit_code, options};
 use crate::diagnostic::{self, Severity};
-use crate::render;
 use crate::pipeline;
+use crate::render;
 use crate::term;
 use crate::write;
 
@@ -25,7 +25,8 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<u8> {
     // the output's manifest is read and its files checked while the site
     // loads; a build that fails drops the publisher, which leaves the
     // output as it was
-    let (loaded, publisher) = rayon::join(|| pipeline::load(&opts), || write::Publisher::open(&output));
+    let (loaded, publisher) =
+        rayon::join(|| pipeline::load(&opts), || write::Publisher::open(&output));
     let base = diagnostic::PathBase::here(&opts.root);
     term::diagnostics_from(&loaded.diagnostics, Format::Human, &base);
     if loaded.has_errors() {

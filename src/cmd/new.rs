@@ -8,8 +8,8 @@ use anyhow::{anyhow, bail};
 
 use crate::cli::{NewArgs, NewCommand, NewPartnerArgs, SiteArgs};
 use crate::cmd::{exit, root, today};
-use crate::scaffold;
 use crate::pipeline::walk;
+use crate::scaffold;
 
 /// Writes the requested file and returns the exit code.
 pub fn run(args: &NewArgs) -> anyhow::Result<u8> {

@@ -6,8 +6,8 @@
 use std::collections::HashMap;
 
 use crate::config::Config;
-use crate::diagnostic::{self, Code, Diagnostic, Severity};
 use crate::config::Level;
+use crate::diagnostic::{self, Code, Diagnostic, Severity};
 use crate::markdown::Targets;
 use crate::playbook::Playbook;
 use crate::record::Partner;

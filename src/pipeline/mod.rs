@@ -67,4 +67,3 @@ impl Loaded {
 pub fn load(opts: &BuildOptions) -> Loaded {
     assemble(opts, read(opts, None, &|_| true))
 }
-

@@ -334,4 +334,3 @@ pub fn utf8_source(rel: &str, bytes: Vec<u8>) -> Result<SourceFile, Box<Diagnost
         }
     }
 }
-

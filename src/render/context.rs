@@ -12,10 +12,10 @@ use serde::Serialize;
 use tera::value::{Key, Value};
 
 use crate::markdown::{self, Context as MdContext, TocEntry};
+use crate::pipeline::validate::review_due;
 use crate::playbook::Playbook;
 use crate::record::{self, Attitude, Influence, Partner, Status, Tier};
 use crate::site::Site;
-use crate::pipeline::validate::review_due;
 
 use super::influence::{self, Diagram};
 

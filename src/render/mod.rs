@@ -13,10 +13,10 @@ use serde::Serialize;
 use tera::{Context, ErrorKind, Tera};
 
 use crate::diagnostic::{Code, Diagnostic};
+use crate::pipeline::walk;
 use crate::record::Tier;
 use crate::site::Site;
 use crate::source::SourceFile;
-use crate::pipeline::walk;
 
 mod context;
 mod feeds;

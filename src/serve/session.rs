@@ -13,11 +13,11 @@ use std::path::Path;
 
 use crate::config;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::render::{self, FeedCache, OutputFile, Selection, Theme};
-use crate::pipeline::{self, BuildOptions, Reads};
-use crate::site::Site;
 use crate::pipeline::validate::{self, Scope, WHOLE_SITE};
 use crate::pipeline::walk;
+use crate::pipeline::{self, BuildOptions, Reads};
+use crate::render::{self, FeedCache, OutputFile, Selection, Theme};
+use crate::site::Site;
 
 /// What a changed path is to the site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -9,9 +9,9 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use partnerbook::pipeline::{self, BuildOptions};
 use partnerbook::render::{self, OutputFile};
 use partnerbook::serve::session::Session;
-use partnerbook::pipeline::{self, BuildOptions};
 
 use tungstenite::client::IntoClientRequest as _;
 

@@ -14,9 +14,9 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant, UNIX_EPOCH};
 
+use partnerbook::pipeline::{self, BuildOptions};
 use partnerbook::render;
 use partnerbook::serve::session::{Session, Update};
-use partnerbook::pipeline::{self, BuildOptions};
 
 use crate::support::{Scratch, TODAY_EPOCH, copy_dir, fixture, repo};
 

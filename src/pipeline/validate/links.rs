@@ -3,8 +3,8 @@
 //! that names no published page or file.
 
 use super::{Finding, Scope};
-use crate::yaml::decode::did_you_mean;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::yaml::decode::did_you_mean;
 use std::ops::Range;
 use std::path::PathBuf;
 
