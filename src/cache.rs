@@ -11,25 +11,25 @@
 use std::path::{Path, PathBuf};
 
 /// The cache folder's name at the site root.
-pub const FOLDER: &str = ".partnerbook-cache";
+pub(crate) const FOLDER: &str = ".partnerbook-cache";
 
 /// The name of the index of each partner's part of partners.json and the
 /// search index in the output folder `output` (one per output folder: the
 /// parts are read back from the files published there).
-pub fn feeds_index(output: &Path) -> String {
+pub(crate) fn feeds_index(output: &Path) -> String {
     let id = xxhash_rust::xxh3::xxh3_64(output.as_os_str().as_encoded_bytes());
     format!("feeds-{id:016x}.idx")
 }
 
 /// The path of the cache file `name` of the site at `root`.
-pub fn file(root: &Path, name: &str) -> PathBuf {
+pub(crate) fn file(root: &Path, name: &str) -> PathBuf {
     root.join(FOLDER).join(name)
 }
 
 /// Writes the cache file `file` with `write`, creating the folder (with a
 /// `.gitignore` that ignores it) first. A cache that cannot be written is
 /// left out: the build it would speed up has already succeeded.
-pub fn save(file: &Path, write: impl FnOnce(&Path) -> std::io::Result<()>) {
+pub(crate) fn save(file: &Path, write: impl FnOnce(&Path) -> std::io::Result<()>) {
     let Some(folder) = file.parent() else {
         return;
     };

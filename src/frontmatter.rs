@@ -48,7 +48,7 @@ pub fn split(text: &str) -> Result<Split, Unclosed> {
 /// Front matter written in TOML between `+++` lines, as Hugo and Zola
 /// read it, which partnerbook does not.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Toml {
+pub(crate) struct Toml {
     /// Where the opening `+++` is.
     pub opening: Range<usize>,
     /// The first `key = value` line, and how it is written in YAML, for
@@ -58,7 +58,7 @@ pub struct Toml {
 
 /// The TOML front matter `text` opens with, if it does: a first line that
 /// is exactly `+++`.
-pub fn toml(text: &str) -> Option<Toml> {
+pub(crate) fn toml(text: &str) -> Option<Toml> {
     let first_end = text.find('\n').map_or(text.len(), |i| i + 1);
     if text[..first_end].trim_end() != "+++" {
         return None;

@@ -13,7 +13,7 @@ use std::borrow::Cow;
 /// a line or paragraph separator. The table is the Unicode one, from
 /// `unicode-general-category`, so a new format character is covered when
 /// the crate is updated.
-pub fn is_hidden(c: char) -> bool {
+pub(crate) fn is_hidden(c: char) -> bool {
     use unicode_general_category::{GeneralCategory as G, get_general_category};
     if c.is_ascii() {
         return c.is_ascii_control() && c != '\t' && c != '\n';
@@ -26,7 +26,7 @@ pub fn is_hidden(c: char) -> bool {
 
 /// `s` with every [hidden](is_hidden) character written as `<U+202E>`, so
 /// what a terminal or a log shows is what the file holds.
-pub fn visible(s: &str) -> Cow<'_, str> {
+pub(crate) fn visible(s: &str) -> Cow<'_, str> {
     if !s.chars().any(is_hidden) {
         return Cow::Borrowed(s);
     }

@@ -6,13 +6,13 @@
 //! files in memory (only those [`render::plan`] finds changed), and
 //! [`write`](mod@write) publishes them into the output folder in place.
 
-pub mod cache;
+pub(crate) mod cache;
 pub mod cli;
 pub mod cmd;
 pub mod config;
 pub mod diagnostic;
 pub mod frontmatter;
-pub mod hidden;
+pub(crate) mod hidden;
 pub mod markdown;
 pub mod pipeline;
 pub mod playbook;
@@ -25,7 +25,7 @@ pub mod slug;
 pub mod source;
 pub mod term;
 
-pub mod write;
+pub(crate) mod write;
 pub mod yaml;
 
 /// The reference for users, as `partnerbook docs TOPIC` prints it: the same

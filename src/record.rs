@@ -872,7 +872,7 @@ fn decode_influence_map(d: &mut Decoder<'_>, map: &Mapping) -> Vec<Person> {
 }
 
 /// Rules of engagement: a mapping from topic to rule, in the order written.
-pub fn rules_map(d: &mut Decoder<'_>, value: &Value, path: &[Seg]) -> Vec<(String, String)> {
+pub(crate) fn rules_map(d: &mut Decoder<'_>, value: &Value, path: &[Seg]) -> Vec<(String, String)> {
     let help = "write one `topic: rule` line per rule, e.g. `lead_sharing: Leads go to the partner within two days`";
     let Some(map) = d.as_mapping(value, path, "`rules_of_engagement`", help) else {
         return Vec::new();

@@ -16,7 +16,7 @@ pub fn is_slug(s: &str) -> bool {
 /// spaces, underscores, dots and hyphens turned into one hyphen. Any other
 /// character (accents, punctuation) cannot be normalised without guessing,
 /// so it gives `None`.
-pub fn normalize_slug(stem: &str) -> Option<String> {
+pub(crate) fn normalize_slug(stem: &str) -> Option<String> {
     let mut out = String::with_capacity(stem.len());
     for c in stem.chars() {
         match c {
@@ -39,7 +39,7 @@ pub fn normalize_slug(stem: &str) -> Option<String> {
 /// a site unzipped on a laptop, cannot hold a folder of that name, in any
 /// case and with any extension. A slug holds only ASCII, so the
 /// superscript forms (`com¹`) never reach here: they are not slugs.
-pub fn is_reserved(slug: &str) -> bool {
+pub(crate) fn is_reserved(slug: &str) -> bool {
     match slug.as_bytes() {
         b"con" | b"prn" | b"aux" | b"nul" => true,
         [b'c', b'o', b'm', d] | [b'l', b'p', b't', d] => (b'1'..=b'9').contains(d),

@@ -67,7 +67,7 @@ const CHUNK: usize = 1024;
 
 impl<'a> Lines<'a> {
     /// Indexes `text`.
-    pub fn new(text: &'a str) -> Lines<'a> {
+    pub(crate) fn new(text: &'a str) -> Lines<'a> {
         let starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();

@@ -69,7 +69,7 @@ fn stderr() -> anstream::AutoStream<io::StderrLock<'static>> {
 /// early (`| head`) has what it wanted: that ends the writing, quietly and
 /// successfully. Rust ignores SIGPIPE, so without this a `println!` would
 /// panic there instead.
-pub fn stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> anyhow::Result<()> {
+pub(crate) fn stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> anyhow::Result<()> {
     let mut out = io::BufWriter::new(io::stdout().lock());
     match write(&mut out).and_then(|()| out.flush()) {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
@@ -78,7 +78,7 @@ pub fn stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> anyhow::R
 }
 
 /// Prints `text` to standard output, as [`stdout`] does.
-pub fn print(text: impl AsRef<[u8]>) -> anyhow::Result<()> {
+pub(crate) fn print(text: impl AsRef<[u8]>) -> anyhow::Result<()> {
     stdout(|out| out.write_all(text.as_ref()))
 }
 
@@ -86,7 +86,11 @@ pub fn print(text: impl AsRef<[u8]>) -> anyhow::Result<()> {
 /// annotations to standard output (they are the command's output), with
 /// paths printed from `base`. Fails only when standard output cannot be
 /// written.
-pub fn report(diagnostics: &[Diagnostic], format: Format, base: &PathBase) -> anyhow::Result<()> {
+pub(crate) fn report(
+    diagnostics: &[Diagnostic],
+    format: Format,
+    base: &PathBase,
+) -> anyhow::Result<()> {
     match format {
         Format::Human => {
             let mut err = stderr();
@@ -113,25 +117,25 @@ pub fn report(diagnostics: &[Diagnostic], format: Format, base: &PathBase) -> an
 /// [`report`] for callers that go on whatever happens to the output: a
 /// failure to write is printed as an error. Paths are relative to the site
 /// root.
-pub fn diagnostics(diagnostics: &[Diagnostic], format: Format) {
+pub(crate) fn diagnostics(diagnostics: &[Diagnostic], format: Format) {
     diagnostics_from(diagnostics, format, &PathBase::default());
 }
 
 /// [`diagnostics`] with paths printed from `base`.
-pub fn diagnostics_from(diagnostics: &[Diagnostic], format: Format, base: &PathBase) {
+pub(crate) fn diagnostics_from(diagnostics: &[Diagnostic], format: Format, base: &PathBase) {
     if let Err(e) = report(diagnostics, format, base) {
         error(&e);
     }
 }
 
 /// A line of status on standard error.
-pub fn status(line: &str) {
+pub(crate) fn status(line: &str) {
     let _ = writeln!(stderr(), "{}", visible(line));
 }
 
 /// A failure of the environment, with its causes. The text may name a
 /// file of the site, so hidden characters are escaped.
-pub fn error(err: &anyhow::Error) {
+pub(crate) fn error(err: &anyhow::Error) {
     let text = format!("{err:#}");
     let _ = writeln!(stderr(), "{ERROR}error{ERROR:#}: {}", visible(&text));
 }

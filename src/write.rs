@@ -29,12 +29,12 @@ use anyhow::{Context as _, bail};
 use rayon::prelude::*;
 
 /// The manifest's name inside every output folder.
-pub const MANIFEST: &str = ".partnerbook-manifest.json";
+pub(crate) const MANIFEST: &str = ".partnerbook-manifest.json";
 
 /// The journal inside the output folder: while a build publishes, it names
 /// every file the build stages or may have put in place and every folder it
 /// created, so that the next build can finish or undo the job.
-pub const JOURNAL: &str = ".partnerbook-journal";
+pub(crate) const JOURNAL: &str = ".partnerbook-journal";
 
 /// From what size a staged file is flushed at once, in the background,
 /// rather than at the commit: at 10,000 partners partners.json is 93 MB.
@@ -50,11 +50,11 @@ const SPARE: &str = ".partnerbook-spare-";
 
 /// How the temporary file a build stages beside each file it replaces
 /// ends: `.index.html.partnerbook-tmp`.
-pub const TEMPORARY: &str = ".partnerbook-tmp";
+pub(crate) const TEMPORARY: &str = ".partnerbook-tmp";
 
 /// Makes `path` absolute and resolves `.`, `..` and links in the part of it
 /// that exists.
-pub fn resolve(path: &Path) -> PathBuf {
+pub(crate) fn resolve(path: &Path) -> PathBuf {
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     // `..` applies to the real folder, so resolve links before each one
     let mut lexical = PathBuf::new();
@@ -88,7 +88,7 @@ pub fn resolve(path: &Path) -> PathBuf {
 
 /// Refuses an output folder that would overwrite the site itself or
 /// someone else's files. `root` and `output` must be [`resolve`]d.
-pub fn check_output(root: &Path, output: &Path, force: bool) -> anyhow::Result<()> {
+pub(crate) fn check_output(root: &Path, output: &Path, force: bool) -> anyhow::Result<()> {
     if root.starts_with(output) {
         bail!(
             "refusing to write the site to {}: it holds the site itself\n  help: choose an output folder inside the site, e.g. `-o public`",
@@ -126,7 +126,7 @@ pub fn check_output(root: &Path, output: &Path, force: bool) -> anyhow::Result<(
 
 /// One file as the manifest records it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Written {
+pub(crate) struct Written {
     /// The path below the output folder, with `/` separators.
     pub path: String,
     /// Its size in bytes.
@@ -142,7 +142,7 @@ pub struct Written {
 
 /// What `.partnerbook-manifest.json` holds.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct Manifest {
+pub(crate) struct Manifest {
     /// Always `partnerbook`.
     pub generator: String,
     /// The version that wrote the folder.
@@ -166,7 +166,7 @@ pub struct Manifest {
 }
 
 /// The digest of a file's bytes, as the manifest records it.
-pub fn digest(bytes: &[u8]) -> String {
+pub(crate) fn digest(bytes: &[u8]) -> String {
     format!("{:032x}", xxhash_rust::xxh3::xxh3_128(bytes))
 }
 
@@ -213,7 +213,7 @@ fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 /// removed and the output is as it was.
 ///
 /// [`commit`]: Publisher::commit
-pub struct Publisher {
+pub(crate) struct Publisher {
     output: PathBuf,
     /// What the manifest lists (plus what a killed build's journal names).
     old: HashMap<String, Written>,
@@ -253,7 +253,7 @@ impl Publisher {
     /// Creates the output folder if it is missing, locks it (a second
     /// build waits here), clears away what a killed build staged and reads
     /// the manifest. [`check_output`] must have accepted `output`.
-    pub fn open(output: &Path) -> anyhow::Result<Publisher> {
+    pub(crate) fn open(output: &Path) -> anyhow::Result<Publisher> {
         let created_output = !output.exists();
         if created_output {
             std::fs::create_dir_all(output)
@@ -356,7 +356,7 @@ impl Publisher {
 
     /// Whether the output holds, intact, the build of `inputs` (see
     /// [`crate::render::fingerprint`]): then there is nothing to write.
-    pub fn up_to_date(&self, inputs: &str) -> bool {
+    pub(crate) fn up_to_date(&self, inputs: &str) -> bool {
         !inputs.is_empty()
             && !self.journal_found
             && self.old_inputs == inputs
@@ -365,13 +365,13 @@ impl Publisher {
     }
 
     /// The manifest's summary of the output when [`Self::up_to_date`].
-    pub fn pages(&self) -> usize {
+    pub(crate) fn pages(&self) -> usize {
         self.old.keys().filter(|p| p.ends_with(".html")).count()
     }
 
     /// The key the file at `path` was made from, when the output holds it
     /// intact.
-    pub fn key(&self, path: &str) -> Option<&str> {
+    pub(crate) fn key(&self, path: &str) -> Option<&str> {
         if self.dirty.contains(path) || self.old_version != env!("CARGO_PKG_VERSION") {
             return None;
         }
@@ -383,7 +383,7 @@ impl Publisher {
 
     /// The file at `path`, opened for reading, when the output holds it
     /// intact and the manifest records `digest` for it.
-    pub fn open_file(&self, path: &str, digest: &str) -> Option<std::fs::File> {
+    pub(crate) fn open_file(&self, path: &str, digest: &str) -> Option<std::fs::File> {
         let listed = self.old.get(path)?;
         if self.dirty.contains(path) || listed.digest != digest {
             return None;
@@ -454,7 +454,7 @@ impl Publisher {
     /// Hands over one file of the new build, made from `key`: its new
     /// bytes are staged in a temporary file beside it when they differ
     /// from what the output holds at `path`.
-    pub fn put(&self, path: &str, bytes: &[u8], key: &str) -> anyhow::Result<()> {
+    pub(crate) fn put(&self, path: &str, bytes: &[u8], key: &str) -> anyhow::Result<()> {
         // slugs are validated long before, but the output folder is too
         // important to trust that: no file may land outside it
         if !stays_inside(path) {
@@ -519,7 +519,7 @@ impl Publisher {
     /// finishes the job.
     /// `makes` names every file of the new build: those not handed over
     /// with [`Self::put`] are kept as the output holds them.
-    pub fn commit<'a>(
+    pub(crate) fn commit<'a>(
         mut self,
         inputs: String,
         makes: impl IntoIterator<Item = &'a String>,

@@ -11,7 +11,7 @@ use crate::term;
 use crate::write;
 
 /// Builds the site and returns the exit code.
-pub fn run(args: &BuildArgs) -> anyhow::Result<u8> {
+pub(crate) fn run(args: &BuildArgs) -> anyhow::Result<u8> {
     let started = std::time::Instant::now();
     let opts = options(&args.site, args.base_url.as_deref())?;
     let output = write::resolve(

@@ -7,7 +7,7 @@ use crate::pipeline;
 use crate::term;
 
 /// Loads and validates the site, prints every diagnostic, and returns the exit code.
-pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
+pub(crate) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     let started = std::time::Instant::now();
     let opts = options(&args.site, None)?;
     let loaded = pipeline::load(&opts);

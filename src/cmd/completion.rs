@@ -7,7 +7,7 @@ use crate::cmd::exit;
 use crate::term;
 
 /// Prints the completion script for the chosen shell to stdout.
-pub fn run(args: &CompletionArgs) -> anyhow::Result<u8> {
+pub(crate) fn run(args: &CompletionArgs) -> anyhow::Result<u8> {
     // clap_complete panics when its writer fails, as it does on a pipe
     // closed early (`| head`): it writes into memory, and term prints
     let mut script = Vec::new();

@@ -6,7 +6,7 @@ use crate::cmd::exit;
 use crate::term;
 
 /// The Markdown of a reference page.
-pub fn page(topic: Topic) -> &'static str {
+pub(crate) fn page(topic: Topic) -> &'static str {
     match topic {
         Topic::Record => include_str!("../../docs/record.md"),
         Topic::Lints => include_str!("../../docs/diagnostics.md"),
@@ -17,7 +17,7 @@ pub fn page(topic: Topic) -> &'static str {
 }
 
 /// Prints the page to standard output.
-pub fn run(args: &DocsArgs) -> anyhow::Result<u8> {
+pub(crate) fn run(args: &DocsArgs) -> anyhow::Result<u8> {
     term::print(page(args.topic))?;
     Ok(exit::OK)
 }

@@ -10,7 +10,7 @@ use crate::cmd::{exit, today};
 use crate::scaffold;
 
 /// Creates the site and returns the exit code.
-pub fn run(args: &InitArgs) -> anyhow::Result<u8> {
+pub(crate) fn run(args: &InitArgs) -> anyhow::Result<u8> {
     let dir = &args.dir;
     let shown = scaffold::shell_path(dir);
     if dir.exists() {

@@ -15,7 +15,7 @@ use crate::cmd::exit;
 use crate::term;
 
 /// The manual page, in roff.
-pub fn render() -> std::io::Result<Vec<u8>> {
+pub(crate) fn render() -> std::io::Result<Vec<u8>> {
     let mut command = Cli::command().disable_help_subcommand(true);
     command.build();
     let man = Man::new(command.clone()).title("PARTNERBOOK");
@@ -136,7 +136,7 @@ fn without_headings(part: &[u8]) -> Vec<u8> {
 }
 
 /// Prints the manual page to standard output.
-pub fn run() -> anyhow::Result<u8> {
+pub(crate) fn run() -> anyhow::Result<u8> {
     term::print(render()?)?;
     Ok(exit::OK)
 }

@@ -1,14 +1,14 @@
 //! One module per command, each a small `run` over the library.
 
-pub mod build;
-pub mod check;
-pub mod completion;
-pub mod docs;
-pub mod init;
+pub(crate) mod build;
+pub(crate) mod check;
+pub(crate) mod completion;
+pub(crate) mod docs;
+pub(crate) mod init;
 pub mod man;
-pub mod new;
-pub mod schema;
-pub mod serve;
+pub(crate) mod new;
+pub(crate) mod schema;
+pub(crate) mod serve;
 
 use std::path::PathBuf;
 
@@ -19,19 +19,19 @@ use crate::pipeline::BuildOptions;
 use crate::pipeline::walk;
 
 /// Exit codes: success, content rejected, environment or usage failure.
-pub mod exit {
+pub(crate) mod exit {
     /// Everything went well (warnings allowed).
-    pub const OK: u8 = 0;
+    pub(crate) const OK: u8 = 0;
     /// The content was rejected.
-    pub const REJECTED: u8 = 1;
+    pub(crate) const REJECTED: u8 = 1;
     /// Bad command line, bad configuration, or an I/O failure.
-    pub const FAILURE: u8 = 2;
+    pub(crate) const FAILURE: u8 = 2;
 }
 
 /// The exit code for a run that reported `diagnostics`: 2 when the
 /// configuration was broken or a file could not be read, 1 for any other
 /// error, 0 otherwise.
-pub fn exit_code(diagnostics: &[crate::diagnostic::Diagnostic], config_failed: bool) -> u8 {
+pub(crate) fn exit_code(diagnostics: &[crate::diagnostic::Diagnostic], config_failed: bool) -> u8 {
     use crate::diagnostic::{Code, Severity};
     if config_failed || diagnostics.iter().any(|d| d.code == Code::UnreadableFile) {
         exit::FAILURE
@@ -44,7 +44,7 @@ pub fn exit_code(diagnostics: &[crate::diagnostic::Diagnostic], config_failed: b
 
 /// The date lints compare against: `SOURCE_DATE_EPOCH` (seconds since
 /// 1970, UTC) when set, as for reproducible builds, otherwise today.
-pub fn today() -> anyhow::Result<jiff::civil::Date> {
+pub(crate) fn today() -> anyhow::Result<jiff::civil::Date> {
     match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(s) if !s.trim().is_empty() => {
             let secs: i64 = s
@@ -60,7 +60,7 @@ pub fn today() -> anyhow::Result<jiff::civil::Date> {
 }
 
 /// The site root: `--root`, or the nearest folder upwards that looks like a site.
-pub fn root(args: &SiteArgs) -> anyhow::Result<PathBuf> {
+pub(crate) fn root(args: &SiteArgs) -> anyhow::Result<PathBuf> {
     match &args.root {
         Some(root) => {
             if !root.is_dir() {
@@ -81,7 +81,7 @@ pub fn root(args: &SiteArgs) -> anyhow::Result<PathBuf> {
 }
 
 /// Build options from the shared arguments and `--base-url`.
-pub fn options(args: &SiteArgs, base_url: Option<&str>) -> anyhow::Result<BuildOptions> {
+pub(crate) fn options(args: &SiteArgs, base_url: Option<&str>) -> anyhow::Result<BuildOptions> {
     let base_url = match base_url {
         Some(url) => {
             let base = crate::config::normalize_base_url(url).map_err(|bad| {

@@ -12,7 +12,7 @@ use crate::pipeline::walk;
 use crate::scaffold;
 
 /// Writes the requested file and returns the exit code.
-pub fn run(args: &NewArgs) -> anyhow::Result<u8> {
+pub(crate) fn run(args: &NewArgs) -> anyhow::Result<u8> {
     match &args.what {
         NewCommand::Partner(args) => partner(args),
     }

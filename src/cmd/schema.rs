@@ -8,7 +8,7 @@ use crate::scaffold;
 use crate::term;
 
 /// Prints the chosen schema to standard output.
-pub fn run(args: &SchemaArgs) -> anyhow::Result<u8> {
+pub(crate) fn run(args: &SchemaArgs) -> anyhow::Result<u8> {
     term::print(match args.kind {
         SchemaKind::Partner => scaffold::PARTNER_SCHEMA,
         SchemaKind::Config => scaffold::CONFIG_SCHEMA,

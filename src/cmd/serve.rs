@@ -5,7 +5,7 @@ use crate::cmd::{exit, options};
 use crate::serve::{self, ServeOptions};
 
 /// Serves the site until Ctrl-C.
-pub fn run(args: &ServeArgs) -> anyhow::Result<u8> {
+pub(crate) fn run(args: &ServeArgs) -> anyhow::Result<u8> {
     serve::run(ServeOptions {
         build: options(&args.site, args.base_url.as_deref())?,
         interface: args.interface,

@@ -41,7 +41,7 @@ pub fn assemble(opts: &BuildOptions, reads: Reads) -> Loaded {
 /// A site put together from its files, with what the whole-site checks
 /// found (lint levels not yet applied).
 #[derive(Debug)]
-pub struct Assembled {
+pub(crate) struct Assembled {
     /// The site.
     pub site: Site,
     /// Names that cannot be published: `duplicate-slug` (two files for
@@ -53,7 +53,7 @@ pub struct Assembled {
 
 /// Puts the files together into a site and runs the whole-site checks. The
 /// files' own diagnostics are left to the caller.
-pub fn put_together(opts: &BuildOptions, reads: Reads) -> Assembled {
+pub(crate) fn put_together(opts: &BuildOptions, reads: Reads) -> Assembled {
     let Reads {
         mut config,
         config_file,
@@ -129,7 +129,7 @@ pub fn put_together(opts: &BuildOptions, reads: Reads) -> Assembled {
 }
 
 /// Applies the lint levels and `--deny-warnings`, and sorts.
-pub fn finish(
+pub(crate) fn finish(
     diagnostics: Vec<Diagnostic>,
     config: &Config,
     deny_warnings: bool,
@@ -140,12 +140,12 @@ pub fn finish(
 }
 
 /// Partners in display order: by tier, then name.
-pub fn sort_partners(partners: &mut [Partner]) {
+pub(crate) fn sort_partners(partners: &mut [Partner]) {
     partners.sort_by_cached_key(|p: &Partner| (p.tier, p.name.to_lowercase(), p.slug.clone()));
 }
 
 /// Playbooks in display order: by weight, then title.
-pub fn sort_playbooks(playbooks: &mut [Playbook]) {
+pub(crate) fn sort_playbooks(playbooks: &mut [Playbook]) {
     playbooks.sort_by_cached_key(|p: &Playbook| (p.weight, p.title.to_lowercase(), p.path.clone()));
 }
 

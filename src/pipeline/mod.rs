@@ -22,10 +22,10 @@ use crate::site::Site;
 
 pub mod assemble;
 pub mod read;
-pub mod validate;
-pub mod walk;
+pub(crate) mod validate;
+pub(crate) mod walk;
 
-pub use assemble::{assemble, finish, put_together};
+pub(crate) use assemble::{assemble, finish, put_together};
 pub use read::{FileRead, Reads, read};
 
 /// What a build or check is asked to do.

@@ -26,7 +26,7 @@ use super::walk::{self, Entry};
 /// cap bounds memory: deeply nested Markdown costs up to about 250 bytes of
 /// memory per byte of text. Static files are copied, not parsed, and have
 /// no cap.
-pub const MAX_FILE_SIZE: u64 = 4 * 1024 * 1024;
+pub(crate) const MAX_FILE_SIZE: u64 = 4 * 1024 * 1024;
 
 /// One content file, read and parsed on its own. This is the unit an
 /// incremental rebuild (`serve`) reuses for every file that did not change.
@@ -152,7 +152,7 @@ fn by_rel<T>(list: &[(Entry, FileRead<T>)]) -> HashMap<String, usize> {
 
 impl Reads {
     /// What is wrong with the files on their own.
-    pub fn diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
+    pub(crate) fn diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
         self.config_diagnostics
             .iter()
             .chain(&self.walk_diagnostics)
@@ -162,7 +162,7 @@ impl Reads {
 }
 
 /// Reads and decodes one partner record.
-pub fn read_partner(entry: &Entry, drafts: bool) -> FileRead<Partner> {
+pub(crate) fn read_partner(entry: &Entry, drafts: bool) -> FileRead<Partner> {
     read_entry(entry, drafts, read_partner_bytes)
 }
 
@@ -199,7 +199,7 @@ pub fn read_partner_bytes(
 }
 
 /// Reads and decodes one playbook.
-pub fn read_playbook(entry: &Entry, drafts: bool) -> FileRead<Playbook> {
+pub(crate) fn read_playbook(entry: &Entry, drafts: bool) -> FileRead<Playbook> {
     read_entry(entry, drafts, read_playbook_bytes)
 }
 
@@ -254,7 +254,11 @@ fn failed<T>(rel: &str, d: Diagnostic) -> FileRead<T> {
 /// of at most `limit` bytes when there is a limit. Anything else is an
 /// `unreadable-file` diagnostic: a folder, a pipe or a device (which could
 /// stall the build forever), a file too large, or one that cannot be read.
-pub fn read_file(path: &Path, rel: &str, limit: Option<u64>) -> Result<Vec<u8>, Box<Diagnostic>> {
+pub(crate) fn read_file(
+    path: &Path,
+    rel: &str,
+    limit: Option<u64>,
+) -> Result<Vec<u8>, Box<Diagnostic>> {
     let unreadable = |e: std::io::Error| {
         Box::new(Diagnostic::whole_file(
             Code::UnreadableFile,
@@ -304,7 +308,7 @@ fn too_large(rel: &str, size: u64, limit: u64) -> Box<Diagnostic> {
 /// A source file from raw bytes; text that is not UTF-8 is an
 /// `invalid-yaml` diagnostic at the first bad byte. A byte-order mark is
 /// dropped.
-pub fn utf8_source(rel: &str, bytes: Vec<u8>) -> Result<SourceFile, Box<Diagnostic>> {
+pub(crate) fn utf8_source(rel: &str, bytes: Vec<u8>) -> Result<SourceFile, Box<Diagnostic>> {
     match String::from_utf8(bytes) {
         Ok(mut text) => {
             if text.starts_with('\u{feff}') {

@@ -25,7 +25,7 @@ pub struct Entry {
 
 /// What the walk found.
 #[derive(Debug, Default)]
-pub struct Found {
+pub(crate) struct Found {
     /// `content/partners/**/*.yaml`.
     pub partners: Vec<Entry>,
     /// `content/playbooks/**/*.md`.
@@ -36,7 +36,7 @@ pub struct Found {
 
 /// The nearest folder, from `start` upwards, that holds `partnerbook.yaml`
 /// or `content/`.
-pub fn find_root(start: &Path) -> Option<PathBuf> {
+pub(crate) fn find_root(start: &Path) -> Option<PathBuf> {
     start
         .ancestors()
         .find(|dir| dir.join(config::FILE_NAME).is_file() || dir.join("content").is_dir())
@@ -50,7 +50,7 @@ fn is_ignored(name: &str) -> bool {
 }
 
 /// Walks `content/` under `root`.
-pub fn walk(root: &Path) -> Found {
+pub(crate) fn walk(root: &Path) -> Found {
     let mut found = Found::default();
     for (sub, exts) in [
         ("partners", &["yaml", "yml"][..]),
@@ -116,7 +116,7 @@ pub fn walk(root: &Path) -> Found {
 /// that leads outside it is reported and neither read nor walked into, so
 /// a link to `/` costs nothing. Folders that cannot be read, links that
 /// loop and links that lead nowhere are reported too, never skipped.
-pub fn files(
+pub(crate) fn files(
     root: &Path,
     dir: &Path,
     ignored: fn(&str) -> bool,
@@ -278,7 +278,7 @@ fn playbook_key(dir: &Path, path: &Path) -> Option<String> {
 }
 
 /// `path` relative to `root`, with `/` separators, for messages.
-pub fn relative(root: &Path, path: &Path) -> String {
+pub(crate) fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
     rel.components()
         .map(|c| c.as_os_str().to_string_lossy())

@@ -22,7 +22,7 @@ use crate::render::OutputFile;
 use crate::term;
 
 /// Where the live-reload websocket is, on every server.
-pub const EVENTS: &str = "/__partnerbook/live";
+pub(crate) const EVENTS: &str = "/__partnerbook/live";
 
 /// The reload message for "every page".
 const ALL: &str = r#"{"all":true,"paths":[]}"#;
@@ -86,7 +86,7 @@ struct Served {
 
 /// The state shared between the rebuild loop and the server.
 #[derive(Debug)]
-pub struct Shared {
+pub(crate) struct Shared {
     served: RwLock<Served>,
     /// Reload messages to every open page.
     reload: broadcast::Sender<Utf8Bytes>,
@@ -113,12 +113,12 @@ impl Shared {
     }
 
     /// Sets where the site is mounted.
-    pub fn set_mount(&self, mount: String) {
+    pub(crate) fn set_mount(&self, mount: String) {
         self.write().mount = mount;
     }
 
     /// Whether a build without errors has been published.
-    pub fn has_good_build(&self) -> bool {
+    pub(crate) fn has_good_build(&self) -> bool {
         self.read().built
     }
 
@@ -126,7 +126,7 @@ impl Shared {
     /// They come from a build without errors, so the diagnostics go.
     /// Returns the paths whose content changed, new and gone ones
     /// included: a page rendered again the same need not reload.
-    pub fn publish(&self, files: Vec<OutputFile>, gone: &[String]) -> Vec<String> {
+    pub(crate) fn publish(&self, files: Vec<OutputFile>, gone: &[String]) -> Vec<String> {
         // the digests and the script are done before taking the lock
         let files: Vec<(String, File)> = files
             .into_iter()
@@ -158,7 +158,7 @@ impl Shared {
     }
 
     /// Shows `text` (diagnostics as the terminal shows them) on every page.
-    pub fn fail(&self, text: &str) {
+    pub(crate) fn fail(&self, text: &str) {
         let mut served = self.write();
         let panel = panel(text, served.built);
         served.errors = Some(Errors {
@@ -168,13 +168,13 @@ impl Shared {
     }
 
     /// Takes the diagnostics off the pages.
-    pub fn recover(&self) {
+    pub(crate) fn recover(&self) {
         self.write().errors = None;
     }
 
     /// Tells every open page which pages changed (output paths below the
     /// mount point); `all` reloads every page.
-    pub fn reload(&self, paths: &[String], all: bool) {
+    pub(crate) fn reload(&self, paths: &[String], all: bool) {
         let message = if all {
             ALL.to_string()
         } else {
@@ -371,12 +371,12 @@ fn redirect(to: &str) -> Response {
 }
 
 /// The site and the live-reload socket, for any method and path.
-pub fn router(shared: Arc<Shared>) -> axum::Router {
+pub(crate) fn router(shared: Arc<Shared>) -> axum::Router {
     axum::Router::new().fallback(handle).with_state(shared)
 }
 
 /// Serves `router(shared)` on `listener` until the runtime stops.
-pub async fn serve(listener: TcpListener, shared: Arc<Shared>) {
+pub(crate) async fn serve(listener: TcpListener, shared: Arc<Shared>) {
     let listener = Accept {
         inner: listener,
         warned: None,
@@ -522,7 +522,7 @@ impl axum::serve::Listener for Accept {
 /// file outside the output if this server ever read files: `..` and `.`
 /// segments, backslashes, NUL, and paths that are not UTF-8; and
 /// malformed `%`-escapes, which the decoder would pass through.
-pub fn decode_path(url: &str) -> Result<String, &'static str> {
+pub(crate) fn decode_path(url: &str) -> Result<String, &'static str> {
     let raw = url.split(['?', '#']).next().unwrap_or("");
     if !raw.starts_with('/') {
         return Err("the path must start with /");

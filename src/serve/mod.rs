@@ -7,9 +7,9 @@
 //! publishes in [`http::Shared`]; an open page costs it a websocket, not a
 //! thread.
 
-pub mod http;
+pub(crate) mod http;
 pub mod session;
-pub mod watch;
+pub(crate) mod watch;
 
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
@@ -27,11 +27,11 @@ use session::{Session, Update};
 use watch::{Inbox, Message, Watch, collect};
 
 /// The port `serve` tries first.
-pub const DEFAULT_PORT: u16 = 4411;
+pub(crate) const DEFAULT_PORT: u16 = 4411;
 
 /// Where and how to serve.
 #[derive(Debug, Clone)]
-pub struct ServeOptions {
+pub(crate) struct ServeOptions {
     /// What to build.
     pub build: BuildOptions,
     /// The address to listen on.
@@ -47,7 +47,7 @@ pub struct ServeOptions {
 
 /// Binds the listener: exactly `port` when given, else the first free port
 /// from 4411.
-pub fn bind(interface: IpAddr, port: Option<u16>) -> anyhow::Result<TcpListener> {
+pub(crate) fn bind(interface: IpAddr, port: Option<u16>) -> anyhow::Result<TcpListener> {
     match port {
         Some(port) => TcpListener::bind(SocketAddr::new(interface, port)).map_err(|e| {
             if e.kind() == std::io::ErrorKind::AddrInUse {
@@ -77,7 +77,7 @@ pub fn bind(interface: IpAddr, port: Option<u16>) -> anyhow::Result<TcpListener>
 }
 
 /// Serves the site until Ctrl-C.
-pub fn run(opts: ServeOptions) -> anyhow::Result<()> {
+pub(crate) fn run(opts: ServeOptions) -> anyhow::Result<()> {
     let listener = bind(opts.interface, opts.port)?;
     let addr = listener
         .local_addr()

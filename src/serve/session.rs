@@ -21,7 +21,7 @@ use crate::site::Site;
 
 /// What a changed path is to the site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// partnerbook.yaml, or a folder in themes/ (the theme it names may
     /// have come or gone).
     Config,
@@ -43,7 +43,7 @@ pub enum Kind {
 /// What `path` (relative to the root, `/`-separated) is to a site using
 /// `theme`, or `None` when it does not matter (editor swap files, the
 /// output, anything else).
-pub fn classify(rel: &str, theme: &str, is_dir: bool) -> Option<Kind> {
+pub(crate) fn classify(rel: &str, theme: &str, is_dir: bool) -> Option<Kind> {
     if rel == config::FILE_NAME {
         return Some(Kind::Config);
     }
@@ -185,13 +185,8 @@ impl Session {
     }
 
     /// The site as it is now.
-    pub fn site(&self) -> &Site {
+    pub(crate) fn site(&self) -> &Site {
         &self.site
-    }
-
-    /// The site's root folder.
-    pub fn root(&self) -> &Path {
-        &self.opts.root
     }
 
     /// Whether rendering was put off (see [`Session::render`]): some file
@@ -207,7 +202,7 @@ impl Session {
     }
 
     /// Whether any of `paths` matters to the site.
-    pub fn relevant(&self, paths: &[std::path::PathBuf]) -> bool {
+    pub(crate) fn relevant(&self, paths: &[std::path::PathBuf]) -> bool {
         paths.iter().any(|path| self.kind_of(path).is_some())
     }
 
@@ -534,7 +529,7 @@ impl Session {
 
     /// Every diagnostic of the site now (with render errors, if the last
     /// render failed).
-    pub fn diagnostics(&self) -> &[Diagnostic] {
+    pub(crate) fn diagnostics(&self) -> &[Diagnostic] {
         &self.diagnostics
     }
 }

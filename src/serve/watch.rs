@@ -39,7 +39,7 @@ const FEW: usize = 8;
 const BURST: Duration = Duration::from_secs(3);
 
 /// How often `--poll` looks at the files.
-pub const POLL_INTERVAL: Duration = Duration::from_secs(1);
+pub(crate) const POLL_INTERVAL: Duration = Duration::from_secs(1);
 
 /// How long `--poll` looks again at a file after it changed (see
 /// [`Recent`]): a save can only share a whole second of modification time
@@ -64,7 +64,7 @@ const FOLDERS: [(&str, RecursiveMode); 4] = [
 
 /// What the rebuild loop is told.
 #[derive(Debug)]
-pub enum Message {
+pub(crate) enum Message {
     /// These paths changed.
     Changed(Vec<PathBuf>),
     /// The watcher failed.
@@ -75,14 +75,14 @@ pub enum Message {
 
 /// The rebuild loop's messages, with a look ahead: a rebuild asks whether
 /// more changes are already waiting, to put off work they would redo.
-pub struct Inbox {
+pub(crate) struct Inbox {
     rx: Receiver<Message>,
     early: std::collections::VecDeque<Message>,
 }
 
 impl Inbox {
     /// An inbox reading `rx`.
-    pub fn new(rx: Receiver<Message>) -> Inbox {
+    pub(crate) fn new(rx: Receiver<Message>) -> Inbox {
         Inbox {
             rx,
             early: std::collections::VecDeque::new(),
@@ -101,7 +101,7 @@ impl Inbox {
     }
 
     /// Whether a change (or Ctrl-C) is waiting.
-    pub fn waiting(&mut self) -> bool {
+    pub(crate) fn waiting(&mut self) -> bool {
         self.early.extend(self.rx.try_iter());
         self.early
             .iter()
@@ -112,7 +112,7 @@ impl Inbox {
 /// Waits for the next burst of changes: returns when no event came for a
 /// while ([`QUIET`], or [`SETTLE`] for many events) and git is not in the
 /// middle of a checkout, or after [`BURST`]; `None` on Ctrl-C.
-pub fn collect(inbox: &mut Inbox, watcher: &mut Watch) -> Option<Vec<PathBuf>> {
+pub(crate) fn collect(inbox: &mut Inbox, watcher: &mut Watch) -> Option<Vec<PathBuf>> {
     let mut changed = Vec::new();
     let mut seen = std::collections::HashSet::new();
     let mut first: Option<Instant> = None;
@@ -166,7 +166,7 @@ struct Spot {
 }
 
 /// The file watcher: the site's folders, followed as they come and go.
-pub struct Watch {
+pub(crate) struct Watch {
     watcher: Box<dyn notify::Watcher>,
     root: PathBuf,
     /// The site's folders, then the theme's.
@@ -188,7 +188,7 @@ impl Watch {
     /// Watches the site at `root`, sending what changes to `tx`; `poll`
     /// reads the files every [`POLL_INTERVAL`] instead of asking the
     /// system.
-    pub fn new(root: &Path, tx: mpsc::Sender<Message>, poll: bool) -> anyhow::Result<Watch> {
+    pub(crate) fn new(root: &Path, tx: mpsc::Sender<Message>, poll: bool) -> anyhow::Result<Watch> {
         let events = tx.clone();
         let all = [root.join(crate::config::FILE_NAME), root.join("themes")]
             .into_iter()
@@ -254,7 +254,7 @@ impl Watch {
 
     /// Watches the folders of the theme the site uses: themes/<theme>/,
     /// and its templates/ and static/.
-    pub fn watch_theme(&mut self, theme: &str) {
+    pub(crate) fn watch_theme(&mut self, theme: &str) {
         if self.theme.as_deref() == Some(theme) {
             return;
         }

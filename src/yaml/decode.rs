@@ -14,7 +14,7 @@ use crate::yaml::{Issue, PathDisplay, Seg, SpanIndex, Target, YamlPath};
 
 /// Collects the issues found while decoding one file.
 #[derive(Debug, Default)]
-pub struct Decoder<'t> {
+pub(crate) struct Decoder<'t> {
     /// Everything found so far.
     pub issues: Vec<Issue>,
     /// What the whole document is, for messages about its top level
@@ -31,7 +31,7 @@ pub struct Decoder<'t> {
 /// `map[key]`, found by comparing the keys: a record's mappings have a few
 /// dozen keys at most, and comparing short strings is cheaper than hashing
 /// a YAML value the way `Mapping::get` does (which was a tenth of `check`).
-pub fn get<'m>(map: &'m Mapping, key: &str) -> Option<&'m Value> {
+pub(crate) fn get<'m>(map: &'m Mapping, key: &str) -> Option<&'m Value> {
     if map.len() > 32 {
         return map.get(key);
     }
@@ -42,21 +42,21 @@ pub fn get<'m>(map: &'m Mapping, key: &str) -> Option<&'m Value> {
 }
 
 /// `path` with `key` appended.
-pub fn child(path: &[Seg], key: &str) -> YamlPath {
+pub(crate) fn child(path: &[Seg], key: &str) -> YamlPath {
     let mut p = path.to_vec();
     p.push(Seg::Key(key.to_string()));
     p
 }
 
 /// `path` with index `i` appended.
-pub fn index(path: &[Seg], i: usize) -> YamlPath {
+pub(crate) fn index(path: &[Seg], i: usize) -> YamlPath {
     let mut p = path.to_vec();
     p.push(Seg::Index(i));
     p
 }
 
 /// What a YAML value is, as a user would say it.
-pub fn kind_of(value: &Value) -> &'static str {
+pub(crate) fn kind_of(value: &Value) -> &'static str {
     match value {
         Value::Null => "nothing",
         Value::Bool(_) => "true/false",
@@ -70,7 +70,7 @@ pub fn kind_of(value: &Value) -> &'static str {
 
 /// The closest of `candidates` to `name`, if it is close enough to be a
 /// likely typo.
-pub fn did_you_mean<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
+pub(crate) fn did_you_mean<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
     let lower = name.to_lowercase().replace(['-', ' '], "_");
     let len = lower.chars().count();
     candidates
@@ -105,7 +105,7 @@ fn scalar_text(value: &Value) -> Option<String> {
 impl<'t> Decoder<'t> {
     /// A decoder for `document` (see [`Decoder::document`]), parsed from
     /// `text`.
-    pub fn new(document: &'static str, text: &'t str) -> Decoder<'t> {
+    pub(crate) fn new(document: &'static str, text: &'t str) -> Decoder<'t> {
         Decoder {
             document,
             text,
@@ -114,7 +114,7 @@ impl<'t> Decoder<'t> {
     }
 
     /// Records an issue.
-    pub fn push(&mut self, issue: Issue) {
+    pub(crate) fn push(&mut self, issue: Issue) {
         self.issues.push(issue);
     }
 
@@ -141,7 +141,7 @@ impl<'t> Decoder<'t> {
 
     /// The text of the `i`th key of the mapping at `path`, whose value YAML
     /// read as `key`: as written, even when YAML read a number or a boolean.
-    pub fn key_text(&mut self, path: &[Seg], i: usize, key: &Value) -> String {
+    pub(crate) fn key_text(&mut self, path: &[Seg], i: usize, key: &Value) -> String {
         if let Value::String(s) = key {
             return s.clone();
         }
@@ -159,7 +159,7 @@ impl<'t> Decoder<'t> {
 
     /// The value at `path` must be a mapping; reports `invalid-value` otherwise.
     /// `what` names it in the message ("a partner record", "`proposition`").
-    pub fn as_mapping<'v>(
+    pub(crate) fn as_mapping<'v>(
         &mut self,
         value: &'v Value,
         path: &[Seg],
@@ -186,7 +186,7 @@ impl<'t> Decoder<'t> {
     /// Reports every key of `map` that is not in `known`, with a suggestion
     /// when one is close, or when the key belongs one level down (`moved`
     /// lists such parents and their fields).
-    pub fn unknown_keys(
+    pub(crate) fn unknown_keys(
         &mut self,
         map: &Mapping,
         path: &[Seg],
@@ -245,14 +245,14 @@ impl<'t> Decoder<'t> {
     }
 
     /// Optional text at `map[key]`. Blank text counts as absent.
-    pub fn text(&mut self, map: &Mapping, path: &[Seg], key: &str) -> Option<String> {
+    pub(crate) fn text(&mut self, map: &Mapping, path: &[Seg], key: &str) -> Option<String> {
         let value = get(map, key)?;
         self.text_at(value, || child(path, key))
             .filter(|s| !s.trim().is_empty())
     }
 
     /// Text of `value` (at `path`), reporting anything that is not a scalar.
-    pub fn text_value(&mut self, value: &Value, path: &[Seg]) -> Option<String> {
+    pub(crate) fn text_value(&mut self, value: &Value, path: &[Seg]) -> Option<String> {
         self.text_at(value, || path.to_vec())
     }
 
@@ -288,7 +288,7 @@ impl<'t> Decoder<'t> {
     }
 
     /// Required text at `map[key]`: absent or blank is `missing-field`.
-    pub fn required_text(
+    pub(crate) fn required_text(
         &mut self,
         map: &Mapping,
         path: &[Seg],
@@ -340,7 +340,7 @@ impl<'t> Decoder<'t> {
     /// `~` or `null` is that text: a single field so written has no value,
     /// but an item with no value means nothing, so the characters are kept
     /// rather than dropped. An empty `-` item (nothing written) is skipped.
-    pub fn text_list(&mut self, map: &Mapping, path: &[Seg], key: &str) -> Vec<String> {
+    pub(crate) fn text_list(&mut self, map: &Mapping, path: &[Seg], key: &str) -> Vec<String> {
         let mut texts = Vec::new();
         for (i, v) in self.list(map, path, key).iter().enumerate() {
             let text = if v.is_null() {
@@ -355,7 +355,7 @@ impl<'t> Decoder<'t> {
 
     /// The items of the list at `map[key]`; absent or null is empty, and
     /// anything else is reported.
-    pub fn list<'v>(&mut self, map: &'v Mapping, path: &[Seg], key: &str) -> &'v [Value] {
+    pub(crate) fn list<'v>(&mut self, map: &'v Mapping, path: &[Seg], key: &str) -> &'v [Value] {
         match get(map, key) {
             None | Some(Value::Null) => &[],
             Some(Value::Sequence(items)) => items,
@@ -381,7 +381,7 @@ impl<'t> Decoder<'t> {
     }
 
     /// One of `choices` at `map[key]`; absent is `None`.
-    pub fn choice<T: Copy>(
+    pub(crate) fn choice<T: Copy>(
         &mut self,
         map: &Mapping,
         path: &[Seg],
@@ -393,7 +393,7 @@ impl<'t> Decoder<'t> {
     }
 
     /// One of `choices` for `value` at `path`.
-    pub fn choice_value<T: Copy>(
+    pub(crate) fn choice_value<T: Copy>(
         &mut self,
         value: &Value,
         path: &[Seg],
@@ -477,7 +477,7 @@ impl<'t> Decoder<'t> {
     }
 
     /// A whole number of 0 or more at `map[key]`; absent is `None`.
-    pub fn count(&mut self, map: &Mapping, path: &[Seg], key: &str) -> Option<u64> {
+    pub(crate) fn count(&mut self, map: &Mapping, path: &[Seg], key: &str) -> Option<u64> {
         let help = format!("write a number of 0 or more, for example `{key}: 90`");
         self.scalar(
             map,
@@ -491,20 +491,25 @@ impl<'t> Decoder<'t> {
     }
 
     /// A whole number, possibly negative (a playbook's `weight`).
-    pub fn integer(&mut self, map: &Mapping, path: &[Seg], key: &str) -> Option<i64> {
+    pub(crate) fn integer(&mut self, map: &Mapping, path: &[Seg], key: &str) -> Option<i64> {
         let help = format!("write a whole number, for example `{key}: 10`");
         let read = |v: &Value| v.as_i64().or_else(|| v.as_str()?.trim().parse().ok());
         self.scalar(map, path, key, read, "a whole number", help)
     }
 
     /// `true` or `false` at `map[key]`; absent is `None`.
-    pub fn flag(&mut self, map: &Mapping, path: &[Seg], key: &str) -> Option<bool> {
+    pub(crate) fn flag(&mut self, map: &Mapping, path: &[Seg], key: &str) -> Option<bool> {
         let help = format!("write `{key}: true` or `{key}: false`");
         self.scalar(map, path, key, Value::as_bool, "true or false", help)
     }
 
     /// A calendar date `YYYY-MM-DD` at `map[key]`.
-    pub fn date(&mut self, map: &Mapping, path: &[Seg], key: &str) -> Option<jiff::civil::Date> {
+    pub(crate) fn date(
+        &mut self,
+        map: &Mapping,
+        path: &[Seg],
+        key: &str,
+    ) -> Option<jiff::civil::Date> {
         let value = get(map, key)?;
         if value.is_null() {
             return None;

@@ -18,7 +18,7 @@ pub use serde_yaml::{Mapping, Value};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{self, Lines, SourceFile};
 
-pub mod decode;
+pub(crate) mod decode;
 pub mod fast;
 mod syntax;
 
@@ -36,7 +36,7 @@ pub type YamlPath = Vec<Seg>;
 
 /// Formats a path the way users write it: `proposition.partner_benefit`,
 /// `influence_map[2].name`.
-pub struct PathDisplay<'a>(pub &'a [Seg]);
+pub(crate) struct PathDisplay<'a>(pub &'a [Seg]);
 
 impl fmt::Display for PathDisplay<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -188,13 +188,13 @@ pub fn parse(file: &SourceFile, text: &str, offset: usize) -> Result<Value, Box<
 
 /// The deepest nesting of lists and mappings a YAML text may have (the
 /// limit serde_yaml applies too). A record needs four levels.
-pub const MAX_DEPTH: usize = 128;
+pub(crate) const MAX_DEPTH: usize = 128;
 
 /// How much aliases (`*name`) may add to a YAML text, in bytes of values
 /// (each value counts its text and one byte). Anchors and aliases are
 /// allowed, but a "billion laughs" text expands ten aliases into a billion
 /// values: this stops it after a megabyte.
-pub const MAX_ALIAS_EXPANSION: u64 = 1_000_000;
+pub(crate) const MAX_ALIAS_EXPANSION: u64 = 1_000_000;
 
 const TOO_DEEP: &str = "nests lists and mappings more than 128 levels deep";
 const TOO_DEEP_HELP: &str = "a partner record needs four levels at most: flatten the structure (partnerbook stops at 128 levels, so that no file can exhaust the parser)";
@@ -589,13 +589,13 @@ impl SpanIndex {
     /// The byte range of the plain (unquoted) scalar at exactly `path`, or
     /// of the plain scalar an alias there repeats: what the author wrote
     /// before YAML read it as a number, a boolean or a null.
-    pub fn plain(&self, path: &[Seg]) -> Option<Range<usize>> {
+    pub(crate) fn plain(&self, path: &[Seg]) -> Option<Range<usize>> {
         self.nodes.get(path)?.plain.clone()
     }
 
     /// The keys of the mapping at `path` as written, in order; an empty
     /// string for a key that is not a scalar.
-    pub fn keys(&self, path: &[Seg]) -> &[String] {
+    pub(crate) fn keys(&self, path: &[Seg]) -> &[String] {
         self.keys.get(path).map_or(&[], Vec::as_slice)
     }
 
@@ -709,7 +709,7 @@ fn block_indicator(text: &str, end: usize) -> Option<Range<usize>> {
 
 /// The first line of `text` that holds something other than a comment or
 /// a document marker.
-pub fn first_line(text: &str) -> Range<usize> {
+pub(crate) fn first_line(text: &str) -> Range<usize> {
     let mut start = 0;
     for line in text.split_inclusive('\n') {
         let trimmed = line.trim();
@@ -723,7 +723,7 @@ pub fn first_line(text: &str) -> Range<usize> {
 }
 
 /// The byte offset of `needle` in `haystack`, ignoring ASCII case.
-pub fn find_ignore_case(haystack: &str, needle: &str) -> Option<usize> {
+pub(crate) fn find_ignore_case(haystack: &str, needle: &str) -> Option<usize> {
     if needle.is_empty() {
         return None;
     }
@@ -806,7 +806,7 @@ pub fn diagnostics(
 
 /// `text` as a YAML scalar that reads back as exactly `text`: plain when
 /// that is safe, quoted otherwise (`"yes"`, `"Acme: East"`, `"#1 Partners"`).
-pub fn scalar(text: &str) -> String {
+pub(crate) fn scalar(text: &str) -> String {
     let plain = serde_yaml::to_string(text).unwrap_or_default();
     let plain = plain.trim_end_matches('\n');
     let reads_back =

@@ -6,7 +6,7 @@ use crate::site::Site;
 use crate::yaml::{Issue, Seg, Target};
 
 /// Fires for every partner with `revenue_goal` and no `target_market`.
-pub fn check(site: &Site, _today: jiff::civil::Date, scope: &Scope) -> Vec<Finding> {
+pub(crate) fn check(site: &Site, _today: jiff::civil::Date, scope: &Scope) -> Vec<Finding> {
     scope.partners(site)
         .filter(|p| p.revenue_goal.is_some() && p.target_market.is_none())
         .map(|p| {

@@ -138,7 +138,7 @@ fn relative_to(base: &str, to: &str) -> String {
 
 /// The file at `path` below content/, which a link names, when it can be
 /// published; otherwise why not (a label and a help).
-pub fn publishable(site: &Site, path: &str) -> Result<PathBuf, (String, String)> {
+pub(crate) fn publishable(site: &Site, path: &str) -> Result<PathBuf, (String, String)> {
     let Some(file) = published_file(site, path) else {
         return Err((
             "no such file".to_string(),
@@ -181,7 +181,7 @@ fn published_file(site: &Site, path: &str) -> Option<PathBuf> {
 }
 
 /// Checks every Markdown field of every partner and every playbook.
-pub fn check(site: &Site, scope: &Scope) -> Vec<Finding> {
+pub(crate) fn check(site: &Site, scope: &Scope) -> Vec<Finding> {
     use crate::yaml::Seg;
     use rayon::prelude::*;
     let partners: Vec<_> = scope.partners(site).collect();

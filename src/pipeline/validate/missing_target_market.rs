@@ -8,7 +8,7 @@ use crate::site::Site;
 use crate::yaml::{Issue, Seg, Target};
 
 /// Fires for strategic and tactical partners without `target_market`.
-pub fn check(site: &Site, _today: jiff::civil::Date, scope: &Scope) -> Vec<Finding> {
+pub(crate) fn check(site: &Site, _today: jiff::civil::Date, scope: &Scope) -> Vec<Finding> {
     scope.partners(site)
         .filter(|p| p.tier != Tier::Casual && p.target_market.is_none())
         .map(|p| {

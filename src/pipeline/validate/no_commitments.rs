@@ -8,7 +8,7 @@ use crate::site::Site;
 use crate::yaml::{Issue, Seg, Target};
 
 /// Fires for strategic and tactical partners with no commitment on either side.
-pub fn check(site: &Site, _today: jiff::civil::Date, scope: &Scope) -> Vec<Finding> {
+pub(crate) fn check(site: &Site, _today: jiff::civil::Date, scope: &Scope) -> Vec<Finding> {
     scope.partners(site)
         .filter(|p| p.tier != Tier::Casual && p.commitments.ours.is_empty() && p.commitments.theirs.is_empty())
         .map(|p| {

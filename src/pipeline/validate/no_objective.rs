@@ -6,7 +6,7 @@ use crate::site::Site;
 use crate::yaml::{Issue, Seg, Target};
 
 /// Fires for every partner without an objective.
-pub fn check(site: &Site, _today: jiff::civil::Date, scope: &Scope) -> Vec<Finding> {
+pub(crate) fn check(site: &Site, _today: jiff::civil::Date, scope: &Scope) -> Vec<Finding> {
     scope.partners(site)
         .filter(|p| p.objectives.is_empty())
         .map(|p| {

@@ -15,7 +15,7 @@ pub fn due(review: &crate::record::Review) -> Option<jiff::civil::Date> {
 }
 
 /// Fires for partners (not ended ones) whose review is past due on `today`.
-pub fn check(site: &Site, today: jiff::civil::Date, scope: &Scope) -> Vec<Finding> {
+pub(crate) fn check(site: &Site, today: jiff::civil::Date, scope: &Scope) -> Vec<Finding> {
     let mut out = Vec::new();
     for p in scope.partners(site).filter(|p| p.status != Status::Ended) {
         let Some(review) = &p.review else { continue };

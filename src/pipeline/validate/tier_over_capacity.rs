@@ -12,7 +12,7 @@ use crate::yaml::{Issue, Seg, Target};
 ///
 /// Fires once per over-full tier, at the first partner past capacity.
 /// Ended partnerships do not take up a place.
-pub fn check(site: &Site, _today: jiff::civil::Date, _scope: &Scope) -> Vec<Finding> {
+pub(crate) fn check(site: &Site, _today: jiff::civil::Date, _scope: &Scope) -> Vec<Finding> {
     let mut out = Vec::new();
     for tier in Tier::ALL {
         let Some(max) = site.config.tier(tier).max_partners else {

@@ -10,7 +10,7 @@ use crate::yaml::{Issue, Seg, Target};
 /// the common inflections (`leveraging`, `synergies`): the byte offset and
 /// length of the words found.
 #[cfg(test)]
-pub fn find_phrase(text: &str, phrase: &str) -> Option<(usize, usize)> {
+pub(crate) fn find_phrase(text: &str, phrase: &str) -> Option<(usize, usize)> {
     find_lowered(text, &text.to_lowercase(), &phrase.trim().to_lowercase())
 }
 
@@ -61,7 +61,7 @@ fn find_in(text: &str, phrase: &str, ascii: bool) -> Option<(usize, usize)> {
 
 /// Fires for each vague phrase in a partner's `together`, `partner_benefit`
 /// and `customer_benefit`.
-pub fn check(site: &Site, _today: jiff::civil::Date, scope: &Scope) -> Vec<Finding> {
+pub(crate) fn check(site: &Site, _today: jiff::civil::Date, scope: &Scope) -> Vec<Finding> {
     use rayon::prelude::*;
     let phrases: Vec<(&String, String)> = site
         .config
