@@ -14,6 +14,7 @@ pub mod decode;
 pub mod diagnostic;
 pub mod fastyaml;
 pub mod frontmatter;
+pub mod lint;
 pub mod markdown;
 pub mod playbook;
 pub mod record;

@@ -10,8 +10,9 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
-use crate::config::{self, Config, Level};
+use crate::config::{self, Config};
 use crate::diagnostic::{self, Code, Diagnostic, Severity};
+use crate::lint::Level;
 use crate::markdown::Targets;
 use crate::playbook::{self, Playbook};
 use crate::record::{self, Partner, Tier};
@@ -580,14 +581,13 @@ fn apply_levels(
     diagnostics
         .into_iter()
         .filter_map(|d| {
-            let severity = if d.code.is_lint() {
-                match config.lint_level(d.code) {
+            let severity = match d.code {
+                Code::Lint(lint) => match config.lint_level(lint) {
                     Level::Allow => return None,
                     Level::Warn => Severity::Warning,
                     Level::Deny => Severity::Error,
-                }
-            } else {
-                d.severity
+                },
+                _ => d.severity,
             };
             let severity = if deny_warnings {
                 Severity::Error
