@@ -2,7 +2,7 @@
 //! file; each returns findings, and this module places them in the text.
 //!
 //! The lint rules are not listed here: the table in [`crate::lint`] names
-//! each rule's module, and [`lint_rules!`] turns it into the `mod`
+//! each rule's module, and `lint_rules!` below turns it into the `mod`
 //! declarations and the list [`run`] goes through.
 
 use std::collections::{BTreeMap, HashSet};
