@@ -1,4 +1,5 @@
-//! The command line, as clap reads it. No logic lives here.
+//! The command line, as clap reads it. No logic lives here; the lints in
+//! `build --help` and `check --help` come from their table in [`crate::lint`].
 
 use std::path::PathBuf;
 
@@ -58,6 +59,24 @@ fn examples(text: &str) -> String {
     format!("{header}Examples:{header:#}\n{text}")
 }
 
+/// `build --help`'s and `check --help`'s text after the options: the lints,
+/// from their table, then `text`, the examples.
+fn lints_and_examples(text: &str) -> String {
+    let header = clap::builder::Styles::default().get_header().to_owned();
+    format!(
+        "{header}Lints:{header:#}\n{}\n{}\n\n{}",
+        crate::lint::help_list(),
+        LINTS_AFTER,
+        examples(text)
+    )
+}
+
+/// What `build --help` and `check --help` say after the list of lints.
+const LINTS_AFTER: &str = "A lint is reported at the level shown unless `lints:` in \
+partnerbook.yaml sets another: deny (an error), warn (a warning) or allow (not checked), e.g. \
+`lints: { vague-language: deny }`. `partnerbook docs lints` explains each lint and how to fix \
+what it finds.";
+
 /// The main help's examples: the common flows.
 const EXAMPLES: &str = r#"  # Start a playbook and preview it in your browser
   partnerbook init partner-playbook
@@ -78,10 +97,10 @@ const EXAMPLES: &str = r#"  # Start a playbook and preview it in your browser
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Validate the site and write it to the output folder.
-    #[command(after_long_help = examples(BUILD_EXAMPLES))]
+    #[command(after_long_help = lints_and_examples(BUILD_EXAMPLES))]
     Build(BuildArgs),
     /// Validate the site and report every problem, writing nothing.
-    #[command(after_long_help = examples(CHECK_EXAMPLES))]
+    #[command(after_long_help = lints_and_examples(CHECK_EXAMPLES))]
     Check(CheckArgs),
     /// Build the site in memory, serve it on this machine, and rebuild and
     /// reload open pages whenever a file changes.

@@ -6,6 +6,7 @@ use std::path::Path;
 use crate::yaml::Value;
 
 use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::lint::{Level, Lint, LintLevels};
 use crate::record::{self, Tier};
 use crate::source::SourceFile;
 use crate::yaml::decode::{self, Decoder};
@@ -13,17 +14,6 @@ use crate::yaml::{self, Issue, Seg, Target};
 
 /// The configuration file's name, at the site root.
 pub const FILE_NAME: &str = "partnerbook.yaml";
-
-/// What a lint does when it fires.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Level {
-    /// An error: the build is rejected.
-    Deny,
-    /// A warning: printed, the build goes on.
-    Warn,
-    /// Not reported.
-    Allow,
-}
 
 /// One tier's settings.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,8 +38,8 @@ pub struct Config {
     pub theme: String,
     /// Settings of the strategic, tactical and casual tiers, in that order.
     pub tiers: [TierConfig; 3],
-    /// The level of each lint, in the order of [`Code::LINTS`].
-    pub lints: [Level; 7],
+    /// The level of each lint.
+    pub lints: LintLevels,
     /// Phrases that make a benefit vague, matched case-insensitively.
     pub vague_phrases: Vec<String>,
     /// Whether raw HTML in Markdown passes through unescaped.
@@ -66,7 +56,7 @@ impl Default for Config {
             base_url: None,
             theme: "default".to_string(),
             tiers: Tier::ALL.map(default_tier),
-            lints: [Level::Warn; 7],
+            lints: LintLevels::default(),
             vague_phrases: [
                 "synergy",
                 "win-win",
@@ -96,12 +86,9 @@ impl Config {
         &self.tiers[tier as usize]
     }
 
-    /// The level of lint `code`.
-    pub fn lint_level(&self, code: Code) -> Level {
-        Code::LINTS
-            .iter()
-            .position(|&c| c == code)
-            .map_or(Level::Warn, |i| self.lints[i])
+    /// The level of `lint`.
+    pub fn lint_level(&self, lint: Lint) -> Level {
+        self.lints.get(lint)
     }
 }
 
@@ -313,20 +300,18 @@ fn decode_tiers(d: &mut Decoder<'_>, value: &Value, config: &mut Config) {
 
 fn decode_lints(d: &mut Decoder<'_>, value: &Value, config: &mut Config) {
     let path = vec![Seg::Key("lints".into())];
-    let help = "set lints as `lint-name: deny | warn | allow`";
-    let Some(map) = d.as_mapping(value, &path, "`lints`", help) else {
+    let levels = Level::ALL.map(|l| (l.name(), l));
+    let help = format!(
+        "set lints as `lint-name: {}`",
+        levels.map(|(name, _)| name).join(" | ")
+    );
+    let Some(map) = d.as_mapping(value, &path, "`lints`", &help) else {
         return;
     };
-    let names = Code::LINTS.map(Code::as_str);
-    d.unknown_keys(map, &path, &names, &[]);
-    let levels = [
-        ("deny", Level::Deny),
-        ("warn", Level::Warn),
-        ("allow", Level::Allow),
-    ];
-    for (i, code) in Code::LINTS.iter().enumerate() {
-        if let Some(level) = d.choice(map, &path, code.as_str(), &levels) {
-            config.lints[i] = level;
+    d.unknown_keys(map, &path, &Lint::ALL.map(Lint::name), &[]);
+    for lint in Lint::ALL {
+        if let Some(level) = d.choice(map, &path, lint.name(), &levels) {
+            config.lints.set(lint, level);
         }
     }
 }

@@ -20,6 +20,7 @@ use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
 use serde::Serialize;
 
 use crate::hidden::visible;
+use crate::lint::Lint;
 use crate::source::{self, Lines, SourceFile};
 
 /// How bad a problem is.
@@ -56,34 +57,11 @@ pub enum Code {
     Template,
     /// A file or folder of the site could not be read.
     UnreadableFile,
-    /// Lint: a tier holds more partners than its capacity.
-    TierOverCapacity,
-    /// Lint: a revenue goal without a target market.
-    GoalWithoutMarket,
-    /// Lint: a strategic or tactical partner without a target market.
-    MissingTargetMarket,
-    /// Lint: a benefit or `together` leans on a vague phrase.
-    VagueLanguage,
-    /// Lint: no resources committed by either side.
-    NoCommitments,
-    /// Lint: no objective named.
-    NoObjective,
-    /// Lint: the last review is older than the cadence.
-    ReviewOverdue,
+    /// A lint; the table in [`lint`](crate::lint) lists them.
+    Lint(Lint),
 }
 
 impl Code {
-    /// All lint codes, in the order the documentation lists them.
-    pub const LINTS: [Code; 7] = [
-        Code::TierOverCapacity,
-        Code::GoalWithoutMarket,
-        Code::MissingTargetMarket,
-        Code::VagueLanguage,
-        Code::NoCommitments,
-        Code::NoObjective,
-        Code::ReviewOverdue,
-    ];
-
     /// The stable name, as printed in `error[name]`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -97,24 +75,8 @@ impl Code {
             Code::UnknownPerson => "unknown-person",
             Code::Template => "template",
             Code::UnreadableFile => "unreadable-file",
-            Code::TierOverCapacity => "tier-over-capacity",
-            Code::GoalWithoutMarket => "goal-without-market",
-            Code::MissingTargetMarket => "missing-target-market",
-            Code::VagueLanguage => "vague-language",
-            Code::NoCommitments => "no-commitments",
-            Code::NoObjective => "no-objective",
-            Code::ReviewOverdue => "review-overdue",
+            Code::Lint(lint) => lint.name(),
         }
-    }
-
-    /// Whether this code is a lint (a warning by default, configurable).
-    pub fn is_lint(self) -> bool {
-        Self::LINTS.contains(&self)
-    }
-
-    /// The lint with this name, if there is one.
-    pub fn lint_from_str(name: &str) -> Option<Code> {
-        Self::LINTS.into_iter().find(|c| c.as_str() == name)
     }
 }
 

@@ -13,6 +13,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod frontmatter;
 pub(crate) mod hidden;
+pub mod lint;
 pub mod markdown;
 pub mod pipeline;
 pub mod playbook;

@@ -6,8 +6,8 @@
 use std::collections::HashMap;
 
 use crate::config::Config;
-use crate::config::Level;
 use crate::diagnostic::{self, Code, Diagnostic, Severity};
+use crate::lint::Level;
 use crate::markdown::Targets;
 use crate::playbook::Playbook;
 use crate::record::Partner;
@@ -249,14 +249,13 @@ fn apply_levels(
     diagnostics
         .into_iter()
         .filter_map(|d| {
-            let severity = if d.code.is_lint() {
-                match config.lint_level(d.code) {
+            let severity = match d.code {
+                Code::Lint(lint) => match config.lint_level(lint) {
                     Level::Allow => return None,
                     Level::Warn => Severity::Warning,
                     Level::Deny => Severity::Error,
-                }
-            } else {
-                d.severity
+                },
+                _ => d.severity,
             };
             let severity = if deny_warnings {
                 Severity::Error

@@ -1,5 +1,7 @@
 //! The command line: exit codes, output formats, finding the site root.
 
+use partnerbook::lint::Lint;
+
 use crate::support::{Scratch, TODAY_EPOCH, fixture, partnerbook, stderr, stdout, ui_site};
 
 #[test]
@@ -726,5 +728,27 @@ fn man_finds_the_page_installed_as_the_docs_say() {
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
+    }
+}
+
+// the lints in `build --help` and `check --help` come from their table
+// (issue 19): every lint, its default level and its doc, in the long help
+
+#[test]
+fn build_and_check_help_list_every_lint_with_its_default_level() {
+    for command in ["build", "check"] {
+        let help = stdout(&partnerbook().args([command, "--help"]).assert().code(0));
+        let (_, rest) = help
+            .split_once("\nLints:\n")
+            .unwrap_or_else(|| panic!("`{command} --help` lists no lints:\n{help}"));
+        let lines: Vec<&str> = rest.lines().take_while(|l| !l.is_empty()).collect();
+        assert_eq!(lines.len(), Lint::ALL.len(), "{help}");
+        for (line, lint) in lines.iter().zip(Lint::ALL) {
+            let words: Vec<&str> = line.split_whitespace().collect();
+            assert_eq!(words[..2], [lint.name(), lint.default_level().name()]);
+            assert!(line.ends_with(&format!("  {}", lint.doc())), "{line}");
+        }
+        let short = stdout(&partnerbook().args([command, "-h"]).assert().code(0));
+        assert!(!short.contains("\nLints:"), "{short}");
     }
 }

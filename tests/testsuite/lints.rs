@@ -1,7 +1,10 @@
 //! Every lint: a fixture that fires it (a warning, exit 0), and the levels
-//! `deny`, `allow` and `--deny-warnings`.
+//! `deny`, `allow` and `--deny-warnings`; and the lists of lints made from
+//! their table.
 
-use crate::support::{Scratch, check_case, partnerbook, stderr, ui_site};
+use partnerbook::lint::{Level, Lint};
+
+use crate::support::{Scratch, check_case, generated_part, partnerbook, repo, stderr, ui_site};
 
 #[test]
 fn tier_over_capacity_ignores_ended_partners() {
@@ -78,4 +81,114 @@ fn tier_capacity_comes_from_configuration() {
         "{}",
         stderr(&out)
     );
+}
+
+// the lists of lints in files users read are made from the table in
+// src/lint.rs, so adding a lint there is enough (issue 19)
+
+/// `doc` without Markdown's backticks, for text that is not Markdown.
+fn plain(doc: &str) -> String {
+    doc.replace('`', "")
+}
+
+#[test]
+fn the_lint_index_of_the_docs_is_made_from_the_table() {
+    let mut index = String::from("| Code | Default | Fires when |\n|---|---|---|\n");
+    for lint in Lint::ALL {
+        let name = lint.name();
+        index.push_str(&format!(
+            "| [`{name}`](#{name}) | {} | {} |\n",
+            lint.default_level().name(),
+            lint.doc()
+        ));
+    }
+    generated_part(
+        "docs/diagnostics.md",
+        &[
+            "<!-- lint index: made from src/lint.rs; `SNAPSHOTS=overwrite cargo test` rewrites it -->\n",
+        ],
+        "<!-- end of lint index -->",
+        &index,
+    );
+    // each lint has its section there, which the index links to
+    let docs = std::fs::read_to_string(repo().join("docs/diagnostics.md")).unwrap();
+    for lint in Lint::ALL {
+        assert!(
+            docs.contains(&format!("\n### {}\n", lint.name())),
+            "docs/diagnostics.md has no section `### {}`",
+            lint.name()
+        );
+    }
+}
+
+#[test]
+fn the_lints_block_init_writes_is_made_from_the_table() {
+    let entries = Lint::ALL.map(|l| format!("{}: {}", l.name(), l.default_level().name()));
+    let width = entries.iter().map(String::len).max().unwrap();
+    let block: Vec<String> = Lint::ALL
+        .iter()
+        .zip(&entries)
+        .map(|(lint, entry)| format!("  {entry:width$}   # {}", plain(lint.doc())))
+        .collect();
+    generated_part(
+        "src/scaffold/config.yaml",
+        &["\nlints:\n"],
+        "\n\n",
+        &block.join("\n"),
+    );
+}
+
+/// The JSON of one lint's setting in the configuration schema.
+fn lint_schema(lint: Lint) -> String {
+    let levels: Vec<String> = Level::ALL
+        .iter()
+        .map(|&l| {
+            if l == lint.default_level() {
+                format!("{} (default)", l.name())
+            } else {
+                l.name().to_string()
+            }
+        })
+        .collect();
+    let (last, first) = levels.split_last().unwrap();
+    let description = format!(
+        "Fires when {}. {} or {last}.",
+        plain(lint.doc()),
+        first.join(", ")
+    );
+    let choices: Vec<String> = Level::ALL
+        .iter()
+        .map(|l| format!("\n            \"{}\",", l.name()))
+        .collect();
+    format!(
+        r#"        "{name}": {{
+          "title": "{name}",
+          "description": {description},
+          "enum": [{choices}
+            null
+          ],
+          "default": "{default}"
+        }}"#,
+        name = lint.name(),
+        description = serde_json::to_string(&description).unwrap(),
+        choices = choices.concat(),
+        default = lint.default_level().name(),
+    )
+}
+
+#[test]
+fn the_lint_settings_of_the_configuration_schema_are_made_from_the_table() {
+    let properties = Lint::ALL.map(lint_schema).join(",\n");
+    // the schema in the binary, and the copy in schemas/ that init writes
+    for file in [
+        "src/schema/partnerbook.schema.json",
+        "schemas/partnerbook.schema.json",
+    ] {
+        generated_part(
+            file,
+            &["\n    \"lints\": {\n", "\n      \"properties\": {\n"],
+            "\n      },\n",
+            &properties,
+        );
+    }
 }

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use partnerbook::config::{Config, Level};
+use partnerbook::config::Config;
 use partnerbook::scaffold as templates;
 
 use crate::support::{Scratch, TODAY_EPOCH, partnerbook, repo, stderr, stdout, tree};
@@ -213,7 +213,7 @@ fn init_configuration_spells_out_the_built_in_defaults() {
         loaded.tiers, defaults.tiers,
         "tiers differ from the built-in ones"
     );
-    assert_eq!(loaded.lints, [Level::Warn; 7]);
+    assert_eq!(loaded.lints, defaults.lints);
     assert_eq!(loaded.vague_phrases, defaults.vague_phrases);
     assert_eq!(loaded.base_url, None, "base_url stays commented out");
     assert_eq!(loaded.theme, "default");

@@ -493,3 +493,33 @@ pub fn assert_converged(output: &Path, expected: &[(String, Vec<u8>)], when: &st
         "{when}: {STAGING} is left behind"
     );
 }
+
+/// Checks a part of the repository file `rel` that is made from a table in
+/// the code: the text after `anchors` (found one after the other) and up to
+/// the next `end` must be `expected`. With `SNAPSHOTS=overwrite` in the
+/// environment, as for the ui snapshots, the part is rewritten instead.
+pub fn generated_part(rel: &str, anchors: &[&str], end: &str, expected: &str) {
+    let path = repo().join(rel);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut start = 0;
+    for anchor in anchors {
+        start += text[start..]
+            .find(anchor)
+            .unwrap_or_else(|| panic!("{rel}: no `{anchor}` where the generated part starts"))
+            + anchor.len();
+    }
+    let stop = start
+        + text[start..]
+            .find(end)
+            .unwrap_or_else(|| panic!("{rel}: no `{end}` where the generated part ends"));
+    if text[start..stop] == *expected {
+        return;
+    }
+    if std::env::var_os("SNAPSHOTS").is_some_and(|v| v == "overwrite") {
+        let new = format!("{}{expected}{}", &text[..start], &text[stop..]);
+        std::fs::write(&path, new).unwrap();
+        return;
+    }
+    eprintln!("{rel} is not what the table makes: `SNAPSHOTS=overwrite cargo test` rewrites it");
+    snapbox::assert_data_eq!(&text[start..stop], expected.to_string());
+}

@@ -2,6 +2,7 @@
 
 use super::{Finding, Scope};
 use crate::diagnostic::Code;
+use crate::lint::Lint;
 use crate::site::Site;
 use crate::yaml::{Issue, Seg, Target};
 
@@ -11,7 +12,7 @@ pub(crate) fn check(site: &Site, _today: jiff::civil::Date, scope: &Scope) -> Ve
         .filter(|p| p.revenue_goal.is_some() && p.target_market.is_none())
         .map(|p| {
             let issue = Issue::new(
-                Code::GoalWithoutMarket,
+                Code::Lint(Lint::GoalWithoutMarket),
                 vec![Seg::Key("revenue_goal".into())],
                 Target::Value,
                 format!("{} has a revenue goal but no target market", p.name),

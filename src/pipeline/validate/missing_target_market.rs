@@ -3,6 +3,7 @@
 
 use super::{Finding, Scope};
 use crate::diagnostic::Code;
+use crate::lint::Lint;
 use crate::record::Tier;
 use crate::site::Site;
 use crate::yaml::{Issue, Seg, Target};
@@ -13,7 +14,7 @@ pub(crate) fn check(site: &Site, _today: jiff::civil::Date, scope: &Scope) -> Ve
         .filter(|p| p.tier != Tier::Casual && p.target_market.is_none())
         .map(|p| {
             let issue = Issue::new(
-                Code::MissingTargetMarket,
+                Code::Lint(Lint::MissingTargetMarket),
                 vec![Seg::Key("target_market".into())],
                 Target::Absent,
                 format!("{} is a {} partner but names no target market", p.name, p.tier),

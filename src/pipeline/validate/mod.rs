@@ -1,26 +1,23 @@
 //! Checks that need the whole site: `@/` links, and the lints. One rule per
 //! file; each returns findings, and this module places them in the text.
+//!
+//! The lint rules are not listed here: the table in [`crate::lint`] names
+//! each rule's module, and `lint_rules!` below turns it into the `mod`
+//! declarations and the list [`run`] goes through.
 
 use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
 
-use crate::config::Level;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::lint::{self, Level, Lint};
 use crate::playbook::Playbook;
 use crate::record::Partner;
 use crate::site::Site;
 use crate::yaml::{self, Issue};
 
-mod goal_without_market;
 pub(crate) mod links;
-mod missing_target_market;
-mod no_commitments;
-mod no_objective;
-mod review_overdue;
 
 pub use review_overdue::due as review_due;
-mod tier_over_capacity;
-mod vague_language;
 
 /// A problem found by a rule.
 #[derive(Debug)]
@@ -83,27 +80,28 @@ impl Scope {
 
 /// The codes whose findings depend on the whole site, not one file: an
 /// incremental run replaces all of them.
-pub const WHOLE_SITE: [Code; 1] = [Code::TierOverCapacity];
+pub const WHOLE_SITE: [Code; 1] = [Code::Lint(Lint::TierOverCapacity)];
 
 /// What a lint rule looks like.
 type Rule = fn(&Site, jiff::civil::Date, &Scope) -> Vec<Finding>;
 
-/// The lints, each with its code, so a lint set to `allow` costs nothing.
-const LINTS: [(Code, Rule); 7] = [
-    (Code::TierOverCapacity, tier_over_capacity::check),
-    (Code::GoalWithoutMarket, goal_without_market::check),
-    (Code::MissingTargetMarket, missing_target_market::check),
-    (Code::VagueLanguage, vague_language::check),
-    (Code::NoCommitments, no_commitments::check),
-    (Code::NoObjective, no_objective::check),
-    (Code::ReviewOverdue, review_overdue::check),
-];
+/// Declares the module of each lint of the table, and `LINTS`: each lint
+/// with its module's `check`, so a lint set to `allow` costs nothing.
+macro_rules! lint_rules {
+    ($(($variant:ident, $name:literal, $level:ident, $module:ident, $doc:literal)),* $(,)?) => {
+        $(mod $module;)*
+
+        /// The lints, in the order of the table, each with its rule.
+        const LINTS: [(Lint, Rule); Lint::ALL.len()] = [$((Lint::$variant, $module::check)),*];
+    };
+}
+lint::for_each_lint!(lint_rules);
 
 /// Runs every site-wide check and lint on the files of `scope`.
 pub fn run(site: &Site, today: jiff::civil::Date, scope: &Scope) -> Vec<Diagnostic> {
     let mut findings = links::check(site, scope);
-    for (code, rule) in LINTS {
-        if site.config.lint_level(code) != Level::Allow {
+    for (lint, rule) in LINTS {
+        if site.config.lint_level(lint) != Level::Allow {
             findings.extend(rule(site, today, scope));
         }
     }

@@ -3,6 +3,7 @@
 
 use super::{Finding, Scope};
 use crate::diagnostic::Code;
+use crate::lint::Lint;
 use crate::record::Tier;
 use crate::site::Site;
 use crate::yaml::{Issue, Seg, Target};
@@ -13,7 +14,7 @@ pub(crate) fn check(site: &Site, _today: jiff::civil::Date, scope: &Scope) -> Ve
         .filter(|p| p.tier != Tier::Casual && p.commitments.ours.is_empty() && p.commitments.theirs.is_empty())
         .map(|p| {
             let issue = Issue::new(
-                Code::NoCommitments,
+                Code::Lint(Lint::NoCommitments),
                 vec![Seg::Key("commitments".into())],
                 // the key when written (empty), else the top of the record
                 Target::Key,

@@ -2,6 +2,7 @@
 
 use super::{Finding, Scope};
 use crate::diagnostic::Code;
+use crate::lint::Lint;
 use crate::site::Site;
 use crate::yaml::{Issue, Seg, Target};
 
@@ -11,7 +12,7 @@ pub(crate) fn check(site: &Site, _today: jiff::civil::Date, scope: &Scope) -> Ve
         .filter(|p| p.objectives.is_empty())
         .map(|p| {
             let issue = Issue::new(
-                Code::NoObjective,
+                Code::Lint(Lint::NoObjective),
                 vec![Seg::Key("objectives".into())],
                 // the key when written (empty), else the top of the record
                 Target::Key,

@@ -2,6 +2,7 @@
 
 use super::{Finding, Scope};
 use crate::diagnostic::Code;
+use crate::lint::Lint;
 use crate::record::{DEFAULT_REVIEW_DAYS, Status};
 use crate::site::Site;
 use crate::yaml::{Issue, Seg, Target};
@@ -28,7 +29,7 @@ pub(crate) fn check(site: &Site, today: jiff::civil::Date, scope: &Scope) -> Vec
         let days = (today - last).get_days();
         let every = review.every_days.unwrap_or(DEFAULT_REVIEW_DAYS);
         let issue = Issue::new(
-            Code::ReviewOverdue,
+            Code::Lint(Lint::ReviewOverdue),
             vec![Seg::Key("review".into()), Seg::Key("last".into())],
             Target::Value,
             format!(

@@ -3,6 +3,7 @@
 
 use super::{Finding, Scope};
 use crate::diagnostic::Code;
+use crate::lint::Lint;
 use crate::record::{Status, Tier};
 use crate::site::Site;
 use crate::yaml::{Issue, Seg, Target};
@@ -30,7 +31,7 @@ pub(crate) fn check(site: &Site, _today: jiff::civil::Date, _scope: &Scope) -> V
         };
         let names: Vec<&str> = members.iter().map(|p| p.name.as_str()).collect();
         let issue = Issue::new(
-            Code::TierOverCapacity,
+            Code::Lint(Lint::TierOverCapacity),
             vec![Seg::Key("tier".into())],
             Target::Value,
             format!(

@@ -3,6 +3,7 @@
 
 use super::{Finding, Scope};
 use crate::diagnostic::Code;
+use crate::lint::Lint;
 use crate::site::Site;
 use crate::yaml::{Issue, Seg, Target};
 
@@ -109,7 +110,7 @@ fn partner_findings(
             };
             let found = &text[at..at + len];
             let issue = Issue::new(
-                Code::VagueLanguage,
+                Code::Lint(Lint::VagueLanguage),
                 vec![Seg::Key("proposition".into()), Seg::Key(field.into())],
                 Target::Needle(found.to_string()),
                 format!("the `{field}` of {} relies on \"{phrase}\"", p.name),
