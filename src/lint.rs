@@ -16,9 +16,9 @@
 /// ```
 ///
 /// A macro, not a `const` array, because a row also names a module:
-/// [`validate`](crate::validate) expands the same table into `mod
+/// [`validate`](crate::pipeline::validate) expands the same table into `mod
 /// rule_module;` and a call of `rule_module::check` for each lint. To add a
-/// lint, write `src/validate/<rule_module>.rs` with its `check`, add its
+/// lint, write `src/pipeline/validate/<rule_module>.rs` with its `check`, add its
 /// row here, and run `SNAPSHOTS=overwrite cargo test` to refresh the lists
 /// made from the table. The order of the rows is the order of every list.
 ///
