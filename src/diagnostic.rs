@@ -6,7 +6,7 @@
 //! can be printed, serialised or shown in a browser without the file at hand.
 //!
 //! Text from the user's files (values, file names) reaches a terminal or a
-//! CI log only through [`crate::hidden::visible`]: a control or bidi character is
+//! CI log only through `hidden::visible`: a control or bidi character is
 //! shown as `<U+202E>`, never sent raw (issue 18). JSON keeps the exact
 //! text, as data, with those characters written as `\u` escapes.
 

@@ -1,10 +1,11 @@
 //! partnerbook: a static-site generator for partnering playbooks.
 //!
 //! The pipeline is a chain of plain functions over plain data:
-//! [`walk`] finds the files, [`site::load`] reads, parses and validates them
-//! into a [`site::Site`] and its diagnostics, [`render`] turns the site into
-//! files in memory (only those [`render::plan`] finds changed), and
-//! [`write`](mod@write) publishes them into the output folder in place.
+//! [`pipeline::load`] walks, reads, parses and validates the files into a
+//! [`site::Site`] and its diagnostics, [`render`] turns the site into files
+//! in memory (only those [`render::plan`] finds changed), and `write`
+//! publishes them into the output folder in place. docs/architecture.md
+//! draws the whole map.
 
 pub(crate) mod cache;
 pub mod cli;

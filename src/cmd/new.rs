@@ -30,7 +30,7 @@ fn partner(args: &NewPartnerArgs) -> anyhow::Result<u8> {
             "the partner's name holds a line break or another control character\n  help: give the name on one line, as it should appear on the site"
         );
     }
-    let Some(slug) = scaffold::slugify(name) else {
+    let Some(slug) = crate::slug::from_name(name) else {
         bail!(
             "`{name}` gives no file name: it has no letter or digit to spell one with\n  help: give a name with a word in it, e.g. `partnerbook new partner \"Rocket Labs\"`; the file name stays when you change `name:` in the file afterwards, to `{name}` alone if you like"
         );

@@ -1,6 +1,6 @@
 //! Assembling: the files read, put together into one [`Site`], with the
 //! problems only the whole site shows (two files for one URL, names
-//! Windows reserves), then the whole-site checks of [`super::validate`],
+//! Windows reserves), then the whole-site checks of `validate`,
 //! and the lint levels applied.
 
 use std::collections::HashMap;
@@ -207,7 +207,7 @@ fn reserved_slugs(
             let from_name = partners
                 .iter()
                 .find(|p| p.source == first + i)
-                .and_then(|p| crate::scaffold::slugify(&p.name))
+                .and_then(|p| crate::slug::from_name(&p.name))
                 .filter(|s| s != slug && !crate::slug::is_reserved(s) && !s.contains('/'));
             let kind = if ext.eq_ignore_ascii_case("md") {
                 "playbook"

@@ -2,13 +2,13 @@
 //! everything wrong with it. Data flows through four stages, each a
 //! module:
 //!
-//! 1. [`walk`] finds the content files and the slugs their names give;
-//! 2. [`read`] reads and decodes each file on its own, in parallel
+//! 1. [`walk`](mod@walk) finds the content files and the slugs their names give;
+//! 2. [`read`](mod@read) reads and decodes each file on its own, in parallel
 //!    (a [`Reads`]; `serve` keeps it and re-reads only what changed);
-//! 3. [`assemble`] puts the files together into a [`Site`]: sources in
+//! 3. [`assemble`](mod@assemble) puts the files together into a [`Site`]: sources in
 //!    one list, partners and playbooks in display order, names that
 //!    clash;
-//! 4. [`validate`] runs the checks that need the whole site: links and
+//! 4. `validate` runs the checks that need the whole site: links and
 //!    the lints.
 //!
 //! [`load`] runs all four. It never stops at the first problem: every file
@@ -23,9 +23,10 @@ use crate::site::Site;
 pub mod assemble;
 pub mod read;
 pub(crate) mod validate;
-pub(crate) mod walk;
+pub mod walk;
 
-pub(crate) use assemble::{assemble, finish, put_together};
+pub use assemble::assemble;
+pub(crate) use assemble::{finish, put_together};
 pub use read::{FileRead, Reads, read};
 
 /// What a build or check is asked to do.

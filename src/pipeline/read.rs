@@ -1,5 +1,5 @@
 //! Reading: every file partnerbook takes from the site, and the rules for
-//! all of them (docs/limits.md): text files are at most [`MAX_FILE_SIZE`],
+//! all of them (docs/limits.md): text files are at most `MAX_FILE_SIZE`,
 //! and what cannot be read is a diagnostic, never a skip. Each content
 //! file is read and decoded on its own, so that `serve` can keep what did
 //! not change.
@@ -167,7 +167,7 @@ pub(crate) fn read_partner(entry: &Entry, drafts: bool) -> FileRead<Partner> {
 }
 
 /// Decodes one partner record from the bytes of the file at `rel`, whose
-/// slug is `slug`: everything [`read_partner`] does once the file is read.
+/// slug is `slug`: everything `read_partner` does once the file is read.
 /// The fuzz target `record` feeds it arbitrary bytes.
 pub fn read_partner_bytes(
     rel: &str,
@@ -217,7 +217,7 @@ fn read_entry<T>(
 }
 
 /// Decodes one playbook from the bytes of the file at `rel`, whose URL path
-/// is `path`: everything [`read_playbook`] does once the file is read. The
+/// is `path`: everything `read_playbook` does once the file is read. The
 /// fuzz target `frontmatter` feeds it arbitrary bytes.
 pub fn read_playbook_bytes(
     rel: &str,

@@ -1,8 +1,7 @@
 //! Finding the site: its root folder, the partner records and playbooks
-//! below `content/`, and the slugs their file names give; and the rules
-//! for every file partnerbook reads from the site (docs/limits.md): links
-//! are followed only inside the site root, text files are at most
-//! [`MAX_FILE_SIZE`], and what cannot be read is a diagnostic, never a skip.
+//! below `content/`, and the slugs their file names give. Links are
+//! followed only inside the site root (docs/limits.md), and what cannot be
+//! walked is a diagnostic, never a skip.
 
 use std::path::{Path, PathBuf};
 

@@ -4,7 +4,7 @@
 //! The rebuild loop runs on the caller's thread: it owns the
 //! [`session::Session`] and takes file events from `notify`. The HTTP
 //! server (axum) runs on a tokio runtime of its own, reading what the loop
-//! publishes in [`http::Shared`]; an open page costs it a websocket, not a
+//! publishes in `http::Shared`; an open page costs it a websocket, not a
 //! thread.
 
 pub(crate) mod http;

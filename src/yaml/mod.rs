@@ -107,7 +107,7 @@ impl Issue {
 /// starts after its `---` line). A syntax error becomes an `invalid-yaml`
 /// diagnostic at the position the parser reports.
 ///
-/// [`fastyaml`] reads most files, several times faster; whatever it does
+/// [`fast`] reads most files, several times faster; whatever it does
 /// not read (it returns `None`), `serde_yaml` does, including every error.
 pub fn parse(file: &SourceFile, text: &str, offset: usize) -> Result<Value, Box<Diagnostic>> {
     // the fast path reads no anchors or aliases and nests at most 64
