@@ -24,6 +24,7 @@ fuzz_target!(|md: &str| {
         root: "../../",
         targets: &targets,
         allow_html: false,
+        base: "playbooks/engagement",
     };
 
     let rendered = markdown::render(md, &cx);

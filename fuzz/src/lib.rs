@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 use partnerbook::config::Config;
-use partnerbook::diagnostic::Diagnostic;
+use partnerbook::diagnostic::{Diagnostic, PathBase};
 use partnerbook::playbook::Playbook;
 use partnerbook::record::Partner;
 use partnerbook::pipeline::{self, BuildOptions, FileRead, Reads};
@@ -69,10 +69,10 @@ pub fn check_diagnostic(d: &Diagnostic, lines: &Lines) {
     assert!(human.contains(&at), "{at} not in\n{human}");
     assert!(human.contains("help: "), "{human}");
     let _ = d.to_human(true);
-    let json: serde_json::Value = serde_json::from_str(&d.to_json()).expect("JSON diagnostic");
+    let json: serde_json::Value = serde_json::from_str(&d.to_json(&PathBase::default())).expect("JSON diagnostic");
     assert_eq!(json["line"], d.line);
     assert_eq!(json["column"], d.column);
-    let github = d.to_github();
+    let github = d.to_github(&PathBase::default());
     assert!(!github.contains('\n'), "{github}");
 }
 
