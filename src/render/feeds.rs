@@ -542,7 +542,7 @@ const SEARCH_INDEX: &str = "search-index.js";
 const SITEMAP: &str = "sitemap.xml";
 
 /// The names of the files [`files`] makes for `site`.
-pub fn file_names(site: &Site) -> Vec<&'static str> {
+pub(crate) fn file_names(site: &Site) -> Vec<&'static str> {
     let mut names = vec![PARTNERS_JSON, SEARCH_INDEX];
     if site.config.base_url.is_some() {
         names.push(SITEMAP);
@@ -568,11 +568,11 @@ fn read_part(file: &std::fs::File, range: &Range<usize>, out: &mut Vec<u8>) -> b
 
 /// partners.json, search-index.js and, with a base URL, sitemap.xml.
 /// Partners missing from `cache` are serialised (in parallel) and kept.
-pub fn files(
+pub(crate) fn files(
     site: &Site,
     html_pages: &[String],
     cache: &mut FeedCache,
-    benefits: &super::context::Benefits,
+    benefits: &super::views::Benefits,
 ) -> Vec<OutputFile> {
     let page = |path: &str| site.targets.page_url(path);
     let mut json: Vec<u8> = Vec::new();

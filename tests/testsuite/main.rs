@@ -28,4 +28,5 @@ mod scalars;
 mod schema;
 mod serve;
 mod spans;
+mod views;
 mod watch;

@@ -40,7 +40,7 @@ fn attr_values<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
 
 /// Checks that every relative `href` and `src` of every page leads to a
 /// file of the output, and that no asset comes from another host.
-fn assert_links_resolve(public: &Path) {
+pub(crate) fn assert_links_resolve(public: &Path) {
     let mut checked = 0;
     for (path, bytes) in tree(public) {
         if !path.ends_with(".html") || path == "404.html" {

@@ -16,41 +16,41 @@ use crate::record::{Attitude, Influence, Person};
 const TITLE_CHARS: usize = 30;
 
 /// How many people the diagram draws; the table below it lists everyone.
-pub const MAX_PEOPLE: usize = 24;
+pub(crate) const MAX_PEOPLE: usize = 24;
 
 /// One person's circle.
 #[derive(Debug, Serialize)]
-pub struct Node {
+pub(crate) struct Node {
     /// Centre.
-    pub x: f64,
+    pub(crate) x: f64,
     /// Centre.
-    pub y: f64,
+    pub(crate) y: f64,
     /// Radius: larger for more influence.
-    pub r: f64,
+    pub(crate) r: f64,
     /// Where the name goes: outside the ring, away from the centre, so
     /// labels do not sit on the relationship lines.
-    pub label_x: f64,
+    pub(crate) label_x: f64,
     /// The name's baseline.
-    pub label_y: f64,
+    pub(crate) label_y: f64,
     /// The title's baseline.
-    pub title_y: f64,
+    pub(crate) title_y: f64,
     /// `start`, `middle` or `end`: the labels' `text-anchor`.
-    pub anchor: &'static str,
+    pub(crate) anchor: &'static str,
     /// The name.
-    pub name: String,
+    pub(crate) name: String,
     /// The title, if any.
-    pub title: Option<String>,
+    pub(crate) title: Option<String>,
     /// `high`, `medium`, `low` or empty.
-    pub influence: &'static str,
+    pub(crate) influence: &'static str,
     /// `positive`, `neutral`, `negative` or empty.
-    pub attitude: &'static str,
+    pub(crate) attitude: &'static str,
     /// + = − or ?.
-    pub symbol: &'static str,
+    pub(crate) symbol: &'static str,
 }
 
 /// A relationship line.
 #[derive(Debug, Serialize)]
-pub struct Edge {
+pub(crate) struct Edge {
     /// Start.
     pub x1: f64,
     /// Start.
@@ -63,25 +63,25 @@ pub struct Edge {
 
 /// The diagram's geometry.
 #[derive(Debug, Serialize)]
-pub struct Diagram {
+pub(crate) struct Diagram {
     /// Width of the view box.
-    pub width: f64,
+    pub(crate) width: f64,
     /// Height of the view box.
-    pub height: f64,
+    pub(crate) height: f64,
     /// People.
-    pub nodes: Vec<Node>,
+    pub(crate) nodes: Vec<Node>,
     /// Relationships, each drawn once.
-    pub edges: Vec<Edge>,
+    pub(crate) edges: Vec<Edge>,
     /// How many people the map has.
-    pub total: usize,
+    pub(crate) total: usize,
     /// Whether people were left out of the diagram.
-    pub truncated: bool,
+    pub(crate) truncated: bool,
     /// The diagram drawn as an inline `<svg>` element (see [`Diagram::svg`]).
-    pub svg: String,
+    pub(crate) svg: String,
 }
 
 /// The symbol for an attitude, readable without colour.
-pub fn symbol(attitude: Option<Attitude>) -> &'static str {
+pub(crate) fn symbol(attitude: Option<Attitude>) -> &'static str {
     match attitude {
         Some(Attitude::Positive) => "+",
         Some(Attitude::Neutral) => "=",
@@ -95,7 +95,7 @@ fn round(v: f64) -> f64 {
 }
 
 /// Lays out the people of `partner`'s map; `None` when there is nobody.
-pub fn layout(partner: &str, people: &[Person]) -> Option<Diagram> {
+pub(crate) fn layout(partner: &str, people: &[Person]) -> Option<Diagram> {
     if people.is_empty() {
         return None;
     }
@@ -196,7 +196,7 @@ impl Diagram {
     /// and say, in words, what the circles show. Drawn here rather than by
     /// the template: in Tera it took 14.6% of the instructions of a
     /// 1,000-partner build (callgrind).
-    pub fn svg(&self, partner: &str) -> String {
+    pub(crate) fn svg(&self, partner: &str) -> String {
         // numbers as Tera writes them (`{:?}`), so `318.0`, not `318`
         let mut svg = String::with_capacity(1024 + 600 * self.nodes.len());
         let partner = escape(partner);

@@ -1,0 +1,471 @@
+//! Rendering the pages: which pages a site has, at which paths, and each
+//! one through its template with its view, in parallel, handing every file
+//! on as soon as it is made.
+
+use std::collections::BTreeSet;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Context;
+
+use super::views::{self, Benefits, PartnerPrep, Views};
+use super::{FeedCache, OutputFile, Theme, attachments, feeds, theme};
+use crate::diagnostic::Diagnostic;
+use crate::record::Tier;
+use crate::site::Site;
+
+/// One page to render.
+pub(super) enum Page<'a> {
+    Portfolio,
+    Partner(&'a crate::record::Partner),
+    Worksheet(&'a crate::record::Partner),
+    Playbooks,
+    Playbook(&'a crate::playbook::Playbook),
+    Tier(Tier),
+    NotFound,
+}
+
+/// What every page's template sees about the page itself.
+#[derive(Serialize)]
+struct PageInfo {
+    /// portfolio, partner, worksheet, playbooks, playbook, tier, 404.
+    kind: &'static str,
+    /// The `<title>` text.
+    title: String,
+    /// The output path, `partners/x/index.html`.
+    path: String,
+}
+
+/// Which pages and files to render: everything, or what a change affects.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Selection {
+    /// Every page and file.
+    pub all: bool,
+    /// Partners (by slug) whose page and worksheet to render.
+    pub partners: BTreeSet<String>,
+    /// Playbooks (by path) whose page to render.
+    pub playbooks: BTreeSet<String>,
+    /// The pages that list partners or playbooks (the portfolio, the
+    /// playbook list, the tier pages) and the machine-readable files.
+    pub lists: bool,
+    /// The theme's and the site's static files.
+    pub statics: bool,
+}
+
+impl Selection {
+    /// Everything.
+    pub fn everything() -> Selection {
+        Selection {
+            all: true,
+            ..Selection::default()
+        }
+    }
+
+    /// Whether nothing is selected.
+    pub fn is_empty(&self) -> bool {
+        *self == Selection::default()
+    }
+}
+
+/// Renders every page and file of the site, in parallel.
+pub fn render(
+    site: &Site,
+    theme: &Theme,
+    today: jiff::civil::Date,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    render_selected(
+        site,
+        theme,
+        today,
+        &Selection::everything(),
+        &mut FeedCache::default(),
+    )
+}
+
+/// Every page of the site.
+pub(super) fn pages(site: &Site) -> Vec<Page<'_>> {
+    let mut pages = vec![Page::Portfolio, Page::Playbooks];
+    pages.extend(Tier::ALL.map(Page::Tier));
+    for p in &site.partners {
+        pages.push(Page::Partner(p));
+        pages.push(Page::Worksheet(p));
+    }
+    pages.extend(site.playbooks.iter().map(Page::Playbook));
+    // last, so the pages before it are the sitemap's
+    pages.push(Page::NotFound);
+    pages
+}
+
+/// Renders the pages and files `selection` names, in parallel. Every file
+/// rendered is returned, sorted by path; files not selected are not.
+/// `feeds` holds what partners.json and the search index need of each
+/// partner, from earlier renders.
+pub fn render_selected(
+    site: &Site,
+    theme: &Theme,
+    today: jiff::civil::Date,
+    selection: &Selection,
+    feeds: &mut FeedCache,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let files = std::sync::Mutex::new(Vec::new());
+    let attached = match selection.all || selection.statics {
+        true => attachments(site),
+        false => Vec::new(),
+    };
+    let result = render_into(site, theme, &attached, today, selection, feeds, &|file| {
+        files
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(file);
+        Ok(())
+    });
+    match result {
+        Ok(()) => {}
+        Err(Failure::Templates(ds)) => return Err(ds),
+        Err(Failure::Output(err)) => unreachable!("collecting in memory cannot fail: {err}"),
+    }
+    let mut files = files
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// Why rendering stopped.
+#[derive(Debug)]
+pub enum Failure {
+    /// Templates failed: every page's errors, sorted.
+    Templates(Vec<Diagnostic>),
+    /// A file could not be handed on (written).
+    Output(anyhow::Error),
+}
+
+/// Renders the pages and files `selection` names, in parallel, handing
+/// each file to `emit` as soon as it is ready, from any thread, so a build
+/// writes while it renders and never holds the whole site in memory.
+/// Every page is rendered even after a template error, so that all errors
+/// are reported; no file is emitted after the first one.
+pub fn render_into(
+    site: &Site,
+    theme: &Theme,
+    attached: &[OutputFile],
+    today: jiff::civil::Date,
+    selection: &Selection,
+    feeds: &mut FeedCache,
+    emit: &(dyn Fn(OutputFile) -> anyhow::Result<()> + Sync),
+) -> Result<(), Failure> {
+    let all = pages(site);
+    let paths: Vec<String> = all.iter().map(|page| page_path(page).0).collect();
+    let lists = selection.all || selection.lists;
+    // a partner's page and worksheet are rendered by one task, which
+    // parses the partner's Markdown once for both
+    let chosen: Vec<&Page> = all
+        .iter()
+        .filter(|page| match page {
+            Page::Worksheet(_) => false,
+            _ if selection.all => true,
+            Page::Portfolio | Page::Playbooks | Page::Tier(_) => selection.lists,
+            Page::Partner(p) => selection.partners.contains(&p.slug),
+            Page::Playbook(pb) => selection.playbooks.contains(&pb.path),
+            // the 404 page shows only the site's name and links
+            Page::NotFound => selection.lists,
+        })
+        .collect();
+    let benefits = Benefits::new(site);
+    let chrome = Chrome::new(&paths);
+    let common = Common {
+        today,
+        benefits: &benefits,
+        chrome: &chrome,
+    };
+    if lists {
+        benefits.fill(site);
+    }
+    // after the first failure nothing more is written (the staging folder
+    // is thrown away), but every page is still rendered for its errors
+    let failed = std::sync::atomic::AtomicBool::new(false);
+    let give = |file: OutputFile| -> Result<(), Failure> {
+        if failed.load(std::sync::atomic::Ordering::Relaxed) {
+            return Ok(());
+        }
+        emit(file).map_err(Failure::Output)
+    };
+    let stop = |r: Result<(), Failure>| {
+        if r.is_err() {
+            failed.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        r
+    };
+    // the pages and the feeds at the same time: serialising partners.json
+    // while the pages render keeps both cores busy to the end
+    let (pages_done, feeds_done) = rayon::join(
+        || {
+            chosen
+                .par_iter()
+                .map(|page| stop(render_page(site, theme, page, &common, &give)))
+                .filter_map(Result::err)
+                .collect::<Vec<Failure>>()
+        },
+        || -> Result<(), Failure> {
+            if !lists {
+                return Ok(());
+            }
+            // every page but the 404 page, which `pages` puts last
+            let html_pages = &paths[..paths.len() - 1];
+            for file in feeds::files(site, html_pages, feeds, &benefits) {
+                stop(give(file))?;
+            }
+            Ok(())
+        },
+    );
+    let mut failures = pages_done;
+    failures.extend(feeds_done.err());
+    if selection.all || selection.statics {
+        for f in published_statics(site, theme, &paths) {
+            failures.extend(stop(give(f.clone())).err());
+        }
+        for f in attached {
+            failures.extend(stop(give(f.clone())).err());
+        }
+    }
+    let mut errors: Vec<Diagnostic> = Vec::new();
+    let mut output_error = None;
+    for failure in failures {
+        match failure {
+            Failure::Templates(ds) => errors.extend(ds),
+            Failure::Output(err) => {
+                output_error.get_or_insert(err);
+            }
+        }
+    }
+    if !errors.is_empty() {
+        crate::diagnostic::sort(&mut errors);
+        return Err(Failure::Templates(errors));
+    }
+    match output_error {
+        Some(err) => Err(Failure::Output(err)),
+        None => Ok(()),
+    }
+}
+
+/// The theme's and the site's static files that are published: all but
+/// those at the path of a page (`pages`) or a feed.
+pub(super) fn published_statics<'t>(
+    site: &Site,
+    theme: &'t Theme,
+    pages: &[String],
+) -> impl Iterator<Item = &'t OutputFile> {
+    let made: std::collections::HashSet<String> = pages
+        .iter()
+        .cloned()
+        .chain(feeds::file_names(site).into_iter().map(String::from))
+        .collect();
+    theme
+        .static_files
+        .iter()
+        .filter(move |f| !made.contains(&f.path))
+}
+
+/// The output path of the page of the partner `slug`: the path its key is
+/// recorded under for both of its pages (see [`plan`]).
+pub fn partner_path(slug: &str) -> String {
+    format!("partners/{slug}/index.html")
+}
+
+/// The output path of the page of the playbook at `path`.
+pub fn playbook_path(path: &str) -> String {
+    format!("playbooks/{path}/index.html")
+}
+
+/// A page's output path, template, and kind.
+pub(super) fn page_path(page: &Page) -> (String, &'static str, &'static str) {
+    match page {
+        Page::Portfolio => ("index.html".to_string(), "index.html", "portfolio"),
+        Page::Partner(p) => (partner_path(&p.slug), "partner.html", "partner"),
+        Page::Worksheet(p) => (
+            format!("partners/{}/worksheet/index.html", p.slug),
+            "worksheet.html",
+            "worksheet",
+        ),
+        Page::Playbooks => (
+            "playbooks/index.html".to_string(),
+            "playbooks.html",
+            "playbooks",
+        ),
+        Page::Playbook(pb) => (playbook_path(&pb.path), "playbook.html", "playbook"),
+        Page::Tier(t) => (format!("tiers/{t}/index.html"), "tier.html", "tier"),
+        Page::NotFound => ("404.html".to_string(), "404.html", "404"),
+    }
+}
+
+/// What every page of a render shares.
+struct Common<'a> {
+    /// The date review status is computed for.
+    today: jiff::civil::Date,
+    /// Each partner's benefit as plain text.
+    benefits: &'a Benefits,
+    /// The site and navigation values at each depth.
+    chrome: &'a Chrome,
+}
+
+/// The `site` and `nav` values of the pages at each depth below the root,
+/// made once for all of them (a 404 page, whose root may be a path, makes
+/// its own).
+struct Chrome(Vec<std::sync::OnceLock<(tera::Value, tera::Value)>>);
+
+impl Chrome {
+    /// Room for pages as deep as the deepest of `paths`.
+    fn new(paths: &[String]) -> Chrome {
+        let deepest = paths.iter().map(|p| p.matches('/').count()).max();
+        Chrome(
+            (0..=deepest.unwrap_or(0))
+                .map(|_| Default::default())
+                .collect(),
+        )
+    }
+
+    /// The `site` and `nav` values of a page whose way back to the root is
+    /// `views.root`, `depth` folders deep.
+    fn of(&self, views: &Views, depth: Option<usize>) -> (tera::Value, tera::Value) {
+        let make = || {
+            (
+                tera::Value::from_serializable(&views.site_view()),
+                tera::Value::from_serializable(&views.nav()),
+            )
+        };
+        match depth.and_then(|d| self.0.get(d)) {
+            Some(cell) => cell.get_or_init(make).clone(),
+            None => make(),
+        }
+    }
+}
+
+/// Renders `page` and hands it to `emit`; a partner's page comes with its
+/// worksheet.
+fn render_page(
+    site: &Site,
+    theme: &Theme,
+    page: &Page,
+    common: &Common,
+    emit: &(dyn Fn(OutputFile) -> Result<(), Failure> + Sync),
+) -> Result<(), Failure> {
+    if let Page::Partner(p) = page {
+        // the page and its worksheet from one parse of the Markdown; each
+        // builds its own view, with its own way back to the root
+        let prep = PartnerPrep::new(p, site.config.allow_html);
+        let mut errors = Vec::new();
+        for page in [Page::Partner(p), Page::Worksheet(p)] {
+            match render_one(site, theme, &page, common, Some(&prep)) {
+                Ok(file) => emit(file)?,
+                Err(ds) => errors.extend(ds),
+            }
+        }
+        return if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(Failure::Templates(errors))
+        };
+    }
+    match render_one(site, theme, page, common, None) {
+        Ok(file) => emit(file),
+        Err(ds) => Err(Failure::Templates(ds)),
+    }
+}
+
+/// Renders one page through its template. `prep` is the partner's parsed
+/// Markdown, for a partner's page and worksheet.
+fn render_one(
+    site: &Site,
+    theme: &Theme,
+    page: &Page,
+    common: &Common,
+    prep: Option<&PartnerPrep>,
+) -> Result<OutputFile, Vec<Diagnostic>> {
+    let (path, template, kind) = page_path(page);
+    let depth = match page {
+        // a 404 page is served at any depth: with a base URL its links can
+        // be absolute paths; without one they work at the top level
+        Page::NotFound => None,
+        _ => Some(path.matches('/').count()),
+    };
+    let root = match depth {
+        None => site.config.base_path().unwrap_or_default().to_string(),
+        Some(depth) => "../".repeat(depth),
+    };
+    let views = Views {
+        site,
+        root: root.clone(),
+        today: common.today,
+        benefits: common.benefits,
+    };
+    let mut cx = Context::new();
+    let (site_value, nav) = common.chrome.of(&views, depth);
+    cx.insert_value("site", site_value);
+    cx.insert_value("nav", nav);
+    cx.insert("root", &root);
+    let title = match page {
+        Page::Portfolio => "Partner portfolio".to_string(),
+        Page::Partner(p) | Page::Worksheet(p) => {
+            let prep = prep.expect("render_page renders partner pages with their Markdown");
+            cx.insert("partner", &views.partner(p, prep));
+            if let Page::Worksheet(_) = page {
+                format!("{}: partnering proposition worksheet", p.name)
+            } else {
+                p.name.clone()
+            }
+        }
+        Page::Playbooks => {
+            let list: Vec<_> = site
+                .playbooks
+                .iter()
+                .map(|pb| views.playbook_summary(pb))
+                .collect();
+            cx.insert("playbooks", &list);
+            "Playbooks".to_string()
+        }
+        Page::Playbook(pb) => {
+            cx.insert("playbook", &views.playbook(pb));
+            pb.title.clone()
+        }
+        Page::Tier(t) => {
+            cx.insert("tier", &views.tier(*t));
+            let list: Vec<_> = site
+                .playbooks_in(*t)
+                .map(|pb| views.playbook_summary(pb))
+                .collect();
+            cx.insert("playbooks", &list);
+            format!("{} partners", t.label())
+        }
+        Page::NotFound => "Page not found".to_string(),
+    };
+    if let Page::Portfolio = page {
+        let tiers: Vec<_> = Tier::ALL.iter().map(|t| views.tier(*t)).collect();
+        cx.insert("tiers", &tiers);
+        let list: Vec<_> = site
+            .playbooks
+            .iter()
+            .map(|pb| views.playbook_summary(pb))
+            .collect();
+        cx.insert("playbooks", &list);
+        cx.insert("partner_count", &site.partners.len());
+    }
+    cx.insert(
+        "page",
+        &PageInfo {
+            kind,
+            title: views::title_text(&title),
+            path: path.clone(),
+        },
+    );
+    match theme.tera.render(template, &cx) {
+        Ok(text) => Ok(OutputFile {
+            path,
+            bytes: text.into_bytes(),
+        }),
+        Err(err) => Err(theme::template_diagnostics(
+            &err,
+            &theme.sources,
+            Some(&path),
+        )),
+    }
+}
