@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
-use super::views::{self, Benefits, PartnerPrep, Views};
+use super::views::{self, Benefits, PartnerPrep, PartnerView, Views};
 use super::{FeedCache, OutputFile, Theme, attachments, feeds, theme};
 use crate::diagnostic::Diagnostic;
 use crate::record::Tier;
@@ -267,7 +267,7 @@ pub(super) fn published_statics<'t>(
 }
 
 /// The output path of the page of the partner `slug`: the path its key is
-/// recorded under for both of its pages (see [`plan`]).
+/// recorded under for both of its pages (see [`super::plan`]).
 pub fn partner_path(slug: &str) -> String {
     format!("partners/{slug}/index.html")
 }
@@ -350,12 +350,25 @@ fn render_page(
     emit: &(dyn Fn(OutputFile) -> Result<(), Failure> + Sync),
 ) -> Result<(), Failure> {
     if let Page::Partner(p) = page {
-        // the page and its worksheet from one parse of the Markdown; each
-        // builds its own view, with its own way back to the root
+        // the page and its worksheet from one parse of the Markdown and,
+        // without raw HTML, one view placed for each (see views::place)
         let prep = PartnerPrep::new(p, site.config.allow_html);
+        let shared = (!site.config.allow_html).then(|| {
+            let views = Views {
+                site,
+                root: views::ROOT_MARK.to_string(),
+                today: common.today,
+                benefits: common.benefits,
+            };
+            views.partner(p, &prep)
+        });
+        let partner = PartnerInput {
+            prep: &prep,
+            shared: shared.as_ref(),
+        };
         let mut errors = Vec::new();
         for page in [Page::Partner(p), Page::Worksheet(p)] {
-            match render_one(site, theme, &page, common, Some(&prep)) {
+            match render_one(site, theme, &page, common, Some(&partner)) {
                 Ok(file) => emit(file)?,
                 Err(ds) => errors.extend(ds),
             }
@@ -372,14 +385,23 @@ fn render_page(
     }
 }
 
-/// Renders one page through its template. `prep` is the partner's parsed
-/// Markdown, for a partner's page and worksheet.
+/// What a partner's two pages share.
+struct PartnerInput<'a> {
+    /// The partner's Markdown, parsed.
+    prep: &'a PartnerPrep<'a>,
+    /// The partner's view, built with [`views::ROOT_MARK`] for the root,
+    /// when raw HTML is not allowed.
+    shared: Option<&'a PartnerView>,
+}
+
+/// Renders one page through its template. `partner` is what a partner's
+/// page and worksheet share.
 fn render_one(
     site: &Site,
     theme: &Theme,
     page: &Page,
     common: &Common,
-    prep: Option<&PartnerPrep>,
+    partner: Option<&PartnerInput>,
 ) -> Result<OutputFile, Vec<Diagnostic>> {
     let (path, template, kind) = page_path(page);
     let depth = match page {
@@ -406,8 +428,11 @@ fn render_one(
     let title = match page {
         Page::Portfolio => "Partner portfolio".to_string(),
         Page::Partner(p) | Page::Worksheet(p) => {
-            let prep = prep.expect("render_page renders partner pages with their Markdown");
-            cx.insert("partner", &views.partner(p, prep));
+            let input = partner.expect("render_page renders partner pages with their input");
+            match input.shared {
+                Some(view) => cx.insert("partner", &view.placed(&root)),
+                None => cx.insert("partner", &views.partner(p, input.prep)),
+            }
             if let Page::Worksheet(_) = page {
                 format!("{}: partnering proposition worksheet", p.name)
             } else {

@@ -19,7 +19,7 @@ const TITLE_CHARS: usize = 30;
 pub(crate) const MAX_PEOPLE: usize = 24;
 
 /// One person's circle.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub(crate) struct Node {
     /// Centre.
     pub(crate) x: f64,
@@ -49,7 +49,7 @@ pub(crate) struct Node {
 }
 
 /// A relationship line.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub(crate) struct Edge {
     /// Start.
     pub x1: f64,
@@ -62,7 +62,7 @@ pub(crate) struct Edge {
 }
 
 /// The diagram's geometry.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub(crate) struct Diagram {
     /// Width of the view box.
     pub(crate) width: f64,

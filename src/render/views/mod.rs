@@ -3,8 +3,11 @@
 //! so every URL in it, and every link in its rendered Markdown, is already
 //! relative to that page: a template writes `href="{{ partner.url }}"` and
 //! the link works at a domain root, under a sub-path and from disk. A
-//! partner's page and its worksheet, at different depths, each build their
-//! own view (from one parse of the Markdown, [`PartnerPrep`]).
+//! partner's page and its worksheet, at different depths, share one parse
+//! of the Markdown ([`PartnerPrep`]) and, without raw HTML, one view built
+//! with [`ROOT_MARK`] for the root and placed for each page by `place`,
+//! which names every field of every view type, so that a field added to a
+//! view does not compile until someone decides how it is placed.
 //!
 //! Every text that came from Markdown is HTML, safe to print with `| safe`:
 //! the fields ending in `_html`, and those documented as HTML (the
@@ -19,12 +22,14 @@ use crate::site::Site;
 
 mod influence;
 mod partner;
+mod place;
 mod playbook;
 mod site;
 mod tier;
 mod worksheet;
 
-pub(crate) use partner::{Benefits, PartnerPrep};
+pub(crate) use partner::{Benefits, PartnerPrep, PartnerView};
+pub(crate) use place::ROOT_MARK;
 
 /// Builds views for pages at one depth of the site.
 pub(crate) struct Views<'a> {

@@ -146,7 +146,7 @@ pub(crate) struct PropositionView {
 }
 
 /// A value with its machine name, label and explanation.
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 pub(crate) struct Named {
     /// The name as written in records.
     pub(crate) name: &'static str,
@@ -202,7 +202,7 @@ pub(crate) struct InfluenceView {
 }
 
 /// When the partnership was and will be reviewed.
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 pub(crate) struct ReviewView {
     /// The last review, `YYYY-MM-DD`.
     pub(crate) last: Option<String>,

@@ -9,7 +9,7 @@ use crate::markdown;
 use crate::record::{Attitude, Influence, Partner};
 
 /// One item of the readiness checklist.
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 pub(crate) struct CheckItem {
     /// What should be true.
     pub(crate) label: &'static str,
