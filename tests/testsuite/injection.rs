@@ -392,8 +392,7 @@ fn plain_fields_show_exactly_what_was_written() {
         .collect();
     assert_eq!(texts(&partner, "ul.tags li"), tags);
     assert!(
-        texts(&partner, "#rules tbody tr td .source-inline")
-            .contains(&format!("{name}'s own rule")),
+        texts(&partner, "#rules tbody tr td .source-inline").contains(&format!("Set for {name}")),
         "the rule's source names the partner"
     );
     for doc in [&partner, &worksheet] {
