@@ -697,3 +697,92 @@ fn a_playbook_says_whom_it_applies_to_only_when_it_names_someone() {
     assert!(tiers.contains("<dt>Applies to tiers</dt>"), "{tiers}");
     assert!(!tiers.contains("Applies to partners"), "{tiers}");
 }
+
+/// Every `id` on `page`, in order.
+fn ids(page: &str) -> Vec<String> {
+    page.split(" id=\"")
+        .skip(1)
+        .map(|rest| rest[..rest.find('"').unwrap()].to_string())
+        .collect()
+}
+
+/// Asserts that `page`'s ids are unique and that every `href="#x"` on it
+/// leads to one of them.
+fn assert_fragments_resolve(page: &str) {
+    let ids = ids(page);
+    let mut seen = std::collections::HashSet::new();
+    for id in &ids {
+        assert!(seen.insert(id), "id {id:?} twice on the page:\n{page}");
+    }
+    for rest in page.split("href=\"#").skip(1) {
+        let target = &rest[..rest.find('"').unwrap()];
+        assert!(
+            seen.contains(&target.to_string()),
+            "#{target} leads nowhere:\n{page}"
+        );
+    }
+}
+
+#[test]
+fn footnotes_are_a_section_with_a_way_back_and_ids_unique_on_the_page() {
+    let s = Scratch::empty();
+    s.write(
+        "content/playbooks/notes.md",
+        "---\ntitle: Notes\n---\n## Main {#main}\n\nFirst[^1] and again[^1], then[^why].\n\n[^1]: The first note.\n[^why]: Because.\n",
+    );
+    let note = |text: &str| format!("|-\n    {text}[^1]\n\n    [^1]: About {text}.");
+    s.write(
+        "content/partners/northwind.yaml",
+        format!(
+            "name: Northwind\ntier: casual\nobjectives: [market-access]\nproposition:\n  we_do: {}\n  they_do: {}\n  together: A managed service.\n  partner_benefit: Fewer audits.\n",
+            note("We"),
+            note("They")
+        ),
+    );
+    s.build(&[]).success();
+
+    let page = s.out("playbooks/notes/index.html");
+    let notes = &page[page
+        .find("<div class=\"footnotes\">")
+        .expect("a notes section")..];
+    let notes = &notes[..notes.find("</div>").unwrap()];
+    // a rule, then an ordered list, in the order of first reference
+    assert!(
+        notes.starts_with("<div class=\"footnotes\">\n<hr>\n<ol>\n"),
+        "{notes}"
+    );
+    let first = notes.find("The first note.").unwrap();
+    assert!(first < notes.find("Because.").unwrap(), "{notes}");
+    // a way back to each reference, with a name for screen readers
+    assert_eq!(
+        notes.matches("class=\"footnote-back\"").count(),
+        3,
+        "{notes}"
+    );
+    assert!(
+        notes.contains("aria-label=\"Back to reference 1\">↩"),
+        "{notes}"
+    );
+    assert!(
+        notes.contains("aria-label=\"Back to reference 1-2\">↩"),
+        "{notes}"
+    );
+    assert!(
+        notes.contains("aria-label=\"Back to reference 2\">↩"),
+        "{notes}"
+    );
+    assert_eq!(page.matches("class=\"footnote-ref\"").count(), 3, "{page}");
+    assert_fragments_resolve(&page);
+
+    // two texts on one page, each with a note `[^1]`
+    let page = s.out("partners/northwind/index.html");
+    assert_eq!(
+        page.matches("<div class=\"footnotes\">").count(),
+        2,
+        "{page}"
+    );
+    assert!(page.contains("About We."), "{page}");
+    assert!(page.contains("About They."), "{page}");
+    assert_fragments_resolve(&page);
+    assert_fragments_resolve(&s.out("partners/northwind/worksheet/index.html"));
+}
