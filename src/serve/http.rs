@@ -811,4 +811,32 @@ mod tests {
         // before the first good build the errors are all there is to see
         assert!(is_open(7, false));
     }
+
+    #[test]
+    fn pages_published_by_a_build_that_then_failed_are_not_a_good_build() {
+        let shared = Shared::default();
+        shared.set_mount("/".to_string());
+        let page = |path: &str| OutputFile {
+            path: path.to_string(),
+            bytes: b"<html><body><p>page</p></body></html>".to_vec(),
+        };
+        // the first phase is published, the next one fails
+        shared.publish(vec![page("index.html")], &[]);
+        shared.fail(&report("error: x", 1));
+        assert!(!shared.has_good_build());
+        let response = shared.respond("/", &HeaderMap::new());
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        // once a whole build is in place, it is the last good build
+        shared.publish(vec![page("index.html")], &[]);
+        shared.recover();
+        shared.fail(&report("error: x", 1));
+        assert!(shared.has_good_build());
+        let response = shared.respond("/", &HeaderMap::new());
+        assert_eq!(response.status(), StatusCode::OK);
+        let panel = &shared.read().errors.as_ref().unwrap().panel.clone();
+        assert!(
+            panel.contains("this page is from the last good build"),
+            "{panel}"
+        );
+    }
 }
