@@ -503,7 +503,7 @@ mod tests {
             at..at + 3,
             "Northwind does not say what is in it for the partner",
             "a placeholder is not a benefit",
-            "say how this partnership helps Northwind's own business",
+            "say how this partnership helps Northwind in its own business",
         );
         assert_eq!((d.line, d.column), (3, 20));
         let text = d.to_human(false);

@@ -480,6 +480,8 @@ pub struct Parsed<'a> {
     /// instead, so `[x](#main)` still leads to the heading.
     renamed: HashMap<String, String>,
     len: usize,
+    /// When the text has footnotes, what their ids start with.
+    notes: Option<u32>,
 }
 
 impl<'a> Parsed<'a> {
@@ -490,11 +492,19 @@ impl<'a> Parsed<'a> {
         let mut events: Vec<Event> =
             html_as_text(Parser::new_ext(md, options()), allow_html).collect();
         let (toc, renamed) = name_headings(&mut events);
+        let notes = events.iter().any(|e| {
+            matches!(
+                e,
+                Event::FootnoteReference(_) | Event::Start(Tag::FootnoteDefinition(_))
+            )
+        });
         Parsed {
             events,
             toc,
             renamed,
             len: md.len(),
+            // a digest of the text for the ids of its notes
+            notes: notes.then(|| xxhash_rust::xxh3::xxh3_64(md.as_bytes()) as u32),
         }
     }
 
@@ -616,7 +626,13 @@ impl<'a> Parsed<'a> {
             other => Some(other),
         });
         let mut out = String::with_capacity(self.len * 3 / 2);
-        html::push_html(&mut out, events);
+        match self.notes {
+            Some(text_id) => html::push_html(
+                &mut out,
+                gather_notes(events.collect(), text_id).into_iter(),
+            ),
+            None => html::push_html(&mut out, events),
+        }
         if out.contains("<table>") {
             // a wide table scrolls in its own box, which keyboards can reach
             out = out
@@ -698,6 +714,110 @@ fn name_headings(events: &mut [Event]) -> (Vec<TocEntry>, HashMap<String, String
         i += 1;
     }
     (toc, renamed)
+}
+
+/// Footnotes as a section at the end of the text (issue 20): a rule, then
+/// the notes in the order they are first referenced, each with a link back
+/// to every reference, and last any note nobody references. Ids start with `fn:` or `fnref:`, which no heading
+/// anchor and no theme id has, and hold a digest of the text, because a
+/// partner page shows several texts that may each have a note `[^1]`.
+fn gather_notes(events: Vec<Event<'_>>, text_id: u32) -> Vec<Event<'_>> {
+    let text_id = format!("{text_id:08x}");
+    // the definitions in the order written (a second one with the same
+    // label is a note nobody references), and the rest of the text
+    let mut notes: Vec<(CowStr, Vec<Event>)> = Vec::new();
+    let mut body = Vec::with_capacity(events.len());
+    // a definition inside another one becomes a note of its own
+    let mut open: Vec<(CowStr, Vec<Event>)> = Vec::new();
+    for event in events {
+        match event {
+            Event::Start(Tag::FootnoteDefinition(label)) => open.push((label, Vec::new())),
+            Event::End(TagEnd::FootnoteDefinition) => notes.extend(open.pop()),
+            other => match open.last_mut() {
+                Some((_, content)) => content.push(other),
+                None => body.push(other),
+            },
+        }
+    }
+    // each note's number, in the order of first reference, and how many
+    // references point at it
+    let mut order: Vec<usize> = Vec::new();
+    let mut uses: Vec<usize> = vec![0; notes.len()];
+    let mut out: Vec<Event> = Vec::with_capacity(body.len() + notes.len() * 8);
+    for event in body {
+        let Event::FootnoteReference(l) = &event else {
+            out.push(event);
+            continue;
+        };
+        let Some(note) = notes.iter().position(|(label, _)| label == l) else {
+            // a reference without a note reads as written
+            out.push(Event::Text(CowStr::from(format!("[^{l}]"))));
+            continue;
+        };
+        let n = match order.iter().position(|&i| i == note) {
+            Some(at) => at + 1,
+            None => {
+                order.push(note);
+                order.len()
+            }
+        };
+        uses[note] += 1;
+        let k = uses[note];
+        let ref_id = if k == 1 {
+            format!("fnref:{text_id}:{n}")
+        } else {
+            format!("fnref:{text_id}:{n}:{k}")
+        };
+        out.push(Event::InlineHtml(CowStr::from(format!(
+            "<sup class=\"footnote-ref\"><a href=\"#fn:{text_id}:{n}\" id=\"{ref_id}\" aria-label=\"Note {n}\">{n}</a></sup>"
+        ))));
+    }
+    // a note nobody points at comes last, without a way back: it is still
+    // the author's text
+    order.extend((0..notes.len()).filter(|i| uses[*i] == 0));
+    if order.is_empty() {
+        return out;
+    }
+    out.push(Event::Html(CowStr::from(
+        "<div class=\"footnotes\">\n<hr>\n<ol>\n",
+    )));
+    for (at, &note) in order.iter().enumerate() {
+        let n = at + 1;
+        let mut back = String::new();
+        for k in 1..=uses[note] {
+            let (ref_id, label, mark) = if k == 1 {
+                (
+                    format!("fnref:{text_id}:{n}"),
+                    format!("Back to reference {n}"),
+                    String::new(),
+                )
+            } else {
+                (
+                    format!("fnref:{text_id}:{n}:{k}"),
+                    format!("Back to reference {n}-{k}"),
+                    format!("<sup>{k}</sup>"),
+                )
+            };
+            // U+FE0E: the arrow as text, not as an emoji
+            back.push_str(&format!(
+                " <a class=\"footnote-back\" href=\"#{ref_id}\" aria-label=\"{label}\">\u{21a9}\u{fe0e}{mark}</a>"
+            ));
+        }
+        out.push(Event::Html(CowStr::from(format!(
+            "<li id=\"fn:{text_id}:{n}\">"
+        ))));
+        let mut content = std::mem::take(&mut notes[note].1);
+        // the way back ends the note's last paragraph, or follows the note
+        if matches!(content.last(), Some(Event::End(TagEnd::Paragraph))) {
+            content.insert(content.len() - 1, Event::InlineHtml(CowStr::from(back)));
+        } else {
+            content.push(Event::Html(CowStr::from(back)));
+        }
+        out.extend(content);
+        out.push(Event::Html(CowStr::from("</li>\n")));
+    }
+    out.push(Event::Html(CowStr::from("</ol>\n</div>\n")));
+    out
 }
 
 /// Renders a short text: a single paragraph loses its `<p>` wrapper so the
@@ -896,6 +1016,59 @@ mod tests {
             html("[W](@/partners/northwind/worksheet)")
                 .contains("href=\"../../partners/northwind/worksheet/index.html\"")
         );
+    }
+
+    #[test]
+    fn footnotes_are_a_section_with_a_way_back_to_each_reference() {
+        let md = "A[^x] b[^x] c[^y].\n\n[^y]: Why.\n[^x]: See [N](@/partners/northwind).\n[^z]: Alone.\n";
+        let out = html(md);
+        let id = format!("{:08x}", xxhash_rust::xxh3::xxh3_64(md.as_bytes()) as u32);
+        let expected = format!(
+            concat!(
+                "<p>A<sup class=\"footnote-ref\"><a href=\"#fn:{id}:1\" id=\"fnref:{id}:1\" aria-label=\"Note 1\">1</a></sup>",
+                " b<sup class=\"footnote-ref\"><a href=\"#fn:{id}:1\" id=\"fnref:{id}:1:2\" aria-label=\"Note 1\">1</a></sup>",
+                " c<sup class=\"footnote-ref\"><a href=\"#fn:{id}:2\" id=\"fnref:{id}:2\" aria-label=\"Note 2\">2</a></sup>.</p>\n",
+                "<div class=\"footnotes\">\n<hr>\n<ol>\n",
+                "<li id=\"fn:{id}:1\">\n<p>See <a href=\"../../partners/northwind/index.html\">N</a>.",
+                " <a class=\"footnote-back\" href=\"#fnref:{id}:1\" aria-label=\"Back to reference 1\">\u{21a9}\u{fe0e}</a>",
+                " <a class=\"footnote-back\" href=\"#fnref:{id}:1:2\" aria-label=\"Back to reference 1-2\">\u{21a9}\u{fe0e}<sup>2</sup></a></p>\n</li>\n",
+                "<li id=\"fn:{id}:2\">\n<p>Why.",
+                " <a class=\"footnote-back\" href=\"#fnref:{id}:2\" aria-label=\"Back to reference 2\">\u{21a9}\u{fe0e}</a></p>\n</li>\n",
+                "<li id=\"fn:{id}:3\">\n<p>Alone.</p>\n</li>\n",
+                "</ol>\n</div>\n"
+            ),
+            id = id
+        );
+        assert_eq!(out, expected);
+    }
+
+    #[test]
+    fn footnote_ids_differ_between_texts_and_never_take_a_theme_id() {
+        let one = html("A[^1].\n\n[^1]: One.\n");
+        let two = html("B[^1].\n\n[^1]: Two.\n");
+        let ids = |h: &str| -> Vec<String> {
+            h.split(" id=\"")
+                .skip(1)
+                .map(|rest| rest[..rest.find('"').unwrap()].to_string())
+                .collect()
+        };
+        let (one, two) = (ids(&one), ids(&two));
+        assert_eq!(one.len(), 2, "{one:?}");
+        assert!(one.iter().all(|id| !two.contains(id)), "{one:?} {two:?}");
+        // a note labelled like a theme element does not take its id
+        let main = html("A[^main].\n\n[^main]: M.\n");
+        assert!(
+            ids(&main)
+                .iter()
+                .all(|id| !THEME_IDS.contains(&id.as_str())),
+            "{main}"
+        );
+        assert!(!main.contains("id=\"main\""), "{main}");
+        // a note nobody references is kept, without a way back
+        let alone = html("Text.\n\n[^main]: Alone.\n");
+        assert!(alone.contains("<p>Alone.</p>"), "{alone}");
+        assert!(!alone.contains("id=\"main\""), "{alone}");
+        assert!(!alone.contains("footnote-back"), "{alone}");
     }
 
     #[test]

@@ -674,7 +674,7 @@ pub fn decode(
 
 fn decode_proposition(d: &mut Decoder<'_>, map: &Mapping, name: &str) -> Proposition {
     let path = vec![Seg::Key("proposition".into())];
-    let benefit_help = format!("say how this partnership helps {name}'s own business");
+    let benefit_help = format!("say how this partnership helps {name} in its own business");
     let benefit_path = child(&path, "partner_benefit");
     let value = decode::get(map, "proposition").filter(|v| !v.is_null());
     let help = "the proposition is a mapping: `we_do`, `they_do`, `together`, `partner_benefit`, `customer_benefit`, `pain_point`";

@@ -63,8 +63,19 @@ pub(crate) fn today() -> anyhow::Result<jiff::civil::Date> {
 pub(crate) fn root(args: &SiteArgs) -> anyhow::Result<PathBuf> {
     match &args.root {
         Some(root) => {
+            let shown = crate::scaffold::shell_path(root);
             if !root.is_dir() {
-                anyhow::bail!("the site root {} is not a folder", root.display());
+                anyhow::bail!(
+                    "the site root {} is not a folder\n  help: pass the folder that holds partnerbook.yaml, or start a site there with `partnerbook init {shown}`",
+                    root.display()
+                );
+            }
+            // an empty folder would check as a site with nothing in it
+            if walk::find_root(root).as_deref() != Some(root.as_path()) {
+                anyhow::bail!(
+                    "no partnerbook site in {} (looked for partnerbook.yaml or content/)\n  help: pass the folder that holds partnerbook.yaml to `-r/--root`, or start a site there with `partnerbook init {shown}`",
+                    root.display()
+                );
             }
             Ok(crate::write::resolve(root))
         }
@@ -72,7 +83,7 @@ pub(crate) fn root(args: &SiteArgs) -> anyhow::Result<PathBuf> {
             let cwd = std::env::current_dir().context("cannot read the current folder")?;
             walk::find_root(&cwd).map(|r| crate::write::resolve(&r)).with_context(|| {
                 format!(
-                    "no partnerbook site in {} or any folder above it (looked for partnerbook.yaml or content/)\n  help: run this inside a site, or pass `--root DIR`",
+                    "no partnerbook site in {} or any folder above it (looked for partnerbook.yaml or content/)\n  help: start a site here with `partnerbook init`, or in a new folder with `partnerbook init my-partners`; for a site elsewhere, run this inside it or pass `-r/--root DIR`",
                     cwd.display()
                 )
             })

@@ -76,7 +76,9 @@ struct Errors {
 struct Served {
     /// The output of the last good build, by path below the mount point.
     files: HashMap<String, File>,
-    /// Whether a build without errors has been published.
+    /// Whether a whole build without errors has been published. A build
+    /// that failed after publishing some pages does not count: the panel
+    /// must not call those pages a good build.
     built: bool,
     /// The diagnostics to show on every page, when the site has errors.
     errors: Option<Errors>,
@@ -124,7 +126,7 @@ impl Shared {
 
     /// Puts rendered files in place and takes down the files in `gone`.
     /// They come from a build without errors, so the diagnostics go.
-    /// Returns the paths whose content changed, new and gone ones
+    /// [`Shared::recover`] says when the whole build is in place. Returns the paths whose content changed, new and gone ones
     /// included: a page rendered again the same need not reload.
     pub(crate) fn publish(&self, files: Vec<OutputFile>, gone: &[String]) -> Vec<String> {
         // the digests and the script are done before taking the lock
@@ -152,24 +154,26 @@ impl Shared {
                 changed.push(path.clone());
             }
         }
-        served.built = true;
         served.errors = None;
         changed
     }
 
-    /// Shows `text` (diagnostics as the terminal shows them) on every page.
-    pub(crate) fn fail(&self, text: &str) {
+    /// Shows `report` on every page.
+    pub(crate) fn fail(&self, report: &Report) {
         let mut served = self.write();
-        let panel = panel(text, served.built);
+        let panel = panel(report, served.built);
         served.errors = Some(Errors {
             digest: xxhash_rust::xxh3::xxh3_64(panel.as_bytes()),
             panel,
         });
     }
 
-    /// Takes the diagnostics off the pages.
+    /// Takes the diagnostics off the pages: a whole build without errors
+    /// is in place.
     pub(crate) fn recover(&self) {
-        self.write().errors = None;
+        let mut served = self.write();
+        served.errors = None;
+        served.built = true;
     }
 
     /// Tells every open page which pages changed (output paths below the
@@ -584,37 +588,63 @@ fn with_panel(page: &[u8], panel: &str) -> Vec<u8> {
     [&page[..at], panel.as_bytes(), &page[at..]].concat()
 }
 
+/// What a failed build shows on every page.
+#[derive(Debug)]
+pub(crate) struct Report {
+    /// The diagnostics as the terminal shows them.
+    pub text: String,
+    /// How many there are, as words: "7 errors, 0 warnings".
+    pub summary: String,
+    /// How many diagnostics `text` holds.
+    pub count: usize,
+}
+
+/// Up to this many diagnostics, the panel starts open: they are read at
+/// once. More are a list to work through, and start folded to one line,
+/// so that the page stays readable.
+const OPEN_UP_TO: usize = 3;
+
 /// The diagnostics panel: plain HTML and inline styles, so it shows with
-/// any theme and without JavaScript. It says whether the page under it is
-/// the last good build or there is none yet.
-fn panel(errors: &str, built: bool) -> String {
-    let headline = if built {
-        "partnerbook: the site has errors; this is the last good build."
+/// any theme and without JavaScript. Its one line says how many errors
+/// there are and what the page under it is; the list folds under it
+/// (`<details>`) and scrolls on its own, at most 40% of the window high.
+fn panel(report: &Report, built: bool) -> String {
+    let state = if built {
+        "this page is from the last good build"
     } else {
-        "partnerbook: the site has errors, so it has not been built yet."
+        "the site has not been built yet"
+    };
+    // before the first good build there is no page to keep in view
+    let open = if !built || report.count <= OPEN_UP_TO {
+        " open"
+    } else {
+        ""
     };
     format!(
         concat!(
-            r#"<div id="partnerbook-diagnostics" role="alert" style="position:sticky;top:0;z-index:2147483647;margin:0;padding:1rem;background:#fff4f4;color:#5c0000;border-bottom:3px solid #b00020;font:14px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;max-height:70vh;overflow:auto;text-align:left">"#,
-            r#"<p style="margin:0;font-weight:bold">{}</p>"#,
-            r#"<pre style="white-space:pre-wrap;margin:.75rem 0 0;font:inherit;color:inherit;background:none">{}</pre></div>"#
+            r#"<div id="partnerbook-diagnostics" role="alert" style="position:sticky;top:0;z-index:2147483647;margin:0;background:#fff4f4;color:#5c0000;border-bottom:3px solid #b00020;font:14px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;text-align:left">"#,
+            r#"<details{open} style="margin:0">"#,
+            r#"<summary style="cursor:pointer;padding:.5rem 1rem;font-weight:bold">partnerbook: {summary}; {state}</summary>"#,
+            r#"<pre tabindex="0" style="white-space:pre-wrap;margin:0;padding:0 1rem 1rem;max-height:40vh;overflow:auto;font:inherit;color:inherit;background:none">{text}</pre>"#,
+            r#"</details></div>"#
         ),
-        headline,
-        escape(errors)
+        open = open,
+        summary = escape(&report.summary),
+        state = state,
+        text = escape(report.text.trim_end())
     )
 }
 
 /// The page every URL shows before the first good build, under the
-/// diagnostics.
+/// diagnostics, whose line already says that the site is not built: this
+/// page says what to do.
 const NOT_BUILT: &str = concat!(
     "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">",
     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
     "<title>partnerbook: not built yet</title></head>",
     "<body style=\"font:16px/1.5 system-ui,sans-serif;margin:0\">",
-    "<main style=\"max-width:40rem;padding:1rem\"><h1>Not built yet</h1>",
-    "<p>partnerbook has not built this site yet: it has the errors listed above, ",
-    "so there is nothing to show.</p>",
-    "<p>Fix them in your editor and save. This page then shows the site: ",
+    "<main style=\"max-width:40rem;padding:1rem\"><h1>Fix the errors to see the site</h1>",
+    "<p>Fix the errors listed above in your editor and save. This page then shows the site: ",
     "it reloads by itself, or reload it yourself.</p>",
     "<p>In a terminal, <code>partnerbook check</code> lists the same errors.</p>",
     "</main></body></html>"
@@ -715,19 +745,31 @@ mod tests {
         }
     }
 
+    /// A report of `count` diagnostics, each `text`.
+    fn report(text: &str, count: usize) -> Report {
+        Report {
+            text: format!("{text}\n\n").repeat(count),
+            summary: format!("{count} errors, 0 warnings"),
+            count,
+        }
+    }
+
     #[test]
     fn injection_keeps_the_page_and_adds_the_panel_and_script() {
         let page = b"<!DOCTYPE html><html><body class=\"x\"><p>hi</p></body></html>";
         let plain = String::from_utf8(with_script(page)).unwrap();
         assert!(plain.contains("<p>hi</p><script>"));
         assert!(plain.ends_with("</script></body></html>"));
-        let failed =
-            String::from_utf8(with_panel(plain.as_bytes(), &panel("error: <bad>", true))).unwrap();
+        let failed = String::from_utf8(with_panel(
+            plain.as_bytes(),
+            &panel(&report("error: <bad>", 1), true),
+        ))
+        .unwrap();
         let at = failed.find("partnerbook-diagnostics").unwrap();
         assert!(failed.find("<body class=\"x\">").unwrap() < at);
         assert!(at < failed.find("<p>hi</p>").unwrap());
         assert!(failed.contains("error: &lt;bad&gt;"));
-        assert!(failed.contains("this is the last good build"));
+        assert!(failed.contains("this page is from the last good build"));
         // a page without <body> still gets both
         let bare = with_panel(&with_script(b"<p>x</p>"), "PANEL");
         assert!(bare.starts_with(b"PANEL<p>x</p><script>"));
@@ -738,7 +780,7 @@ mod tests {
         let errors = "error: `</pre><script>alert(1)</script>` \" onmouseover=\"x' &amp; <!--";
         let page = with_panel(
             &with_script(b"<html><body></body></html>"),
-            &panel(errors, false),
+            &panel(&report(errors, 1), false),
         );
         let page = String::from_utf8(page).unwrap();
         assert!(
@@ -748,9 +790,53 @@ mod tests {
             )),
             "{page}"
         );
-        assert!(page.contains("it has not been built yet"), "{page}");
+        assert!(page.contains("the site has not been built yet"), "{page}");
         assert!(!page.contains("last good build"), "{page}");
         // the live-reload script is the page's only script
         assert_eq!(page.matches("<script").count(), 1, "{page}");
+    }
+
+    #[test]
+    fn the_panel_folds_many_errors_to_one_line_and_shows_a_few() {
+        let is_open = |count, built| {
+            let panel = panel(&report("error: x", count), built);
+            assert_eq!(panel.matches("<summary").count(), 1, "{panel}");
+            assert!(panel.contains("max-height:40vh;overflow:auto"), "{panel}");
+            panel.contains("<details open")
+        };
+        assert!(is_open(1, true));
+        assert!(is_open(OPEN_UP_TO, true));
+        assert!(!is_open(OPEN_UP_TO + 1, true));
+        assert!(!is_open(7, true));
+        // before the first good build the errors are all there is to see
+        assert!(is_open(7, false));
+    }
+
+    #[test]
+    fn pages_published_by_a_build_that_then_failed_are_not_a_good_build() {
+        let shared = Shared::default();
+        shared.set_mount("/".to_string());
+        let page = |path: &str| OutputFile {
+            path: path.to_string(),
+            bytes: b"<html><body><p>page</p></body></html>".to_vec(),
+        };
+        // the first phase is published, the next one fails
+        shared.publish(vec![page("index.html")], &[]);
+        shared.fail(&report("error: x", 1));
+        assert!(!shared.has_good_build());
+        let response = shared.respond("/", &HeaderMap::new());
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        // once a whole build is in place, it is the last good build
+        shared.publish(vec![page("index.html")], &[]);
+        shared.recover();
+        shared.fail(&report("error: x", 1));
+        assert!(shared.has_good_build());
+        let response = shared.respond("/", &HeaderMap::new());
+        assert_eq!(response.status(), StatusCode::OK);
+        let panel = &shared.read().errors.as_ref().unwrap().panel.clone();
+        assert!(
+            panel.contains("this page is from the last good build"),
+            "{panel}"
+        );
     }
 }

@@ -226,25 +226,25 @@ impl Rebuilds {
 /// Shows `diagnostics` on every page, over the last good build if there
 /// is one.
 fn fail(shared: &Shared, diagnostics: &[Diagnostic], was_failed: &mut bool) {
-    let mut text: String = diagnostics
+    let text: String = diagnostics
         .iter()
         .map(|d| format!("{}\n\n", d.to_human(false)))
         .collect();
     let summary = diagnostic::count_summary(diagnostics);
     if shared.has_good_build() {
-        text.push_str(&format!("{summary}; serving the last good build"));
         term::status(&format!(
             "build failed: {summary}; still serving the last good build"
         ));
     } else {
-        text.push_str(&format!(
-            "{summary}; the site is served once they are fixed"
-        ));
         term::status(&format!(
             "build failed: {summary}; the site is served once they are fixed"
         ));
     }
-    shared.fail(&text);
+    shared.fail(&http::Report {
+        text,
+        summary,
+        count: diagnostics.len(),
+    });
     *was_failed = true;
     shared.reload(&[], true);
 }

@@ -34,7 +34,7 @@ fn github_format_prints_workflow_annotations() {
         .assert()
         .code(1)
         .stdout_eq(snapbox::str![[r#"
-::error file=tests/ui/missing-partner-benefit-placeholder/in/content/partners/northwind.yaml,line=8,col=20,endLine=8,endColumn=23,title=missing-partner-benefit::Northwind does not say what is in it for the partner (help: say how this partnership helps Northwind's own business)
+::error file=tests/ui/missing-partner-benefit-placeholder/in/content/partners/northwind.yaml,line=8,col=20,endLine=8,endColumn=23,title=missing-partner-benefit::Northwind does not say what is in it for the partner (help: say how this partnership helps Northwind in its own business)
 
 "#]]);
 }

@@ -369,6 +369,6 @@ fn an_environment_error_naming_a_path_is_escaped_too() {
     let stderr = support::stderr(&out);
     assert_eq!(
         stderr,
-        "error: the site root gone<U+202E>lmay<U+001B>[31m is not a folder\n"
+        "error: the site root gone<U+202E>lmay<U+001B>[31m is not a folder\n  help: pass the folder that holds partnerbook.yaml, or start a site there with `partnerbook init 'gone<U+202E>lmay<U+001B>[31m'`\n"
     );
 }

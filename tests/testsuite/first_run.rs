@@ -451,7 +451,7 @@ error[missing-partner-benefit]: Northwind does not say what is in it for the par
 8 |   partner_benefit: #1 reseller in the Nordics
   |   ^^^^^^^^^^^^^^^ this is empty
   |
-  = help: say how this partnership helps Northwind's own business
+  = help: say how this partnership helps Northwind in its own business
 
 checked 1 partner and 0 playbooks: 1 error, 0 warnings in [..] s
 
@@ -541,4 +541,248 @@ error[invalid-yaml]: content/playbooks/kickoff.md is not valid YAML: did not fin
 checked 0 partners and 0 playbooks: 1 error, 0 warnings in [..] s
 
 "#]]);
+}
+
+// ------------------------------------------------------------ issue 20
+
+#[test]
+fn every_command_outside_a_site_names_the_folder_and_suggests_init() {
+    let s = Scratch::empty();
+    let here = s.dir.path();
+    let said = format!(
+        "error: no partnerbook site in {} or any folder above it (looked for partnerbook.yaml or content/)\n  help: start a site here with `partnerbook init`, or in a new folder with `partnerbook init my-partners`; for a site elsewhere, run this inside it or pass `-r/--root DIR`\n",
+        here.display()
+    );
+    for args in [
+        &["check"][..],
+        &["build"],
+        &["serve", "-p", "0"],
+        &["new", "partner", "Northwind"],
+    ] {
+        let out = partnerbook().args(args).current_dir(here).assert().code(2);
+        assert_eq!(stderr(&out), said, "{args:?}");
+    }
+    // and nothing was created
+    assert_eq!(std::fs::read_dir(here).unwrap().count(), 0);
+}
+
+#[test]
+fn a_root_that_is_not_a_site_is_refused_with_the_init_command() {
+    let s = Scratch::empty();
+    let empty = s.dir.path().join("my partners");
+    std::fs::create_dir(&empty).unwrap();
+    let out = partnerbook()
+        .args(["check", "-r"])
+        .arg(&empty)
+        .assert()
+        .code(2);
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "error: no partnerbook site in {} (looked for partnerbook.yaml or content/)\n  help: pass the folder that holds partnerbook.yaml to `-r/--root`, or start a site there with `partnerbook init '{}'`\n",
+            empty.display(),
+            empty.display()
+        )
+    );
+    let missing = s.dir.path().join("nowhere");
+    let out = partnerbook()
+        .args(["build", "--root"])
+        .arg(&missing)
+        .assert()
+        .code(2);
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "error: the site root {} is not a folder\n  help: pass the folder that holds partnerbook.yaml, or start a site there with `partnerbook init {}`\n",
+            missing.display(),
+            missing.display()
+        )
+    );
+    // the command it suggests starts a site the same command then accepts
+    partnerbook().arg("init").arg(&empty).assert().success();
+    partnerbook()
+        .args(["check", "-r"])
+        .arg(&empty)
+        .assert()
+        .success();
+}
+
+/// A casual partner named `name` with one rule of its own, which replaces
+/// a tier default.
+fn partner_named(name: &str) -> String {
+    format!(
+        "name: {name}\ntier: casual\nobjectives: [market-access]\nproposition:\n  we_do: License compliance software.\n  they_do: IT outsourcing for enterprises.\n  together: A managed license-compliance service.\nrules_of_engagement:\n  deal_registration: Register deals in the portal.\n"
+    )
+}
+
+#[test]
+fn a_name_ending_in_s_gets_no_possessive() {
+    for (name, slug) in [
+        ("Acme Services", "acme-services"),
+        ("Northwind", "northwind"),
+    ] {
+        let s = Scratch::empty();
+        s.write(
+            &format!("content/partners/{slug}.yaml"),
+            partner_named(name),
+        );
+        // the help for the missing benefit
+        let out = partnerbook()
+            .arg("check")
+            .arg("--root")
+            .arg(s.site())
+            .assert()
+            .code(1);
+        assert!(
+            stderr(&out).contains(&format!(
+                "= help: say how this partnership helps {name} in its own business\n"
+            )),
+            "{}",
+            stderr(&out)
+        );
+        // the partner page's rules
+        let mut text = partner_named(name);
+        text = text.replace(
+            "  together: A managed license-compliance service.\n",
+            "  together: A managed license-compliance service.\n  partner_benefit: Fewer audits.\n",
+        );
+        s.write(&format!("content/partners/{slug}.yaml"), text);
+        s.build(&[]).success();
+        let page = s.out(&format!("partners/{slug}/index.html"));
+        assert!(
+            page.contains(&format!(
+                "with the rules set for <bdi>{name}</bdi> merged over them"
+            )),
+            "{page}"
+        );
+        assert!(page.contains(&format!("Set for {name}")), "{page}");
+        assert!(!page.contains(&format!("{name}'s")), "{name}: {page}");
+        assert!(!page.contains(&format!("{name}&#39;s")), "{name}: {page}");
+    }
+}
+
+#[test]
+fn a_playbook_says_whom_it_applies_to_only_when_it_names_someone() {
+    let s = Scratch::empty();
+    s.write(
+        "content/partners/northwind.yaml",
+        partner_named("Northwind").replace(
+            "rules_of_engagement:",
+            "  partner_benefit: Fewer audits.\nrules_of_engagement:",
+        ),
+    );
+    s.write(
+        "content/playbooks/everyone.md",
+        "---\ntitle: For everyone\n---\nBody.\n",
+    );
+    s.write(
+        "content/playbooks/some.md",
+        "---\ntitle: For some\npartners: [northwind]\n---\nBody.\n",
+    );
+    s.write(
+        "content/playbooks/tiers.md",
+        "---\ntitle: For tiers\ntiers: [casual]\n---\nBody.\n",
+    );
+    s.build(&[]).success();
+    let everyone = s.out("playbooks/everyone/index.html");
+    assert!(!everyone.contains("Applies to"), "{everyone}");
+    assert!(!everyone.contains("None named"), "{everyone}");
+    assert!(!everyone.contains("class=\"applies\""), "{everyone}");
+    let some = s.out("playbooks/some/index.html");
+    assert!(some.contains("<dt>Applies to partners</dt>"), "{some}");
+    assert!(some.contains("<bdi>Northwind</bdi>"), "{some}");
+    assert!(!some.contains("Applies to tiers"), "{some}");
+    assert!(!some.contains("None named"), "{some}");
+    let tiers = s.out("playbooks/tiers/index.html");
+    assert!(tiers.contains("<dt>Applies to tiers</dt>"), "{tiers}");
+    assert!(!tiers.contains("Applies to partners"), "{tiers}");
+}
+
+/// Every `id` on `page`, in order.
+fn ids(page: &str) -> Vec<String> {
+    page.split(" id=\"")
+        .skip(1)
+        .map(|rest| rest[..rest.find('"').unwrap()].to_string())
+        .collect()
+}
+
+/// Asserts that `page`'s ids are unique and that every `href="#x"` on it
+/// leads to one of them.
+fn assert_fragments_resolve(page: &str) {
+    let ids = ids(page);
+    let mut seen = std::collections::HashSet::new();
+    for id in &ids {
+        assert!(seen.insert(id), "id {id:?} twice on the page:\n{page}");
+    }
+    for rest in page.split("href=\"#").skip(1) {
+        let target = &rest[..rest.find('"').unwrap()];
+        assert!(
+            seen.contains(&target.to_string()),
+            "#{target} leads nowhere:\n{page}"
+        );
+    }
+}
+
+#[test]
+fn footnotes_are_a_section_with_a_way_back_and_ids_unique_on_the_page() {
+    let s = Scratch::empty();
+    s.write(
+        "content/playbooks/notes.md",
+        "---\ntitle: Notes\n---\n## Main {#main}\n\nFirst[^1] and again[^1], then[^why].\n\n[^1]: The first note.\n[^why]: Because.\n",
+    );
+    let note = |text: &str| format!("|-\n    {text}[^1]\n\n    [^1]: About {text}.");
+    s.write(
+        "content/partners/northwind.yaml",
+        format!(
+            "name: Northwind\ntier: casual\nobjectives: [market-access]\nproposition:\n  we_do: {}\n  they_do: {}\n  together: A managed service.\n  partner_benefit: Fewer audits.\n",
+            note("We"),
+            note("They")
+        ),
+    );
+    s.build(&[]).success();
+
+    let page = s.out("playbooks/notes/index.html");
+    let notes = &page[page
+        .find("<div class=\"footnotes\">")
+        .expect("a notes section")..];
+    let notes = &notes[..notes.find("</div>").unwrap()];
+    // a rule, then an ordered list, in the order of first reference
+    assert!(
+        notes.starts_with("<div class=\"footnotes\">\n<hr>\n<ol>\n"),
+        "{notes}"
+    );
+    let first = notes.find("The first note.").unwrap();
+    assert!(first < notes.find("Because.").unwrap(), "{notes}");
+    // a way back to each reference, with a name for screen readers
+    assert_eq!(
+        notes.matches("class=\"footnote-back\"").count(),
+        3,
+        "{notes}"
+    );
+    assert!(
+        notes.contains("aria-label=\"Back to reference 1\">↩"),
+        "{notes}"
+    );
+    assert!(
+        notes.contains("aria-label=\"Back to reference 1-2\">↩"),
+        "{notes}"
+    );
+    assert!(
+        notes.contains("aria-label=\"Back to reference 2\">↩"),
+        "{notes}"
+    );
+    assert_eq!(page.matches("class=\"footnote-ref\"").count(), 3, "{page}");
+    assert_fragments_resolve(&page);
+
+    // two texts on one page, each with a note `[^1]`
+    let page = s.out("partners/northwind/index.html");
+    assert_eq!(
+        page.matches("<div class=\"footnotes\">").count(),
+        2,
+        "{page}"
+    );
+    assert!(page.contains("About We."), "{page}");
+    assert!(page.contains("About They."), "{page}");
+    assert_fragments_resolve(&page);
+    assert_fragments_resolve(&s.out("partners/northwind/worksheet/index.html"));
 }

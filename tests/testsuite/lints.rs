@@ -158,21 +158,47 @@ fn lint_schema(lint: Lint) -> String {
     );
     let choices: Vec<String> = Level::ALL
         .iter()
-        .map(|l| format!("\n            \"{}\",", l.name()))
+        .map(|l| format!("\n                \"{}\"", l.name()))
         .collect();
+    // an empty setting is allowed by a reference, not by `null` among the
+    // levels, so that editors do not offer `null` as a completion
     format!(
-        r#"        "{name}": {{
+        r##"        "{name}": {{
           "title": "{name}",
           "description": {description},
-          "enum": [{choices}
-            null
+          "anyOf": [
+            {{
+              "enum": [{choices}
+              ]
+            }},
+            {{
+              "$ref": "#/definitions/empty"
+            }}
           ],
           "default": "{default}"
-        }}"#,
+        }}"##,
         name = lint.name(),
         description = serde_json::to_string(&description).unwrap(),
-        choices = choices.concat(),
+        choices = choices.join(","),
         default = lint.default_level().name(),
+    )
+}
+
+/// The JSON list of the lints' names, for the keys `lints` may have.
+fn lint_names() -> String {
+    let names: Vec<String> = Lint::ALL
+        .iter()
+        .map(|l| format!("\n          \"{}\"", l.name()))
+        .collect();
+    let (last, first) = Lint::ALL.split_last().unwrap();
+    let first: Vec<&str> = first.iter().map(|l| l.name()).collect();
+    format!(
+        r#""enum": [{}
+        ],
+        "errorMessage": "not a key of lints: write {} or {}""#,
+        names.join(","),
+        first.join(", "),
+        last.name()
     )
 }
 
@@ -189,6 +215,16 @@ fn the_lint_settings_of_the_configuration_schema_are_made_from_the_table() {
             &["\n    \"lints\": {\n", "\n      \"properties\": {\n"],
             "\n      },\n",
             &properties,
+        );
+        generated_part(
+            file,
+            &[
+                "\n    \"lints\": {\n",
+                "\n      \"propertyNames\": {\n",
+                "\"description\": \"The keys lints may have.\",\n        ",
+            ],
+            "\n      }\n",
+            &lint_names(),
         );
     }
 }

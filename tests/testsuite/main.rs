@@ -26,6 +26,7 @@ mod safety;
 mod scaffold;
 mod scalars;
 mod schema;
+mod schema_tools;
 mod serve;
 mod spans;
 mod views;

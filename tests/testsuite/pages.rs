@@ -193,7 +193,7 @@ fn partner_page_shows_the_proposition_rules_and_influence_map() {
         "tier rules are shown with their source"
     );
     assert!(
-        page.contains("own rule"),
+        page.contains("Set for "),
         "the partner's own rules are shown with their source"
     );
     // the influence map is an inline SVG plus a table

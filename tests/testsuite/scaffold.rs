@@ -543,6 +543,8 @@ fn new_partner_spells_names_in_any_script_with_a_slug_the_build_accepts() {
 #[test]
 fn new_partner_keeps_an_existing_schema() {
     let s = Scratch::empty();
+    // a site: `--root` must name one
+    s.write("partnerbook.yaml", "title: Test\n");
     s.write("schemas/partner.schema.json", "{}\n");
     let out = partnerbook()
         .args(["new", "partner", NAME, "--root"])

@@ -151,7 +151,7 @@ fn partner_text_fields_show_plain_scalars_as_written() {
         assert_eq!(texts(&html, ".prop .prose"), [*v; 6], "{v}: proposition");
         assert_eq!(texts(&html, ".commit li"), [*v, *v], "{v}: commitments");
         let rule = texts(&html, ".rule-from-partner td:first-of-type");
-        assert_eq!(rule, [format!("{v}{v}'s own rule")], "{v}: rule");
+        assert_eq!(rule, [format!("{v}Set for {v}")], "{v}: rule");
         assert_eq!(texts(&html, ".people-table tbody th"), [*v, "Second"]);
         let row = texts(&html, ".people-table tbody tr:first-child td");
         assert_eq!((row[0].as_str(), row[3].as_str()), (*v, *v), "{v}: person");

@@ -115,6 +115,51 @@ fn both_schemas_are_valid_draft_07_with_a_description_on_every_property() {
     }
 }
 
+/// Editors offer every enum value as a completion, `null` included; and
+/// `\p{..}` or an escape of a character that needs none breaks Python's
+/// `re` or ECMA-262's `u` flag (issue 20; schema_tools.rs runs the tools).
+#[test]
+fn schemas_have_no_null_enum_value_and_no_pattern_escape_other_engines_refuse() {
+    fn walk(node: &Json, at: &str, found: &mut Vec<String>) {
+        match node {
+            Json::Object(map) => {
+                let values = map.get("enum").and_then(Json::as_array);
+                if values.is_some_and(|v| v.contains(&Json::Null)) {
+                    found.push(format!("{at}: null among the enum values"));
+                }
+                if let Some(pattern) = map.get("pattern").and_then(Json::as_str) {
+                    let mut chars = pattern.chars();
+                    while let Some(c) = chars.next() {
+                        if c != '\\' {
+                            continue;
+                        }
+                        let escaped = chars.next().unwrap_or(' ');
+                        if !(escaped.is_ascii_alphanumeric() && !"pPkcxX".contains(escaped)
+                            || r"^$\.*+?()[]{}|/-".contains(escaped))
+                            || escaped == 'u' && chars.clone().next() == Some('{')
+                        {
+                            found.push(format!("{at}: `\\{escaped}` in {pattern}"));
+                        }
+                    }
+                }
+                for (key, sub) in map {
+                    walk(sub, &format!("{at}.{key}"), found);
+                }
+            }
+            Json::Array(items) => items.iter().for_each(|i| walk(i, at, found)),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    for (name, text) in [
+        ("partner", scaffold::PARTNER_SCHEMA),
+        ("config", scaffold::CONFIG_SCHEMA),
+    ] {
+        walk(&serde_json::from_str(text).unwrap(), name, &mut found);
+    }
+    assert!(found.is_empty(), "{found:#?}");
+}
+
 /// Every property (and every schema of list items or free keys) must carry
 /// the title and description that editors show while completing.
 fn undescribed(schema: &Json, at: &str, missing: &mut Vec<String>) {
@@ -141,7 +186,7 @@ fn undescribed(schema: &Json, at: &str, missing: &mut Vec<String>) {
 
 /// What a validator said about one document.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Verdict {
+pub(crate) enum Verdict {
     Accepted,
     Rejected(Vec<String>),
 }
@@ -155,7 +200,7 @@ impl Verdict {
         }
     }
 
-    fn accepted(&self) -> bool {
+    pub(crate) fn accepted(&self) -> bool {
         *self == Verdict::Accepted
     }
 }
@@ -236,7 +281,7 @@ impl Agreement {
 /// A YAML value as JSON, the way an editor's YAML support sees it: keys
 /// become text. Tags are out of scope; a tagged value becomes a one-key
 /// mapping, so it is at least not mistaken for its untagged value.
-fn to_json(value: &Value) -> Json {
+pub(crate) fn to_json(value: &Value) -> Json {
     match value {
         Value::Null => Json::Null,
         Value::Bool(b) => Json::Bool(*b),
@@ -290,7 +335,7 @@ fn in_scope(issue: &Issue) -> bool {
 
 /// The decoder's verdict on a record, validated as with `--drafts` (a draft
 /// is otherwise skipped unread, and the schema checks every record).
-fn decode_partner(value: &Value) -> Verdict {
+pub(crate) fn decode_partner(value: &Value) -> Verdict {
     let (_, issues) = record::decode(value, "", "partner", 0, true);
     Verdict::from_errors(
         issues
@@ -302,7 +347,7 @@ fn decode_partner(value: &Value) -> Verdict {
 }
 
 /// Parses a file as the site loader does; `None` when it is not YAML.
-fn parse(path: &str, text: &str) -> Option<Value> {
+pub(crate) fn parse(path: &str, text: &str) -> Option<Value> {
     let file = SourceFile {
         path: path.to_string(),
         text: text.to_string(),
@@ -311,7 +356,7 @@ fn parse(path: &str, text: &str) -> Option<Value> {
 }
 
 /// Every file below `dir` whose path matches `wanted`.
-fn files(dir: &Path, wanted: impl Fn(&str) -> bool) -> Vec<PathBuf> {
+pub(crate) fn files(dir: &Path, wanted: impl Fn(&str) -> bool) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = walkdir::WalkDir::new(dir)
         .into_iter()
         .map(Result::unwrap)
@@ -323,11 +368,11 @@ fn files(dir: &Path, wanted: impl Fn(&str) -> bool) -> Vec<PathBuf> {
     out
 }
 
-fn is_record(path: &str) -> bool {
+pub(crate) fn is_record(path: &str) -> bool {
     path.contains("/content/partners/") && (path.ends_with(".yaml") || path.ends_with(".yml"))
 }
 
-fn today() -> jiff::civil::Date {
+pub(crate) fn today() -> jiff::civil::Date {
     let secs: i64 = TODAY_EPOCH.parse().unwrap();
     jiff::Timestamp::from_second(secs)
         .unwrap()
@@ -337,7 +382,7 @@ fn today() -> jiff::civil::Date {
 
 /// A record that both validators accept, with every field filled: the base
 /// of most variants.
-const FULL: &str = r#"
+pub(crate) const FULL: &str = r#"
 name: Northwind Integration Services
 tier: strategic
 type: systems-integrator
@@ -386,11 +431,11 @@ review:
 
 /// One step of a path into a document.
 #[derive(Clone, Copy)]
-enum Step<'a> {
+pub(crate) enum Step<'a> {
     Key(&'a str),
     Index(usize),
 }
-use Step::{Index as I, Key as K};
+pub(crate) use Step::{Index as I, Key as K};
 
 /// `doc` with the node at `path` replaced by `new`, or removed when `new`
 /// is `None`. Missing mappings on the way are created; `None` when the path
@@ -440,17 +485,17 @@ fn try_with(doc: &Value, path: &[Step], new: Option<Value>) -> Option<Value> {
 }
 
 /// [`try_with`] on a path that exists.
-fn with(doc: &Value, path: &[Step], new: Option<Value>) -> Value {
+pub(crate) fn with(doc: &Value, path: &[Step], new: Option<Value>) -> Value {
     try_with(doc, path, new).expect("the path exists")
 }
 
-fn y(text: &str) -> Value {
+pub(crate) fn y(text: &str) -> Value {
     serde_yaml::from_str(text).unwrap()
 }
 
 /// Variants of a valid record, each labelled, covering every way the
 /// decoder can reject a shape and the values it must still accept.
-fn partner_variants(base: &Value) -> Vec<(String, Value)> {
+pub(crate) fn partner_variants(base: &Value) -> Vec<(String, Value)> {
     let mut out: Vec<(String, Value)> = Vec::new();
     let mut add = |label: String, doc: Option<Value>| out.extend(doc.map(|doc| (label, doc)));
 
@@ -703,7 +748,7 @@ fn path_text(path: &[Step]) -> String {
 
 /// Texts for `partner_benefit`: the placeholders the decoder refuses, in
 /// every wrapping it strips, and real benefits that merely look like them.
-fn benefit_texts() -> Vec<String> {
+pub(crate) fn benefit_texts() -> Vec<String> {
     let cores = [
         "TBD",
         "tbd",
@@ -889,7 +934,7 @@ fn partner_schema_refuses_exactly_the_placeholder_benefits() {
 /// The decoder's verdict on `partnerbook.yaml` in `root`; `None` when the
 /// file is not YAML. A well-formed theme name without a folder is out of
 /// scope: the schema checks the name, not the file system.
-fn load_config(root: &Path, doc: &Value) -> Option<Verdict> {
+pub(crate) fn load_config(root: &Path, doc: &Value) -> Option<Verdict> {
     let (_, _, diagnostics) = partnerbook::pipeline::read::config(root);
     let theme_is_a_name = doc
         .get("theme")
@@ -916,7 +961,7 @@ fn load_config(root: &Path, doc: &Value) -> Option<Verdict> {
     ))
 }
 
-fn config_variants(base: &Value) -> Vec<(String, Value)> {
+pub(crate) fn config_variants(base: &Value) -> Vec<(String, Value)> {
     let mut out: Vec<(String, Value)> = Vec::new();
     let mut add = |label: String, doc: Option<Value>| out.extend(doc.map(|doc| (label, doc)));
     let fields: &[&[Step]] = &[

@@ -691,8 +691,9 @@ fn errors_show_on_every_page_over_the_last_good_build_until_fixed() {
     assert!(page.body.contains("--&gt; content/partners/contoso.yaml:"));
     assert!(page.body.contains("= help:"));
     assert!(
-        page.body
-            .contains("the site has errors; this is the last good build."),
+        page.body.contains(
+            "partnerbook: 1 error, 0 warnings; this page is from the last good build</summary>"
+        ),
         "{}",
         page.body
     );
@@ -742,11 +743,10 @@ fn a_site_broken_from_the_start_says_it_has_no_build_and_what_to_do() {
         for said in [
             "error[invalid-value]",
             "did you mean `casual`?",
-            "the site has errors, so it has not been built yet.",
-            "<h1>Not built yet</h1>",
-            "Fix them in your editor and save.",
+            "<summary style=\"cursor:pointer;padding:.5rem 1rem;font-weight:bold\">partnerbook: 1 error, 0 warnings; the site has not been built yet</summary>",
+            "<h1>Fix the errors to see the site</h1>",
+            "Fix the errors listed above in your editor and save.",
             "<code>partnerbook check</code> lists the same errors",
-            "1 error, 0 warnings; the site is served once they are fixed",
         ] {
             assert!(
                 r.body.contains(said),
@@ -754,7 +754,9 @@ fn a_site_broken_from_the_start_says_it_has_no_build_and_what_to_do() {
                 r.body
             );
         }
+        // one message says what state the site is in (issue 20)
         assert!(!r.body.contains("last good build"), "{}", r.body);
+        assert_eq!(r.body.matches("not been built").count(), 1, "{}", r.body);
     }
     server
         .await_stderr("build failed: 1 error, 0 warnings; the site is served once they are fixed");
@@ -771,8 +773,69 @@ fn a_site_broken_from_the_start_says_it_has_no_build_and_what_to_do() {
         r.body.contains("partnerbook-diagnostics")
     });
     assert_eq!(page.status, 200);
-    assert!(page.body.contains("this is the last good build."));
-    assert!(!page.body.contains("Not built yet"));
+    assert!(
+        page.body
+            .contains("; this page is from the last good build</summary>")
+    );
+    assert!(!page.body.contains("not been built"));
+    assert!(!page.body.contains("Fix the errors to see the site"));
+}
+
+#[test]
+fn many_errors_fold_to_one_line_over_the_page_and_a_few_show_at_once() {
+    // issue 20: seven errors covered 70% of the page, with no way to fold them
+    let s = minimal_site();
+    let server = Server::start(&s.site(), &["-p", "0"]);
+    assert_eq!(server.get("/partners/contoso/").status, 200);
+    let broken = |i: usize| s.site().join(format!("content/partners/broken-{i}.yaml"));
+    let good = std::fs::read_to_string(s.site().join("content/partners/contoso.yaml")).unwrap();
+    for i in 1..=7 {
+        // one error each: the tier
+        let text = good
+            .replace("name: Contoso", &format!("name: Broken {i}"))
+            .replace("tier: casual", "tier: casul");
+        std::fs::write(broken(i), text).unwrap();
+    }
+    let page = server.wait_for("/partners/contoso/", "seven errors", |r| {
+        r.body.contains("partnerbook: 7 errors")
+    });
+    let panel = |body: &str| {
+        let from = body
+            .find("<div id=\"partnerbook-diagnostics\"")
+            .expect("the panel");
+        let to = from
+            + body[from..]
+                .find("</details></div>")
+                .expect("the panel's end");
+        body[from..to].to_string()
+    };
+    let many = panel(&page.body);
+    // folded: one summary line, the list under it, no `open`
+    assert!(many.contains("<details style="), "{many}");
+    assert_eq!(many.matches("<summary").count(), 1, "{many}");
+    assert!(
+        many.contains("; this page is from the last good build</summary>"),
+        "{many}"
+    );
+    assert_eq!(many.matches("error[invalid-value]").count(), 7, "{many}");
+    // open, it scrolls on its own and leaves most of the window to the page
+    assert!(many.contains("max-height:40vh;overflow:auto"), "{many}");
+    // the last good build of the page is still there, under it
+    assert!(
+        page.body
+            .contains("Compliance checks bundled with every renewal.")
+    );
+    assert_eq!(page.status, 200);
+
+    for i in 2..=7 {
+        std::fs::remove_file(broken(i)).unwrap();
+    }
+    let page = server.wait_for("/partners/contoso/", "one error", |r| {
+        r.body.contains("partnerbook: 1 error, 0 warnings")
+    });
+    let few = panel(&page.body);
+    assert!(few.contains("<details open style="), "{few}");
+    assert!(few.contains("error[invalid-value]"), "{few}");
 }
 
 #[test]

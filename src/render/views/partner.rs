@@ -292,7 +292,7 @@ impl<'a> Views<'a> {
                     html: self.inline(mine),
                     source: "override",
                     source_label: format!(
-                        "{}'s own rule, replacing the {} tier default",
+                        "Set for {}, replacing the {} tier default",
                         p.name, tier
                     ),
                 },
@@ -312,7 +312,7 @@ impl<'a> Views<'a> {
                     title: topic_title(topic),
                     html: self.inline(rule),
                     source: "partner",
-                    source_label: format!("{}'s own rule", p.name),
+                    source_label: format!("Set for {}", p.name),
                 });
             }
         }
