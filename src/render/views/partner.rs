@@ -122,7 +122,8 @@ pub(crate) struct PartnerSummary {
     pub(crate) tags: Vec<String>,
     /// The summary, inline HTML.
     pub(crate) summary_html: Option<String>,
-    /// The partner benefit as one line of plain text.
+    /// The partner benefit in full, as plain text: lists show the reader
+    /// what the tool is for, so it is never cut (issue 20).
     pub(crate) benefit_line: String,
     /// Whether the last review is older than the review cadence.
     pub(crate) review_overdue: bool,
@@ -272,7 +273,7 @@ impl<'a> Views<'a> {
                 .as_deref()
                 .map(|s| markdown::render_line(s, &self.md())),
             review_overdue: self.review_overdue(p),
-            benefit_line: markdown::truncate(self.benefits.of(self.site, p), 160),
+            benefit_line: self.benefits.of(self.site, p).to_string(),
         }
     }
 
