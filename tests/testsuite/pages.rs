@@ -547,9 +547,9 @@ fn every_link_of_a_shared_view_fits_its_page() {
     };
     // summary, 6 parts, market, goal, 2 commitments, 2 rules, style
     assert_eq!(linked(&page, "../../"), 14, "{page}");
-    // 5 parts in the table, pain point, 2 business texts, question, step,
-    // style
-    assert_eq!(linked(&sheet, "../../../"), 11, "{sheet}");
+    // 5 parts in the pitch and 5 in the table, pain point, 2 business
+    // texts, question, step, style
+    assert_eq!(linked(&sheet, "../../../"), 16, "{sheet}");
     for (html, root) in [(&page, "../../"), (&sheet, "../../../")] {
         assert!(!html.contains("href=\"@/"), "a link left unplaced: {html}");
         assert!(
@@ -601,9 +601,9 @@ fn raw_html_links_are_left_as_written_on_both_pages() {
     }
 }
 
-/// The pitch is one paragraph however long the proposition is: each part
-/// gives its first paragraph (or its first list item, when it opens with a
-/// list); and the worksheet prints the partner benefit once.
+/// The pitch stays short however long the proposition is: each part gives
+/// its first paragraph, or the list it opens with (sublists included); and
+/// the worksheet prints the partner benefit once.
 #[test]
 fn the_pitch_takes_the_opening_of_each_part() {
     let s = Scratch::copy_of(&fixture("minimal"));
@@ -612,7 +612,7 @@ fn the_pitch_takes_the_opening_of_each_part() {
         "name: Northwind\ntier: casual\nobjectives: [market-access]\n\
          proposition:\n  \
            we_do: |\n    ## Our side\n\n    License **compliance** software.\n\n    A second paragraph.\n  \
-           they_do: |\n    - IT outsourcing\n      - nested detail\n    - hosting\n  \
+           they_do: |\n    - IT outsourcing\n      - nested detail\n    - hosting\n\n    After the list.\n  \
            together: |\n    | a | b |\n    |---|---|\n    | 1 | 2 |\n\n    A managed service.\n  \
            partner_benefit: |\n    Meets its SLAs.\n\n    Without building a tool.\n",
     );
@@ -620,10 +620,11 @@ fn the_pitch_takes_the_opening_of_each_part() {
     let sheet = s.out("partners/northwind/worksheet/index.html");
     assert!(
         sheet.contains(
-            "Here is what we do: License compliance software. \
-             Here is what you do: IT outsourcing. \
-             Together we would like to deliver this: A managed service. \
-             What is in it for you: Meets its SLAs.</p>"
+            "<div class=\"pitch\"><p>Here is what we do: License <strong>compliance</strong> software. \
+             Here is what you do:</p>\n<ul>\n<li>IT outsourcing\n<ul>\n<li>nested detail</li>\n</ul>\n</li>\n\
+             <li>hosting</li>\n</ul>\n\
+             <p>Together we would like to deliver this: A managed service. \
+             What is in it for you: Meets its SLAs.</p></div>"
         ),
         "{sheet}"
     );
