@@ -171,6 +171,7 @@ pub const THEME_IDS: &[&str] = &[
     "plan-heading",
     "playbooks",
     "playbooks-heading",
+    "print-button",
     "proposition",
     "proposition-heading",
     "questions-heading",
