@@ -171,6 +171,7 @@ pub const THEME_IDS: &[&str] = &[
     "plan-heading",
     "playbooks",
     "playbooks-heading",
+    "print-button",
     "proposition",
     "proposition-heading",
     "questions-heading",
@@ -514,33 +515,85 @@ impl<'a> Parsed<'a> {
         plain_of(self.events.iter().cloned(), self.len)
     }
 
-    /// The plain text of the text's opening: its first paragraph, or its
-    /// first list item when a list comes before any paragraph (without the
-    /// item's own sublists). Headings and tables are not openings; a text
-    /// with no paragraph and no list gives all of its plain text.
-    pub fn lead(&self) -> String {
-        let opening = self
+    /// The text's opening, for a pitch that quotes each text: its first
+    /// paragraph, or the list it opens with; a first paragraph that ends
+    /// with a colon keeps the list right after it, so "our method:" keeps
+    /// its steps. Headings and tables are not openings; a text with no
+    /// paragraph and no list gives all of its plain text.
+    pub fn opening(&self) -> Opening<'a> {
+        let first = self
             .events
             .iter()
-            .position(|e| matches!(e, Event::Start(Tag::Paragraph | Tag::Item)));
-        let Some(start) = opening else {
-            return self.plain_text();
+            .position(|e| matches!(e, Event::Start(Tag::Paragraph | Tag::List(_))));
+        let Some(start) = first else {
+            return self.plain_opening();
         };
+        if matches!(self.events[start], Event::Start(Tag::List(_))) {
+            return Opening {
+                lead: self.part(Vec::new()),
+                list: Some(self.part(self.list_at(start).to_vec())),
+            };
+        }
         let rest = &self.events[start + 1..];
         let end = rest
             .iter()
-            .position(|e| {
-                matches!(
-                    e,
-                    Event::End(TagEnd::Paragraph | TagEnd::Item) | Event::Start(Tag::List(_))
-                )
-            })
+            .position(|e| matches!(e, Event::End(TagEnd::Paragraph)))
             .unwrap_or(rest.len());
-        let lead = plain_of(rest[..end].iter().cloned(), 0);
-        if lead.is_empty() {
-            self.plain_text()
-        } else {
-            lead
+        let lead = self.part(rest[..end].to_vec());
+        let text = lead.plain_text();
+        if text.is_empty() {
+            return self.plain_opening();
+        }
+        let next = start + 1 + end + 1;
+        let list = (text.ends_with(':')
+            && matches!(self.events.get(next), Some(Event::Start(Tag::List(_)))))
+        .then(|| self.part(self.list_at(next).to_vec()));
+        Opening { lead, list }
+    }
+
+    /// The list that starts at event `start`, its sublists included.
+    fn list_at(&self, start: usize) -> &[Event<'a>] {
+        let mut depth = 0usize;
+        for (i, e) in self.events[start..].iter().enumerate() {
+            match e {
+                Event::Start(Tag::List(_)) => depth += 1,
+                Event::End(TagEnd::List(_)) => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return &self.events[start..=start + i];
+                    }
+                }
+                _ => {}
+            }
+        }
+        &self.events[start..]
+    }
+
+    /// All of the text as the plain lead of an opening.
+    fn plain_opening(&self) -> Opening<'a> {
+        Opening {
+            lead: self.part(vec![Event::Text(CowStr::from(self.plain_text()))]),
+            list: None,
+        }
+    }
+
+    /// `events`, a part of this text, as a text of its own, its line
+    /// breaks spaces as in [`Parsed::plain_text`]. A note reference is
+    /// left out: the note is not part of it.
+    fn part(&self, events: Vec<Event<'a>>) -> Parsed<'a> {
+        Parsed {
+            events: events
+                .into_iter()
+                .filter(|e| !matches!(e, Event::FootnoteReference(_)))
+                .map(|e| match e {
+                    Event::SoftBreak => Event::Text(CowStr::Borrowed(" ")),
+                    other => other,
+                })
+                .collect(),
+            toc: Vec::new(),
+            renamed: self.renamed.clone(),
+            len: 0,
+            notes: None,
         }
     }
 
@@ -644,6 +697,16 @@ impl<'a> Parsed<'a> {
             toc: self.toc.clone(),
         }
     }
+}
+
+/// The opening of a text: see [`Parsed::opening`].
+pub struct Opening<'a> {
+    /// The first paragraph's content, phrasing only (it renders without a
+    /// `<p>`); empty when the text opens with a list.
+    pub lead: Parsed<'a>,
+    /// The list the text opens with, or the one after a lead that ends
+    /// with a colon.
+    pub list: Option<Parsed<'a>>,
 }
 
 /// Renders `md` to HTML.
@@ -1431,5 +1494,41 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The opening as (lead, list) plain texts.
+    fn opening_of(md: &str) -> (String, Option<String>) {
+        let parsed = Parsed::new(md, false);
+        let o = parsed.opening();
+        (o.lead.plain_text(), o.list.map(|l| l.plain_text()))
+    }
+
+    #[test]
+    fn an_opening_keeps_the_list_its_paragraph_introduces() {
+        let steps = Some("one two".to_string());
+        assert_eq!(
+            opening_of("Our method:\n\n- one\n- two\n\nMore."),
+            ("Our method:".to_string(), steps.clone())
+        );
+        // a paragraph that does not end with a colon stands alone
+        assert_eq!(
+            opening_of("Our method.\n\n- one\n- two\n"),
+            ("Our method.".to_string(), None)
+        );
+        // a colon with no list after it is only a colon
+        assert_eq!(
+            opening_of("Our method:\n\nMore.\n"),
+            ("Our method:".to_string(), None)
+        );
+        // a text that opens with a list gives the whole list
+        assert_eq!(
+            opening_of("## Head\n\n- one\n- two\n\nMore."),
+            (String::new(), steps)
+        );
+        // a text with neither gives its plain text
+        assert_eq!(
+            opening_of("| a |\n|---|\n| b |\n"),
+            ("a b".to_string(), None)
+        );
     }
 }

@@ -72,6 +72,10 @@ const DEFAULT_STATIC: &[(&str, &[u8])] = &[
         "search.js",
         include_bytes!("../../themes/default/static/search.js"),
     ),
+    (
+        "print.js",
+        include_bytes!("../../themes/default/static/print.js"),
+    ),
 ];
 
 /// The templates, ready to render, with their sources for error messages.

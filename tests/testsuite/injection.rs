@@ -314,7 +314,7 @@ fn no_page_holds_live_markup_or_a_live_url_from_content() {
                 bytes,
                 std::fs::read(fixture("injection").join("content/partners/logo.png")).unwrap()
             ),
-            "style.css" | "search.js" => assert_eq!(
+            "style.css" | "search.js" | "print.js" => assert_eq!(
                 bytes,
                 std::fs::read(clean.public().join(&path)).unwrap(),
                 "{path} is the theme's"

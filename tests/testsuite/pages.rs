@@ -547,9 +547,9 @@ fn every_link_of_a_shared_view_fits_its_page() {
     };
     // summary, 6 parts, market, goal, 2 commitments, 2 rules, style
     assert_eq!(linked(&page, "../../"), 14, "{page}");
-    // 5 parts in the table, pain point, 2 business texts, question, step,
-    // style
-    assert_eq!(linked(&sheet, "../../../"), 11, "{sheet}");
+    // 5 parts in the pitch and 5 in the table, pain point, 2 business
+    // texts, question, step, style
+    assert_eq!(linked(&sheet, "../../../"), 16, "{sheet}");
     for (html, root) in [(&page, "../../"), (&sheet, "../../../")] {
         assert!(!html.contains("href=\"@/"), "a link left unplaced: {html}");
         assert!(
@@ -601,9 +601,9 @@ fn raw_html_links_are_left_as_written_on_both_pages() {
     }
 }
 
-/// The pitch is one paragraph however long the proposition is: each part
-/// gives its first paragraph (or its first list item, when it opens with a
-/// list); and the worksheet prints the partner benefit once.
+/// The pitch stays short however long the proposition is: each part gives
+/// its first paragraph, or the list it opens with (sublists included); and
+/// the worksheet prints the partner benefit once.
 #[test]
 fn the_pitch_takes_the_opening_of_each_part() {
     let s = Scratch::copy_of(&fixture("minimal"));
@@ -612,7 +612,7 @@ fn the_pitch_takes_the_opening_of_each_part() {
         "name: Northwind\ntier: casual\nobjectives: [market-access]\n\
          proposition:\n  \
            we_do: |\n    ## Our side\n\n    License **compliance** software.\n\n    A second paragraph.\n  \
-           they_do: |\n    - IT outsourcing\n      - nested detail\n    - hosting\n  \
+           they_do: |\n    - IT outsourcing\n      - nested detail\n    - hosting\n\n    After the list.\n  \
            together: |\n    | a | b |\n    |---|---|\n    | 1 | 2 |\n\n    A managed service.\n  \
            partner_benefit: |\n    Meets its SLAs.\n\n    Without building a tool.\n",
     );
@@ -620,10 +620,11 @@ fn the_pitch_takes_the_opening_of_each_part() {
     let sheet = s.out("partners/northwind/worksheet/index.html");
     assert!(
         sheet.contains(
-            "Here is what we do: License compliance software. \
-             Here is what you do: IT outsourcing. \
-             Together we would like to deliver this: A managed service. \
-             What is in it for you: Meets its SLAs.</p>"
+            "<div class=\"pitch\"><p>Here is what we do: License <strong>compliance</strong> software. \
+             Here is what you do:</p>\n<ul>\n<li>IT outsourcing\n<ul>\n<li>nested detail</li>\n</ul>\n</li>\n\
+             <li>hosting</li>\n</ul>\n\
+             <p>Together we would like to deliver this: A managed service. \
+             What is in it for you: Meets its SLAs.</p></div>"
         ),
         "{sheet}"
     );
@@ -631,4 +632,146 @@ fn the_pitch_takes_the_opening_of_each_part() {
     assert_eq!(body.matches("Without building a tool.").count(), 1);
     assert!(sheet.contains("<tr class=\"row-benefit\" id=\"ws-benefit\">"));
     assert!(sheet.contains("href=\"#ws-benefit\""));
+}
+
+/// The partner benefit is what the tool exists to show: the portfolio and
+/// the tier page print it in full, never cut in the HTML, and the theme
+/// never hides its end behind an ellipsis (issue 20).
+#[test]
+fn the_benefit_is_shown_in_full_on_the_portfolio_and_tier_pages() {
+    let s = Scratch::copy_of(&fixture("minimal"));
+    let sentence = "Northwind stops paying service credits after vendor audits, \
+                    because every managed seat carries a current compliance position";
+    let benefit = format!("{sentence}, and **the tool pays** for itself.\n\n{sentence} again.");
+    s.write(
+        "content/partners/northwind.yaml",
+        format!(
+            "name: Northwind\ntier: casual\nobjectives: [market-access]\nproposition:\n  \
+             we_do: a\n  they_do: b\n  together: c\n  partner_benefit: |\n    {}\n",
+            benefit.replace('\n', "\n    ")
+        ),
+    );
+    s.build(&[]).code(0);
+    let whole = format!("{sentence}, and the tool pays for itself. {sentence} again.");
+    // well past the 160 characters it was cut at
+    assert!(whole.chars().count() > 250);
+    for rel in ["index.html", "tiers/casual/index.html"] {
+        let html = s.out(rel);
+        assert!(
+            html.contains(&format!(
+                "<p class=\"benefit-line\"><span class=\"benefit-label\">For them:</span> {whole}</p>"
+            )),
+            "{rel}:\n{html}"
+        );
+    }
+    let css = s.out("style.css");
+    assert!(
+        !css.contains("text-overflow: ellipsis"),
+        "the theme cuts a text with an ellipsis"
+    );
+}
+
+/// The casual tier asks for no resources (the lints no-commitments and
+/// one-sided-commitments skip it), so the readiness checklist of a casual
+/// partner has no commitments items; a tactical partner's has both.
+#[test]
+fn the_checklist_asks_for_commitments_only_where_the_tier_does() {
+    let s = Scratch::copy_of(&fixture("minimal"));
+    s.write(
+        "content/partners/contoso.yaml",
+        "name: Contoso\ntier: tactical\nobjectives: [faster-sales]\ntarget_market: Retail\n\
+         commitments:\n  ours: [A sandbox]\n  theirs: [A sales play]\n\
+         proposition:\n  we_do: a\n  they_do: b\n  together: c\n  partner_benefit: d\n",
+    );
+    s.build(&[]).code(0);
+    let items = |slug: &str| -> Vec<String> {
+        let html = s.out(&format!("partners/{slug}/worksheet/index.html"));
+        let list = &html[html.find("<ul class=\"checklist\">").unwrap()..];
+        let list = &list[..list.find("</ul>").unwrap()];
+        list.split("<li ").skip(1).map(str::to_string).collect()
+    };
+    let casual = items("northwind");
+    assert!(
+        !casual.iter().any(|i| i.contains("commit")),
+        "a casual partner is asked for commitments: {casual:#?}"
+    );
+    assert_eq!(casual.len(), 11);
+    let tactical = items("contoso");
+    assert_eq!(tactical.len(), 13);
+    for label in ["We commit resources", "They commit resources"] {
+        assert!(
+            tactical
+                .iter()
+                .any(|i| i.starts_with("class=\"is-done\"") && i.contains(label)),
+            "{label}: {tactical:#?}"
+        );
+    }
+    let html = s.out("partners/northwind/worksheet/index.html");
+    assert!(html.contains(" of 11 done</span>"), "{html}");
+}
+
+/// A part of the proposition that introduces a list keeps it in the pitch:
+/// "...method:" is followed by its three steps, not by a full stop
+/// (issue 20).
+#[test]
+fn the_pitch_keeps_the_list_a_part_introduces() {
+    let s = Scratch::copy_of(&fixture("minimal"));
+    s.write(
+        "content/partners/northwind.yaml",
+        "name: Northwind\ntier: casual\nobjectives: [market-access]\nproposition:\n  \
+         we_do: License compliance software.\n  they_do: IT outsourcing.\n  \
+         together: |\n    Tallyward in their **audit-defense method**:\n\n    \
+         1. deployed in the first week;\n    2. reports build the position;\n    \
+         3. a retainer at the end.\n\n    A closing paragraph.\n  \
+         partner_benefit: Shorter engagements.\n",
+    );
+    s.build(&[]).code(0);
+    let sheet = s.out("partners/northwind/worksheet/index.html");
+    assert!(
+        sheet.contains(
+            "Together we would like to deliver this: Tallyward in their \
+             <strong>audit-defense method</strong>:</p>\n<ol>\n\
+             <li>deployed in the first week;</li>\n<li>reports build the position;</li>\n\
+             <li>a retainer at the end.</li>\n</ol>\n\
+             <p>What is in it for you: Shorter engagements.</p></div>"
+        ),
+        "{sheet}"
+    );
+    assert!(!sheet.contains("method</strong>:."), "{sheet}");
+}
+
+/// The worksheet's print button: a real button, hidden until the theme's
+/// script shows it (without JavaScript there is nothing to click), and
+/// never printed.
+#[test]
+fn the_worksheet_print_button_is_hidden_without_javascript_and_on_paper() {
+    let s = Scratch::copy_of(&fixture("minimal"));
+    s.build(&[]).code(0);
+    let sheet = s.out("partners/northwind/worksheet/index.html");
+    assert!(
+        sheet.contains(
+            "<p class=\"print-action\"><button type=\"button\" id=\"print-button\" \
+             class=\"print-button\" hidden>Print this worksheet</button></p>"
+        ),
+        "{sheet}"
+    );
+    assert!(
+        sheet.contains("<script src=\"../../../print.js\" defer></script>"),
+        "{sheet}"
+    );
+    let script = s.out("print.js");
+    assert!(
+        script.contains("getElementById(\"print-button\")"),
+        "{script}"
+    );
+    assert!(script.contains("window.print()"), "{script}");
+    assert!(script.contains("button.hidden = false"), "{script}");
+    let css = s.out("style.css");
+    let print = &css[css.find("@media print {").expect("print rules")..];
+    assert!(
+        print.contains(".print-action { display: none !important; }"),
+        "the print button is printed"
+    );
+    // only worksheets load the script
+    assert!(!s.out("partners/northwind/index.html").contains("print.js"));
 }

@@ -49,50 +49,28 @@ impl Benefits {
 }
 
 /// What a partner's page and its worksheet share, worked out once for
-/// both: the proposition's Markdown, parsed, and the plain-text pitch.
+/// both: the proposition's Markdown, parsed.
 pub(crate) struct PartnerPrep<'p> {
-    we_do: markdown::Parsed<'p>,
-    they_do: markdown::Parsed<'p>,
-    together: markdown::Parsed<'p>,
-    partner_benefit: markdown::Parsed<'p>,
-    customer_benefit: Option<markdown::Parsed<'p>>,
+    pub(super) we_do: markdown::Parsed<'p>,
+    pub(super) they_do: markdown::Parsed<'p>,
+    pub(super) together: markdown::Parsed<'p>,
+    pub(super) partner_benefit: markdown::Parsed<'p>,
+    pub(super) customer_benefit: Option<markdown::Parsed<'p>>,
     pain_point: Option<markdown::Parsed<'p>>,
-    pub(super) pitch: String,
 }
 
 impl<'p> PartnerPrep<'p> {
-    /// Parses `p`'s proposition and composes its pitch from the opening
-    /// paragraph of each part, so the pitch stays one paragraph however
-    /// long the parts are.
+    /// Parses `p`'s proposition.
     pub(crate) fn new(p: &'p Partner, allow_html: bool) -> PartnerPrep<'p> {
         let prop = &p.proposition;
         let parse = |s: &'p str| markdown::Parsed::new(s, allow_html);
-        let we_do = parse(&prop.we_do);
-        let they_do = parse(&prop.they_do);
-        let together = parse(&prop.together);
-        let partner_benefit = parse(&prop.partner_benefit);
-        let customer_benefit = prop.customer_benefit.as_deref().map(parse);
-        let mut pitch = format!(
-            "Here is what we do: {} Here is what you do: {} Together we would like to deliver this: {} What is in it for you: {}",
-            sentence(&we_do.lead()),
-            sentence(&they_do.lead()),
-            sentence(&together.lead()),
-            sentence(&partner_benefit.lead()),
-        );
-        if let Some(c) = &customer_benefit {
-            pitch.push_str(&format!(
-                " And for our mutual customers: {}",
-                sentence(&c.lead())
-            ));
-        }
         PartnerPrep {
-            we_do,
-            they_do,
-            together,
-            partner_benefit,
-            customer_benefit,
+            we_do: parse(&prop.we_do),
+            they_do: parse(&prop.they_do),
+            together: parse(&prop.together),
+            partner_benefit: parse(&prop.partner_benefit),
+            customer_benefit: prop.customer_benefit.as_deref().map(parse),
             pain_point: prop.pain_point.as_deref().map(parse),
-            pitch,
         }
     }
 }
@@ -122,7 +100,8 @@ pub(crate) struct PartnerSummary {
     pub(crate) tags: Vec<String>,
     /// The summary, inline HTML.
     pub(crate) summary_html: Option<String>,
-    /// The partner benefit as one line of plain text.
+    /// The partner benefit in full, as plain text: lists show the reader
+    /// what the tool is for, so it is never cut (issue 20).
     pub(crate) benefit_line: String,
     /// Whether the last review is older than the review cadence.
     pub(crate) review_overdue: bool,
@@ -272,7 +251,7 @@ impl<'a> Views<'a> {
                 .as_deref()
                 .map(|s| markdown::render_line(s, &self.md())),
             review_overdue: self.review_overdue(p),
-            benefit_line: markdown::truncate(self.benefits.of(self.site, p), 160),
+            benefit_line: self.benefits.of(self.site, p).to_string(),
         }
     }
 
@@ -427,15 +406,5 @@ impl<'a> Views<'a> {
             review,
             worksheet,
         }
-    }
-}
-
-/// `text` ending in a full stop, so composed sentences read as sentences.
-fn sentence(text: &str) -> String {
-    let t = text.trim();
-    if t.ends_with(['.', '!', '?', '…']) || t.is_empty() {
-        t.to_string()
-    } else {
-        format!("{t}.")
     }
 }

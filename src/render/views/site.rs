@@ -38,6 +38,8 @@ pub(crate) struct Nav {
     pub(crate) search_script: String,
     /// The search index.
     pub(crate) search_index: String,
+    /// The script that shows the worksheet's print button.
+    pub(crate) print_script: String,
 }
 
 impl<'a> Views<'a> {
@@ -63,6 +65,7 @@ impl<'a> Views<'a> {
             stylesheet: self.file("style.css"),
             search_script: self.file("search.js"),
             search_index: self.file("search-index.js"),
+            print_script: self.file("print.js"),
         }
     }
 

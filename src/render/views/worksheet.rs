@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::Views;
 use super::partner::{PartnerPrep, ReviewView};
 use crate::markdown;
-use crate::record::{Attitude, Influence, Partner};
+use crate::record::{Attitude, Influence, Partner, Tier};
 
 /// One item of the readiness checklist.
 #[derive(Serialize, Clone)]
@@ -32,7 +32,8 @@ pub(crate) struct WorksheetView {
     pub(crate) open_questions: Vec<String>,
     /// Next steps.
     pub(crate) next_steps: Vec<String>,
-    /// The one-paragraph pitch, plain text composed from the proposition.
+    /// The pitch, HTML: the opening of each part of the proposition, one
+    /// paragraph unless an opening is a list.
     pub(crate) pitch: String,
     /// The readiness checklist, computed from the record.
     pub(crate) checklist: Vec<CheckItem>,
@@ -52,81 +53,139 @@ impl<'a> Views<'a> {
         let champion = p.influence_map.iter().any(|x| {
             x.influence == Some(Influence::High) && x.attitude == Some(Attitude::Positive)
         });
-        let checklist = vec![
-            CheckItem::new(
+        // the casual tier asks for no resources (the lints no-commitments
+        // and one-sided-commitments skip it): its partners are not marked
+        // down for committing none (issue 20)
+        let asks_commitments = p.tier != Tier::Casual;
+        let checklist: Vec<CheckItem> = [
+            Some(CheckItem::new(
                 "We know what is in it for them",
                 !prop.partner_benefit.is_empty(),
                 "write `proposition.partner_benefit`",
-            ),
-            CheckItem::new(
+            )),
+            Some(CheckItem::new(
                 "We know what is in it for our mutual customers",
                 prop.customer_benefit.is_some(),
                 "write `proposition.customer_benefit`",
-            ),
-            CheckItem::new(
+            )),
+            Some(CheckItem::new(
                 "It solves a named business problem",
                 prop.pain_point.is_some(),
                 "write `proposition.pain_point`",
-            ),
-            CheckItem::new(
+            )),
+            Some(CheckItem::new(
                 "It fits our product strategy",
                 w.product_strategy.is_some(),
                 "write `worksheet.product_strategy`",
-            ),
-            CheckItem::new(
+            )),
+            Some(CheckItem::new(
                 "We understand their business",
                 w.their_business.is_some(),
                 "write `worksheet.their_business`",
-            ),
-            CheckItem::new(
+            )),
+            Some(CheckItem::new(
                 "It follows a proven scenario",
                 p.scenario.is_some(),
                 "choose a `scenario`",
-            ),
-            CheckItem::new(
+            )),
+            Some(CheckItem::new(
                 "It serves a named objective",
                 !p.objectives.is_empty(),
                 "name `objectives`",
-            ),
-            CheckItem::new(
+            )),
+            Some(CheckItem::new(
                 "It targets a specific market",
                 p.target_market.is_some(),
                 "write `target_market`",
-            ),
-            CheckItem::new(
-                "We commit resources",
-                !p.commitments.ours.is_empty(),
-                "list `commitments.ours`",
-            ),
-            CheckItem::new(
-                "They commit resources",
-                !p.commitments.theirs.is_empty(),
-                "list `commitments.theirs`",
-            ),
-            CheckItem::new(
+            )),
+            asks_commitments.then(|| {
+                CheckItem::new(
+                    "We commit resources",
+                    !p.commitments.ours.is_empty(),
+                    "list `commitments.ours`",
+                )
+            }),
+            asks_commitments.then(|| {
+                CheckItem::new(
+                    "They commit resources",
+                    !p.commitments.theirs.is_empty(),
+                    "list `commitments.theirs`",
+                )
+            }),
+            Some(CheckItem::new(
                 "A senior champion supports us",
                 champion,
                 "find someone of high influence and positive attitude for the `influence_map`",
-            ),
-            CheckItem::new(
+            )),
+            Some(CheckItem::new(
                 "Next steps are agreed",
                 !w.next_steps.is_empty(),
                 "list `worksheet.next_steps`",
-            ),
-            CheckItem::new(
+            )),
+            Some(CheckItem::new(
                 "The last review is current",
                 review.is_some_and(|r| r.last.is_some() && !r.overdue),
                 "review the partnership and set `review.last`",
-            ),
-        ];
+            )),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
         WorksheetView {
             product_strategy: w.product_strategy.as_deref().map(|s| self.html(s)),
             their_business: w.their_business.as_deref().map(|s| self.html(s)),
             open_questions: w.open_questions.iter().map(|s| self.inline(s)).collect(),
             next_steps: w.next_steps.iter().map(|s| self.inline(s)).collect(),
-            pitch: prep.pitch.clone(),
+            pitch: self.pitch(prep),
             ready: checklist.iter().filter(|c| c.done).count(),
             checklist,
+        }
+    }
+}
+
+impl Views<'_> {
+    /// The pitch as HTML: each part of the proposition introduced by a
+    /// phrase and given by its opening, so the pitch stays short however
+    /// long the parts are; an opening that is a list stays a list.
+    fn pitch(&self, prep: &PartnerPrep) -> String {
+        let mut parts = vec![
+            ("Here is what we do:", &prep.we_do),
+            ("Here is what you do:", &prep.they_do),
+            ("Together we would like to deliver this:", &prep.together),
+            ("What is in it for you:", &prep.partner_benefit),
+        ];
+        if let Some(c) = &prep.customer_benefit {
+            parts.push(("And for our mutual customers:", c));
+        }
+        let cx = self.md();
+        let mut html = String::from("<p>");
+        for (intro, part) in parts {
+            let opening = part.opening();
+            if !html.ends_with("<p>") {
+                html.push(' ');
+            }
+            html.push_str(intro);
+            let text = opening.lead.plain_text();
+            if !text.is_empty() {
+                html.push(' ');
+                html.push_str(opening.lead.render(&cx).html.trim());
+            }
+            match opening.list {
+                Some(list) => {
+                    html.push_str("</p>\n");
+                    html.push_str(&list.render(&cx).html);
+                    html.push_str("<p>");
+                }
+                // composed sentences read as sentences
+                None if !text.is_empty() && !text.ends_with(['.', '!', '?', '…']) => {
+                    html.push('.');
+                }
+                None => {}
+            }
+        }
+        match html.strip_suffix("<p>") {
+            Some(done) => done.to_string(),
+            None => html + "</p>",
         }
     }
 }
