@@ -245,8 +245,8 @@ impl WorksheetView {
             their_business: html_opt(their_business, root),
             open_questions: htmls(open_questions, root),
             next_steps: htmls(next_steps, root),
-            // plain text, and hints about the record's fields
-            pitch: pitch.clone(),
+            // HTML: the opening of each part, links and lists kept
+            pitch: html(pitch, root),
             checklist: checklist.clone(),
             ready: *ready,
         }
