@@ -245,6 +245,8 @@ fn wrap(text: &str, size: f64, bold: bool, max_lines: usize) -> Vec<String> {
 /// A person's labels and circle, before the card is placed.
 struct Card {
     r: f64,
+    /// How much higher up the person is wanted: more for more influence.
+    lift: f64,
     name: Vec<String>,
     title: Vec<String>,
     height: f64,
@@ -252,11 +254,11 @@ struct Card {
 
 impl Card {
     fn of(p: &Person) -> Card {
-        let r = match p.influence {
-            Some(Influence::High) => MAX_RADIUS,
-            Some(Influence::Medium) => 20.0,
-            Some(Influence::Low) => 14.0,
-            None => 17.0,
+        let (r, lift) = match p.influence {
+            Some(Influence::High) => (MAX_RADIUS, 3.0),
+            Some(Influence::Medium) => (20.0, 2.0),
+            Some(Influence::Low) => (14.0, 0.0),
+            None => (17.0, 1.0),
         };
         let name = wrap(&p.name, NAME_SIZE, true, NAME_LINES);
         let title = p
@@ -266,6 +268,7 @@ impl Card {
         let text = name.len() as f64 * NAME_LEAD + title.len() as f64 * TITLE_LEAD;
         Card {
             r,
+            lift,
             name,
             title,
             height: PAD + 2.0 * MAX_RADIUS + 4.0 + text + PAD,
@@ -398,7 +401,8 @@ pub(crate) fn crossings(lines: &[(Point, Point)]) -> usize {
 }
 
 /// How bad a placement is: lines through other people's cards first, then
-/// crossings, then the length of the lines (so related people sit close).
+/// crossings, then the length of the lines (so related people sit close)
+/// and how far down the influential people are (so they head the map).
 fn cost(cards: &[Card], pairs: &[(usize, usize)], at: &[(f64, f64)]) -> (usize, usize, f64) {
     let rects: Vec<Rect> = (0..cards.len()).map(|i| card_rect(cards, at, i)).collect();
     let lines: Vec<(Point, Point)> = pairs
@@ -406,7 +410,11 @@ fn cost(cards: &[Card], pairs: &[(usize, usize)], at: &[(f64, f64)]) -> (usize, 
         .map(|&(i, j)| segment(rects[i], rects[j]))
         .collect();
     let mut blocked = 0;
-    let mut length = 0.0;
+    let mut length: f64 = cards
+        .iter()
+        .zip(at)
+        .map(|(c, &(_, top))| c.lift * top / 4.0)
+        .sum();
     for (&(i, j), line) in pairs.iter().zip(&lines) {
         let (a, b) = (centre(rects[i]), centre(rects[j]));
         length += ((b.0 - a.0).powi(2) + (b.1 - a.1).powi(2)).sqrt();
