@@ -1,5 +1,5 @@
 // The influence map as readers see it (issue 20): on every partner page
-// and worksheet of the example, at 1280 and 390 px and printed on A4 and
+// and worksheet of the example, from 1280 to 390 px and printed on A4 and
 // Letter, each label of the diagram lies inside the SVG and inside its
 // card, no two labels overlap, no title is cut, and every label is drawn
 // at 8 pt (10.67 CSS px) or more.
@@ -172,7 +172,8 @@ describe("the influence map", () => {
     assert.ok(sites.example.pages.some((p) => p.endsWith("worksheet/index.html")));
   });
 
-  for (const width of [1280, 390]) {
+  // 705 and 600 px sit either side of where phones get the narrow layout
+  for (const width of [1280, 1024, 705, 600, 390]) {
     test(`on screen at ${width} px: labels inside the SVG and their cards, apart, at 8 pt or more, titles whole`, async () => {
       const shots = ["partners/kestrel-systems/index.html", "partners/kestrel-systems/worksheet/index.html"];
       const { found, smallest } = await check("example", "screen", width, { full: true, shots });
