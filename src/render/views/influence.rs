@@ -909,8 +909,11 @@ mod tests {
 
     #[test]
     fn generated_maps_are_legible_with_no_more_crossings_than_the_ring() {
+        let (mut before, mut after) = (0, 0);
         for (k, people) in generated_maps().iter().enumerate() {
             let d = layout("generated", people).expect("a diagram");
+            before += ring_crossings(people);
+            after += drawn_crossings(&d.wide);
             for g in layouts(&d) {
                 assert_legible(&format!("map {k}"), g);
                 let (ring, drawn) = (ring_crossings(people), drawn_crossings(g));
@@ -921,6 +924,11 @@ mod tests {
                 );
             }
         }
+        println!("crossings on generated maps: {before} on the ring, {after} in rows");
+        assert!(
+            after * 2 < before,
+            "{after} crossings, the ring had {before}"
+        );
     }
 
     #[test]
