@@ -410,7 +410,10 @@ fn plain_fields_show_exactly_what_was_written() {
         .collect();
     let names: Vec<&str> = people.iter().map(|p| str_at(p, &["name"])).collect();
     assert_eq!(texts(&partner, ".people-table tbody th"), names);
-    assert_eq!(texts(&partner, "svg text.node-name"), names);
+    assert_eq!(
+        texts(&partner, "svg.influence-svg:not(.is-narrow) text.node-name"),
+        names
+    );
     let titles: Vec<String> = texts(&partner, ".people-table tbody tr td:nth-of-type(1)");
     assert_eq!(titles.len(), people.len());
     for (p, title) in people.iter().zip(&titles) {
@@ -438,9 +441,11 @@ fn plain_fields_show_exactly_what_was_written() {
         .collect();
     assert_eq!(
         drawn,
-        ["circle", "desc", "g", "line", "svg", "text", "title"]
-            .map(String::from)
-            .into()
+        [
+            "circle", "desc", "g", "line", "rect", "svg", "text", "title", "tspan"
+        ]
+        .map(String::from)
+        .into()
     );
     // lists and titles
     let index = page(&s, "index.html");
@@ -812,10 +817,16 @@ fn ampersands_and_tags_written_as_text_are_escaped_exactly_once() {
         ["AT&T <b>Q&A</b> person"]
     );
     assert_eq!(
-        texts(&partner, "svg text.node-name"),
+        texts(&partner, "svg.influence-svg:not(.is-narrow) text.node-name"),
         ["AT&T <b>Q&A</b> person"]
     );
-    assert_eq!(texts(&partner, "svg text.node-title"), ["Q&A <b>lead</b>"]);
+    assert_eq!(
+        texts(
+            &partner,
+            "svg.influence-svg:not(.is-narrow) text.node-title"
+        ),
+        ["Q&A <b>lead</b>"]
+    );
     let worksheet = page(&s, "partners/att/worksheet/index.html");
     assert_eq!(
         text(&worksheet, "head > title"),

@@ -203,9 +203,10 @@ fn partner_page_shows_the_proposition_rules_and_influence_map() {
 }
 
 /// The influence-map diagram, drawn as inline SVG: names and titles escaped
-/// once, long titles cut at 30 characters, people without an attitude or an
-/// influence classed `unknown`, a line per relationship, and a description
-/// in words for screen readers; a crowded map is marked dense.
+/// once, long titles wrapped rather than cut, people without an attitude or
+/// an influence classed `unknown`, a line per relationship, and a
+/// description in words for screen readers; a crowded map gets more rows
+/// (four cards a row, two on phones), never smaller text (issue 20).
 #[test]
 fn influence_map_diagram_is_drawn_as_inline_svg() {
     let s = Scratch::copy_of(&fixture("minimal"));
@@ -240,7 +241,7 @@ fn influence_map_diagram_is_drawn_as_inline_svg() {
         let html = s.out(rel);
         let svg = &html[html.find("<svg").expect("an svg")..html.find("</svg>").expect("its end")];
         assert!(
-            svg.starts_with("<svg class=\"influence-svg is-dense\" viewBox=\"0 0 940.0 750.0\""),
+            svg.starts_with("<svg class=\"influence-svg is-wide\" viewBox=\"0 0 666.0 539.0\" width=\"666.0\" height=\"539.0\""),
             "{svg}"
         );
         assert!(
@@ -257,7 +258,7 @@ fn influence_map_diagram_is_drawn_as_inline_svg() {
         );
         assert!(
             svg.contains(
-                "<circle class=\"att-positive inf-high\" cx=\"470.0\" cy=\"75.0\" r=\"26.0\"/>"
+                "<circle class=\"att-positive inf-high\" cx=\"84.0\" cy=\"292.0\" r=\"26.0\"/>"
             ),
             "{svg}"
         );
@@ -265,9 +266,19 @@ fn influence_map_diagram_is_drawn_as_inline_svg() {
             svg.contains("<circle class=\"att-unknown inf-unknown\""),
             "{svg}"
         );
-        assert!(svg.contains(">Head of Partner Programmes…</text>"), "{svg}");
+        assert!(svg.contains(">Head of Partner </tspan><tspan x=\"84.0\" y=\"381.0\">Programmes, EMEA </tspan><tspan x=\"84.0\" y=\"396.0\">and APAC</tspan></text>"), "{svg}");
         assert_eq!(svg.matches("<line ").count(), 12, "{svg}");
         assert_eq!(svg.matches("<g class=\"node\">").count(), 13, "{svg}");
+        // the phones' layout follows, with its own ids
+        let narrow = &html[html.rfind("<svg").expect("a second svg")..];
+        assert!(
+            narrow.starts_with("<svg class=\"influence-svg is-narrow\" viewBox=\"0 0 334.0 "),
+            "{narrow}"
+        );
+        assert!(
+            narrow.contains("<title id=\"influence-title-narrow\">"),
+            "{narrow}"
+        );
     }
 }
 
