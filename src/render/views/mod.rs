@@ -25,6 +25,7 @@ mod tier;
 mod worksheet;
 
 pub(crate) use partner::{Benefits, PartnerPrep};
+pub(crate) use tier::topic_title;
 
 /// Builds views for pages at one depth of the site.
 pub(crate) struct Views<'a> {
