@@ -428,8 +428,7 @@ fn partner_feed(site: &Site, p: &Partner, benefit: &str) -> PartnerFeed {
         k: kind_code(p.tier),
         s: p.status.as_str(),
         b: benefit,
-        m: p
-            .summary
+        m: p.summary
             .as_deref()
             .map(|s| plain_text(s, site.config.allow_html)),
         y: p.kind.as_deref(),

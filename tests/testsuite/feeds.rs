@@ -585,7 +585,13 @@ fn search_index_for_1000_partners_finds_each_by_every_searchable_field() {
         assert_eq!(entry.kind, p.tier, "the label shown for {url}");
         // the benefit and summary whole, as plain text (spaces aside)
         let squeezed = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
-        let texts = |key| entry.texts(key).into_iter().map(squeezed).collect::<Vec<_>>();
+        let texts = |key| {
+            entry
+                .texts(key)
+                .into_iter()
+                .map(squeezed)
+                .collect::<Vec<_>>()
+        };
         assert_eq!(texts("b"), [squeezed(&p.benefit)], "{url}");
         assert_eq!(texts("m"), [squeezed(&p.summary)], "{url}");
         let tags: Vec<&str> = p.tags.iter().map(String::as_str).collect();
@@ -737,8 +743,14 @@ fn search_finds_the_example_by_people_rules_status_tier_tags_and_text() {
     // playbooks by their body, as plain text
     let first_call = entry(&playbooks, "playbooks/first-call/index.html");
     let body = first_call.texts("x").concat();
-    assert!(body.contains("The honest reply is a question: why do they need us?"), "{body}");
-    assert!(!body.contains("**") && !body.contains("](") && !body.contains("## "), "{body}");
+    assert!(
+        body.contains("The honest reply is a question: why do they need us?"),
+        "{body}"
+    );
+    assert!(
+        !body.contains("**") && !body.contains("](") && !body.contains("## "),
+        "{body}"
+    );
     assert_eq!(
         found(&playbooks, "honest reply"),
         ["playbooks/first-call/index.html"]
