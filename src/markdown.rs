@@ -182,6 +182,7 @@ pub const THEME_IDS: &[&str] = &[
     "search",
     "search-form",
     "search-heading",
+    "search-help",
     "search-input",
     "search-results",
     "search-status",

@@ -22,21 +22,69 @@ struct PartnerJson<'a> {
     record: &'a Partner,
 }
 
-/// One search result, with the words it is found by. search.js finds an
-/// entry by the words of `t` and `d` as well as `w`, so `w` holds only the
-/// words the other two lack (see [`search_words`]).
+/// One partner in the search index: each text it is found by, once, as
+/// plain text, under a short key (search.js names the field a query
+/// matched by its key). Empty fields are left out.
 #[derive(Serialize)]
-struct SearchEntry {
-    /// The title shown.
-    t: String,
+struct PartnerEntry<'a> {
+    /// The name, shown as the title.
+    t: &'a str,
     /// The URL relative to the site root.
     u: String,
-    /// A line shown under the title.
-    d: String,
-    /// The kind, as a key of [`KINDS`]: the tier's initial, or `p`.
+    /// The tier, as a key of [`KINDS`].
     k: &'static str,
-    /// More lowercase words to match, separated by spaces.
-    w: String,
+    /// The status, as written in records.
+    s: &'static str,
+    /// The partner benefit; search.js shows its start under the title.
+    #[serde(skip_serializing_if = "str::is_empty")]
+    b: &'a str,
+    /// The summary.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    m: Option<String>,
+    /// The type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    y: Option<&'a str>,
+    /// The region.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    g: Option<&'a str>,
+    /// The owner.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    o: Option<&'a str>,
+    /// The tags.
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    a: &'a [String],
+    /// The people of the influence map: "name, title".
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    p: Vec<String>,
+    /// The rules of engagement as the partner page shows them, when they
+    /// are not the tier's defaults unchanged: each a tier default by its
+    /// place in the index's `rules`, or the partner's own topic and text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    r: Option<Vec<RuleEntry>>,
+}
+
+/// One rule of a partner in the search index.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum RuleEntry {
+    /// The tier's default rule at this place in its list.
+    Default(usize),
+    /// The topic, as the page titles it, and the rule as plain text.
+    Own(String, String),
+}
+
+/// One playbook in the search index.
+#[derive(Serialize)]
+struct PlaybookEntry {
+    t: String,
+    u: String,
+    k: &'static str,
+    /// The summary, shown under the title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    m: Option<String>,
+    /// The body as plain text.
+    #[serde(skip_serializing_if = "str::is_empty")]
+    x: String,
 }
 
 /// The kinds of search entries: the code in `k` and the label shown.
@@ -56,28 +104,61 @@ fn kind_code(tier: Tier) -> &'static str {
     }
 }
 
-/// How many characters of the benefit or summary `d` shows.
-const LINE_CHARS: usize = 100;
+/// The tiers' default rules, by code, as `[topic title, plain text]`:
+/// stored once in the index, and named by place from each partner.
+fn default_rules(site: &Site) -> BTreeMap<&'static str, Vec<(String, String)>> {
+    [Tier::Strategic, Tier::Tactical, Tier::Casual]
+        .into_iter()
+        .map(|tier| {
+            let rules = site
+                .config
+                .tier(tier)
+                .rules_of_engagement
+                .iter()
+                .map(|(topic, rule)| {
+                    (
+                        super::views::topic_title(topic),
+                        plain_text(rule, site.config.allow_html),
+                    )
+                })
+                .collect();
+            (kind_code(tier), rules)
+        })
+        .collect()
+}
 
-/// Words too common to search by: English function words (the usual
-/// stop-word list, without words that are also acronyms or directions such
-/// as `it`, `us`, `me`, `up`, `out`). They are left out of `w`, and search.js
-/// skips them in a query: it reads this list from the index, as `stop`.
-/// Sorted, for `binary_search`.
-#[rustfmt::skip]
-const STOP_WORDS: &[&str] = &[
-    "about", "after", "again", "against", "all", "also", "an", "and", "any", "are", "as", "at",
-    "be", "because", "been", "before", "being", "between", "both", "but", "by", "can", "could",
-    "did", "do", "does", "doing", "during", "each", "few", "for", "from", "further", "had",
-    "has", "have", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his",
-    "how", "if", "in", "into", "is", "its", "itself", "just", "more", "most", "my", "myself",
-    "no", "nor", "not", "now", "of", "on", "once", "only", "or", "other", "our", "ours",
-    "ourselves", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the",
-    "their", "theirs", "them", "themselves", "then", "there", "these", "they", "this", "those",
-    "through", "to", "too", "until", "very", "was", "we", "were", "what", "when", "where",
-    "which", "while", "who", "whom", "why", "will", "with", "within", "without", "would", "you",
-    "your", "yours", "yourself", "yourselves",
-];
+/// A partner's rules as the partner page merges them (see
+/// `Views::merged_rules`): the tier's defaults in order, each replaced in
+/// place by the partner's own rule on its topic, then the partner's other
+/// topics in the order written. `None` when that is the defaults unchanged.
+fn partner_rules(site: &Site, p: &Partner) -> Option<Vec<RuleEntry>> {
+    if p.rules_of_engagement.is_empty() {
+        return None;
+    }
+    let defaults = &site.config.tier(p.tier).rules_of_engagement;
+    let own = |topic: &str, rule: &str| {
+        RuleEntry::Own(
+            super::views::topic_title(topic),
+            plain_text(rule, site.config.allow_html),
+        )
+    };
+    let mut rules: Vec<RuleEntry> = defaults
+        .iter()
+        .enumerate()
+        .map(
+            |(i, (topic, _))| match p.rules_of_engagement.iter().find(|(t, _)| t == topic) {
+                Some((_, mine)) => own(topic, mine),
+                None => RuleEntry::Default(i),
+            },
+        )
+        .collect();
+    for (topic, rule) in &p.rules_of_engagement {
+        if !defaults.iter().any(|(t, _)| t == topic) {
+            rules.push(own(topic, rule));
+        }
+    }
+    Some(rules)
+}
 
 /// JSON that is also safe inside any HTML or JS context: `<`, `>` and `&`
 /// escaped as `\u003c` and so on.
@@ -131,186 +212,6 @@ fn escape_into(out: &mut String, text: &str) {
         start = i + c.len_utf8();
     }
     out.push_str(&text[start..]);
-}
-
-/// The words of `text` as search.js splits them: lowercased, then split
-/// at every character that is not a letter, a digit, `&` or `-`, with
-/// hyphens trimmed from both ends.
-#[cfg(test)]
-fn tokens(text: &str) -> Vec<String> {
-    words_of(&text.to_lowercase()).map(str::to_string).collect()
-}
-
-/// The words of `lower`, already lowercased, as [`tokens`] splits them:
-/// the runs of letters, digits, `&` and `-`, with hyphens trimmed from
-/// both ends. ASCII is told apart byte by byte, without decoding.
-fn words_of(lower: &str) -> impl Iterator<Item = &str> {
-    let bytes = lower.as_bytes();
-    // the end of the run of characters from `at` that are (or are not) in
-    // words
-    let run = move |mut at: usize, in_words: bool| {
-        while let Some(&b) = bytes.get(at) {
-            let (len, in_word) = match WORD_BYTES[usize::from(b)] {
-                Byte::Word => (1, true),
-                Byte::Other => (1, false),
-                Byte::NotAscii => not_ascii(&lower[at..]),
-            };
-            if in_word != in_words {
-                break;
-            }
-            at += len;
-        }
-        at
-    };
-    let mut at = 0;
-    std::iter::from_fn(move || {
-        loop {
-            let start = run(at, false);
-            if start == bytes.len() {
-                return None;
-            }
-            at = run(start, true);
-            let word = lower[start..at].trim_matches('-');
-            if !word.is_empty() {
-                return Some(word);
-            }
-        }
-    })
-}
-
-/// What a byte of text is to [`words_of`].
-#[derive(Clone, Copy)]
-enum Byte {
-    /// An ASCII letter or digit, `&` or `-`.
-    Word,
-    /// Other ASCII.
-    Other,
-    /// Part of a character that is not ASCII.
-    NotAscii,
-}
-
-/// [`Byte`] by byte.
-const WORD_BYTES: [Byte; 256] = {
-    let mut table = [Byte::NotAscii; 256];
-    let mut b = 0;
-    while b < 128 {
-        let c = b as u8;
-        table[b] = if c.is_ascii_alphanumeric() || c == b'-' || c == b'&' {
-            Byte::Word
-        } else {
-            Byte::Other
-        };
-        b += 1;
-    }
-    table
-};
-
-/// The length of the first character of `rest`, which is not ASCII, and
-/// whether words hold it.
-#[cold]
-fn not_ascii(rest: &str) -> (usize, bool) {
-    rest.chars()
-        .next()
-        .map_or((1, false), |c| (c.len_utf8(), c.is_alphanumeric()))
-}
-
-/// A word with a key that sorts as the word does, in one comparison of
-/// integers for words of up to 16 bytes.
-#[derive(Clone, Copy)]
-struct Word<'a> {
-    /// The first 16 bytes, big-endian, padded with zeros (no word holds a
-    /// zero byte, so the padding sorts first, as a shorter word does).
-    key: u128,
-    text: &'a str,
-}
-
-impl<'a> Word<'a> {
-    fn new(text: &'a str) -> Word<'a> {
-        Word {
-            key: prefix_key(text),
-            text,
-        }
-    }
-
-    fn cmp(&self, other: &Word) -> std::cmp::Ordering {
-        self.key.cmp(&other.key).then_with(|| {
-            // equal keys of words up to 16 bytes are equal words
-            if self.text.len() <= 16 && other.text.len() <= 16 {
-                std::cmp::Ordering::Equal
-            } else {
-                self.text.cmp(other.text)
-            }
-        })
-    }
-
-    fn is_stop_word(&self) -> bool {
-        self.text.len() <= 16 && STOP_KEYS.binary_search(&self.key).is_ok()
-    }
-}
-
-/// [`Word::key`] of `text` (a `const fn`, for [`STOP_KEYS`]).
-const fn prefix_key(text: &str) -> u128 {
-    let bytes = text.as_bytes();
-    let mut first = [0; 16];
-    let mut i = 0;
-    while i < 16 && i < bytes.len() {
-        first[i] = bytes[i];
-        i += 1;
-    }
-    u128::from_be_bytes(first)
-}
-
-/// The keys of [`STOP_WORDS`], in the same order.
-const STOP_KEYS: [u128; STOP_WORDS.len()] = {
-    let mut keys = [0; STOP_WORDS.len()];
-    let mut i = 0;
-    while i < keys.len() {
-        keys[i] = prefix_key(STOP_WORDS[i]);
-        i += 1;
-    }
-    keys
-};
-
-/// Sorts `words` and drops repeats.
-fn sort_words(words: &mut Vec<Word>) {
-    words.sort_unstable_by(Word::cmp);
-    words.dedup_by(|a, b| a.cmp(b).is_eq());
-}
-
-/// The `w` of an entry shown as `title` over `line` and found by the words
-/// of `texts`. search.js matches a query word against the start of every
-/// word of `t`, `d` and `w`, so `w` leaves out, to keep the index small:
-/// the words of `title` and `line`; stop words; and every word that begins
-/// another word of the entry (`plan` is found through `planned`). What is
-/// left is each word once, sorted, separated by spaces.
-fn search_words<'a>(title: &str, line: &str, texts: impl IntoIterator<Item = &'a str>) -> String {
-    let shown_text = format!("{}\n{}", title.to_lowercase(), line.to_lowercase());
-    let mut shown: Vec<Word> = words_of(&shown_text).map(Word::new).collect();
-    sort_words(&mut shown);
-    let lower: Vec<String> = texts.into_iter().map(str::to_lowercase).collect();
-    let mut all: Vec<Word> = lower
-        .iter()
-        .flat_map(|t| words_of(t))
-        .map(Word::new)
-        .filter(|w| !w.is_stop_word())
-        .chain(shown.iter().copied())
-        .collect();
-    sort_words(&mut all);
-    // the words that start with `w` follow `w` in sorted order
-    let mut kept = String::new();
-    let mut words = all.iter().peekable();
-    while let Some(w) = words.next() {
-        let begins_another = words
-            .peek()
-            .is_some_and(|next| next.text.starts_with(w.text));
-        if !begins_another && shown.binary_search_by(|s| s.cmp(w)).is_err() {
-            if !kept.is_empty() {
-                kept.push(' ');
-            }
-            kept.push_str(w.text);
-        }
-    }
-    kept
 }
 
 /// What one partner contributes to partners.json and search-index.js,
@@ -513,22 +414,29 @@ fn partner_feed(site: &Site, p: &Partner, benefit: &str) -> PartnerFeed {
         record: p,
     })
     .expect("records always serialise");
-    let summary = p
-        .summary
-        .as_deref()
-        .map(|s| plain_text(s, site.config.allow_html));
-    let line = crate::markdown::truncate(benefit, LINE_CHARS);
-    let texts = [Some(benefit), summary.as_deref()]
-        .into_iter()
-        .chain([&p.kind, &p.region, &p.owner].map(Option::as_deref))
-        .flatten()
-        .chain(p.tags.iter().map(String::as_str));
-    let entry = SearchEntry {
-        w: search_words(&p.name, &line, texts),
-        t: p.name.clone(),
+    let people = p
+        .influence_map
+        .iter()
+        .map(|person| match &person.title {
+            Some(title) => format!("{}, {}", person.name, title),
+            None => person.name.clone(),
+        })
+        .collect();
+    let entry = PartnerEntry {
+        t: &p.name,
         u: url,
-        d: line,
         k: kind_code(p.tier),
+        s: p.status.as_str(),
+        b: benefit,
+        m: p.summary
+            .as_deref()
+            .map(|s| plain_text(s, site.config.allow_html)),
+        y: p.kind.as_deref(),
+        g: p.region.as_deref(),
+        o: p.owner.as_deref(),
+        a: &p.tags,
+        p: people,
+        r: partner_rules(site, p),
     };
     PartnerFeed {
         // one level into "partners": [ ... ], as a pretty printer would
@@ -585,8 +493,8 @@ pub(crate) fn files(
     json.extend_from_slice(b",\n  \"partners\": [");
     let mut search: Vec<u8> = b"window.PARTNERBOOK_SEARCH = {\"kinds\":".to_vec();
     search.extend_from_slice(safe_json(&BTreeMap::from(KINDS)).as_bytes());
-    search.extend_from_slice(b",\"stop\":");
-    search.extend_from_slice(safe_json(&STOP_WORDS).as_bytes());
+    search.extend_from_slice(b",\"rules\":");
+    search.extend_from_slice(safe_json(&default_rules(site)).as_bytes());
     search.extend_from_slice(b",\"partners\":[");
     let mut layout: Vec<(String, Range<usize>, Range<usize>)> =
         Vec::with_capacity(site.partners.len());
@@ -672,20 +580,18 @@ pub(crate) fn files(
 
     let playbooks: Vec<String> = site
         .playbooks
-        .iter()
+        .par_iter()
         .map(|pb| {
-            let summary = pb
-                .summary
-                .as_deref()
-                .map(|s| plain_text(s, site.config.allow_html))
-                .unwrap_or_default();
-            let line = crate::markdown::truncate(&summary, LINE_CHARS);
-            safe_json(&SearchEntry {
-                w: search_words(&pb.title, &line, [summary.as_str()]),
+            let body = &site.sources[pb.source].text[pb.body.clone()];
+            safe_json(&PlaybookEntry {
                 t: pb.title.clone(),
                 u: page(&format!("playbooks/{}", pb.path)),
-                d: line,
                 k: "p",
+                m: pb
+                    .summary
+                    .as_deref()
+                    .map(|s| plain_text(s, site.config.allow_html)),
+                x: plain_text(body, site.config.allow_html),
             })
         })
         .collect();
@@ -750,94 +656,5 @@ mod tests {
             "{\n      \"a\": \"x\\u2028y\\u2029\\u003cé\\u0026\\u003e\"\n    }"
         );
         assert_eq!(indent_and_escape("€ — ‘x’", "  "), "€ — ‘x’");
-    }
-
-    #[test]
-    fn tokens_are_split_as_search_js_splits_them() {
-        assert_eq!(
-            tokens("Cut AUDIT costs: AT&T co-sell, -x- - --q3-- Übersee 24/7 i.e."),
-            [
-                "cut", "audit", "costs", "at&t", "co-sell", "x", "q3", "übersee", "24", "7", "i",
-                "e"
-            ]
-        );
-    }
-
-    /// How [`words_of`] splits, written the plain way.
-    fn reference_words(lower: &str) -> Vec<&str> {
-        lower
-            .split(|c: char| !c.is_alphanumeric() && c != '-' && c != '&')
-            .map(|w| w.trim_matches('-'))
-            .filter(|w| !w.is_empty())
-            .collect()
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn words_are_split_as_the_plain_way_splits_them(
-            text in "[a-zA-Z0-9 &\\-.,/'’—éÜß\u{2028}日本\u{1F600}]{0,40}"
-        ) {
-            let lower = text.to_lowercase();
-            proptest::prop_assert_eq!(words_of(&lower).collect::<Vec<_>>(), reference_words(&lower));
-        }
-
-        #[test]
-        fn words_sort_as_strings_do(a in "[a-z0-9&-]{0,20}", b in "[a-z0-9&-]{0,20}") {
-            proptest::prop_assert_eq!(Word::new(&a).cmp(&Word::new(&b)), a.cmp(&b));
-            proptest::prop_assert_eq!(Word::new(&a).is_stop_word(), STOP_WORDS.contains(&a.as_str()));
-        }
-    }
-
-    #[test]
-    fn long_words_sort_past_their_first_16_bytes() {
-        let words = [
-            "interoperability",
-            "interoperabilit",
-            "interoperabilities",
-            "interoperability-x",
-        ];
-        for a in words {
-            for b in words {
-                assert_eq!(Word::new(a).cmp(&Word::new(b)), a.cmp(b), "{a} {b}");
-            }
-        }
-        assert!(!Word::new("themselvesandmore").is_stop_word());
-    }
-
-    #[test]
-    fn stop_words_are_sorted_lowercase_words() {
-        assert!(STOP_WORDS.is_sorted());
-        for w in STOP_WORDS {
-            assert_eq!(tokens(w), [*w], "search.js would not see {w:?} as one word");
-            assert!(Word::new(w).is_stop_word(), "{w}");
-        }
-    }
-
-    #[test]
-    fn search_words_leave_out_what_is_found_otherwise() {
-        assert_eq!(
-            search_words(
-                "Harbor & Finch",
-                "Cuts audit costs…",
-                [
-                    "Cut the audit costs of AT&T and its co-sell plan",
-                    "planned, harbors"
-                ]
-            ),
-            // `harbor`, `audit`, `costs`: in the title or line; `cut`
-            // begins `cuts`, `plan` begins `planned`, `harbor` begins
-            // `harbors`; `the`, `of`, `and`, `its`: stop words
-            "at&t co-sell harbors planned"
-        );
-        // a word of one letter or digit stays when no word begins with it
-        assert_eq!(search_words("T", "", ["24/7 a b bc"]), "24 7 a bc");
-    }
-
-    #[test]
-    fn a_word_is_not_dropped_for_a_stop_word_it_begins() {
-        // `th` begins only `the`, which the index leaves out
-        assert_eq!(search_words("T", "", ["th the"]), "th");
-        // unless the line shows `the`, where search.js finds it
-        assert_eq!(search_words("T", "the line", ["th the"]), "");
     }
 }

@@ -958,13 +958,13 @@ fn the_search_index_is_a_script_nothing_can_break_out_of() {
         .iter()
         .find(|e| e["t"] == "AT&T <b>Q&A</b>")
         .unwrap();
-    assert_eq!(att["d"], "AT&T gets Q&A sessions with <b> as text.");
+    assert_eq!(att["b"], "AT&T gets Q&A sessions with <b> as text.");
     let playbooks = index["playbooks"].as_array().unwrap();
     let pb = playbooks
         .iter()
         .find(|e| e["t"] == "AT&T Q&A <b>")
         .expect("the playbook, titled as written");
-    assert_eq!(pb["d"], "AT&T and Q&A, <b> as text.");
+    assert_eq!(pb["m"], "AT&T and Q&A, <b> as text.");
     assert!(playbooks.iter().any(|e| e["t"]
         == "<script>alert('pb-title')</script> \" onmouseover=\"alert('pb-title') AT&T &lt;b&gt;"));
 }

@@ -30,6 +30,7 @@ mod worksheet;
 
 pub(crate) use partner::{Benefits, PartnerPrep, PartnerView};
 pub(crate) use place::ROOT_MARK;
+pub(crate) use tier::topic_title;
 
 /// Builds views for pages at one depth of the site.
 pub(crate) struct Views<'a> {
