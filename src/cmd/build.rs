@@ -129,6 +129,11 @@ pub(crate) fn run(args: &BuildArgs) -> anyhow::Result<u8> {
         started.elapsed().as_secs_f64(),
         output.display()
     ))?;
+    // the process ends here: freeing the site string by string only adds
+    // to the wait (issue 19, 10,000 partners, a build with nothing to
+    // write: 5% of the wall time, 10% of the CPU time)
+    std::mem::forget(theme);
+    std::mem::forget(loaded);
     Ok(exit::OK)
 }
 

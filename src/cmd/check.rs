@@ -30,5 +30,8 @@ pub(crate) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
         ));
     }
     let code = exit_code(&diagnostics, loaded.config_failed);
+    // the process ends here: freeing the site string by string only adds
+    // to the wait (issue 19, 10,000 partners: 16% of the wall time)
+    std::mem::forget(loaded);
     Ok(code)
 }
