@@ -903,8 +903,12 @@ mod tests {
             before += ring_crossings(people);
             after += drawn_crossings(&d.wide);
         }
-        // the ring crossed two lines on Kestrel's map; the rows cross none
-        assert_eq!((before, after), (1, 0));
+        // the ring crossed lines on Kestrel's and Meridian's maps; the rows
+        // cross none
+        assert!(
+            before > 0 && after == 0,
+            "crossings: ring {before}, rows {after}"
+        );
     }
 
     #[test]
