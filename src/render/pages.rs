@@ -426,7 +426,16 @@ fn render_one(
     cx.insert_value("nav", nav);
     cx.insert("root", &root);
     let title = match page {
-        Page::Portfolio => "Partner portfolio".to_string(),
+        Page::Portfolio => {
+            let tiers: Vec<_> = Tier::ALL.iter().map(|t| views.tier(*t)).collect();
+            cx.insert("tiers", &tiers);
+            cx.insert(
+                "playbooks",
+                &views.playbook_summaries(site.playbooks.iter()),
+            );
+            cx.insert("partner_count", &site.partners.len());
+            "Partner portfolio".to_string()
+        }
         Page::Partner(p) | Page::Worksheet(p) => {
             let input = partner.expect("render_page renders partner pages with their input");
             match input.shared {
@@ -440,12 +449,10 @@ fn render_one(
             }
         }
         Page::Playbooks => {
-            let list: Vec<_> = site
-                .playbooks
-                .iter()
-                .map(|pb| views.playbook_summary(pb))
-                .collect();
-            cx.insert("playbooks", &list);
+            cx.insert(
+                "playbooks",
+                &views.playbook_summaries(site.playbooks.iter()),
+            );
             "Playbooks".to_string()
         }
         Page::Playbook(pb) => {
@@ -454,26 +461,14 @@ fn render_one(
         }
         Page::Tier(t) => {
             cx.insert("tier", &views.tier(*t));
-            let list: Vec<_> = site
-                .playbooks_in(*t)
-                .map(|pb| views.playbook_summary(pb))
-                .collect();
-            cx.insert("playbooks", &list);
+            cx.insert(
+                "playbooks",
+                &views.playbook_summaries(site.playbooks_in(*t)),
+            );
             format!("{} partners", t.label())
         }
         Page::NotFound => "Page not found".to_string(),
     };
-    if let Page::Portfolio = page {
-        let tiers: Vec<_> = Tier::ALL.iter().map(|t| views.tier(*t)).collect();
-        cx.insert("tiers", &tiers);
-        let list: Vec<_> = site
-            .playbooks
-            .iter()
-            .map(|pb| views.playbook_summary(pb))
-            .collect();
-        cx.insert("playbooks", &list);
-        cx.insert("partner_count", &site.partners.len());
-    }
     cx.insert(
         "page",
         &PageInfo {

@@ -44,6 +44,14 @@ impl<'a> Views<'a> {
         }
     }
 
+    /// Playbooks as list entries, in the order given.
+    pub(crate) fn playbook_summaries<'p>(
+        &self,
+        list: impl Iterator<Item = &'p Playbook>,
+    ) -> Vec<PlaybookSummary> {
+        list.map(|pb| self.playbook_summary(pb)).collect()
+    }
+
     /// A playbook as a list entry.
     pub(crate) fn playbook_summary(&self, pb: &Playbook) -> PlaybookSummary {
         let partner_links = pb
