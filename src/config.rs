@@ -22,6 +22,9 @@ pub struct TierConfig {
     pub max_partners: Option<u64>,
     /// The tier's default rules of engagement, topic to rule (Markdown), in order.
     pub rules_of_engagement: Vec<(String, String)>,
+    /// The review cadence in days for partners of the tier whose record
+    /// sets none; `None` is no cadence.
+    pub review_every_days: Option<u64>,
 }
 
 /// The resolved site settings.
@@ -86,6 +89,16 @@ impl Config {
         &self.tiers[tier as usize]
     }
 
+    /// How often `partner` is to be reviewed, in days: its record's
+    /// `review.every_days`, or else its tier's cadence.
+    pub fn review_cadence(&self, partner: &record::Partner) -> Option<u64> {
+        partner
+            .review
+            .as_ref()
+            .and_then(|r| r.every_days)
+            .or(self.tier(partner.tier).review_every_days)
+    }
+
     /// The level of `lint`.
     pub fn lint_level(&self, lint: Lint) -> Level {
         self.lints.get(lint)
@@ -96,9 +109,10 @@ impl Config {
 /// usually shaped: one or two intimate partnerships, a handful of focused
 /// programmes, and any number of relationships worked deal by deal.
 fn default_tier(tier: Tier) -> TierConfig {
-    let (max, rules): (Option<u64>, &[(&str, &str)]) = match tier {
+    let (max, every, rules): (Option<u64>, Option<u64>, &[(&str, &str)]) = match tier {
         Tier::Strategic => (
             Some(2),
+            Some(90),
             &[
                 (
                     "executive_sponsorship",
@@ -120,6 +134,7 @@ fn default_tier(tier: Tier) -> TierConfig {
         ),
         Tier::Tactical => (
             Some(10),
+            Some(180),
             &[
                 (
                     "joint_planning",
@@ -137,6 +152,7 @@ fn default_tier(tier: Tier) -> TierConfig {
         ),
         Tier::Casual => (
             None,
+            None,
             &[(
                 "engagement",
                 "Worked opportunity by opportunity by the field team; no standing commitments on either side.",
@@ -145,6 +161,7 @@ fn default_tier(tier: Tier) -> TierConfig {
     };
     TierConfig {
         max_partners: max,
+        review_every_days: every,
         rules_of_engagement: rules
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -284,12 +301,20 @@ fn decode_tiers(d: &mut Decoder<'_>, value: &Value, config: &mut Config) {
         d.unknown_keys(
             tier_map,
             &tier_path,
-            &["max_partners", "rules_of_engagement"],
+            &["max_partners", "rules_of_engagement", "review_every_days"],
             &[],
         );
         let settings = &mut config.tiers[tier as usize];
         if tier_map.contains_key("max_partners") {
             settings.max_partners = d.count(tier_map, &tier_path, "max_partners");
+        }
+        if let Some(value) = tier_map.get("review_every_days") {
+            // `null` turns the tier's default cadence off
+            settings.review_every_days = if value.is_null() {
+                None
+            } else {
+                d.count(tier_map, &tier_path, "review_every_days")
+            };
         }
         if let Some(rules) = tier_map.get("rules_of_engagement") {
             let rules_path = decode::child(&tier_path, "rules_of_engagement");

@@ -28,6 +28,8 @@ pub struct Playbook {
     pub partners: Vec<String>,
     /// Whether it is a draft.
     pub draft: bool,
+    /// Whether it may go into a partner's own edition.
+    pub share: bool,
     /// Byte range of the front matter's YAML in the file.
     pub yaml: Range<usize>,
     /// Byte range of the Markdown body in the file.
@@ -35,7 +37,9 @@ pub struct Playbook {
 }
 
 /// The front-matter fields.
-pub const FIELDS: &[&str] = &["title", "summary", "weight", "tiers", "partners", "draft"];
+pub const FIELDS: &[&str] = &[
+    "title", "summary", "weight", "tiers", "partners", "draft", "share",
+];
 
 /// Reads a playbook. Returns `None` for a draft when drafts are not wanted,
 /// or when the file cannot be read at all; diagnostics for every problem.
@@ -112,6 +116,7 @@ pub fn decode(
         tiers,
         partners: d.text_list(map, &[], "partners"),
         draft,
+        share: d.flag(map, &[], "share").unwrap_or(false),
         yaml: yaml_range.clone(),
         body: split.body,
     };

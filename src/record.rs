@@ -190,6 +190,29 @@ keywords! {
     }
 }
 
+keywords! {
+    /// Whose step of the joint plan it is.
+    Side {
+        /// Ours to do.
+        Ours = "ours",
+        /// The partner's to do.
+        Theirs = "theirs",
+        /// Both sides together.
+        Joint = "joint",
+    }
+}
+
+impl Side {
+    /// The name for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Side::Ours => "Us",
+            Side::Theirs => "Partner",
+            Side::Joint => "Joint",
+        }
+    }
+}
+
 impl Influence {
     /// The name for people.
     pub fn label(self) -> &'static str {
@@ -223,6 +246,9 @@ pub struct Proposition {
     pub together: String,
     /// What is in it for the partner.
     pub partner_benefit: String,
+    /// What is in it for us.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub our_benefit: Option<String>,
     /// What is in it for our mutual customers.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_benefit: Option<String>,
@@ -287,8 +313,36 @@ pub struct Review {
     pub every_days: Option<u64>,
 }
 
-/// The review cadence when a record names none.
-pub const DEFAULT_REVIEW_DAYS: u64 = 90;
+/// One step of the joint plan: what happens after the handshake.
+#[derive(Debug, Clone, Serialize)]
+pub struct Step {
+    /// Its position in the record's `plan` list, from 0: where diagnostics
+    /// about it point.
+    #[serde(skip)]
+    pub entry: usize,
+    /// What is to be done (inline Markdown).
+    pub step: String,
+    /// Whose step it is.
+    pub owner: Side,
+    /// The person doing it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub who: Option<String>,
+    /// When it is due.
+    pub due: jiff::civil::Date,
+    /// When it was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub done: Option<jiff::civil::Date>,
+    /// How both sides will know it is done (inline Markdown).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub measure: Option<String>,
+}
+
+impl Step {
+    /// Whether the step is past due on `today` and not done.
+    pub fn overdue(&self, today: jiff::civil::Date) -> bool {
+        self.done.is_none() && self.due < today
+    }
+}
 
 /// One partner, as read from its record.
 #[derive(Debug, Clone, Serialize)]
@@ -327,6 +381,8 @@ pub struct Partner {
     pub scenario: Option<Scenario>,
     /// Why we invest in it.
     pub objectives: Vec<Objective>,
+    /// Why the partner invests in it: the same four reasons, theirs.
+    pub partner_objectives: Vec<Objective>,
     /// Who we sell to together.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target_market: Option<String>,
@@ -345,6 +401,8 @@ pub struct Partner {
     /// Review dates.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub review: Option<Review>,
+    /// The joint plan, in the order written.
+    pub plan: Vec<Step>,
 }
 
 /// Writes ordered pairs as a JSON object, keeping their order.
@@ -372,6 +430,7 @@ impl Partner {
             ("they_do", Some(&p.they_do)),
             ("together", Some(&p.together)),
             ("partner_benefit", Some(&p.partner_benefit)),
+            ("our_benefit", p.our_benefit.as_ref()),
             ("customer_benefit", p.customer_benefit.as_ref()),
             ("pain_point", p.pain_point.as_ref()),
         ] {
@@ -416,6 +475,13 @@ impl Partner {
                 out.push((vec![key("worksheet"), key(name), Seg::Index(i)], text));
             }
         }
+        for step in &self.plan {
+            let at = |k| vec![key("plan"), Seg::Index(step.entry), key(k)];
+            out.push((at("step"), &step.step));
+            if let Some(measure) = &step.measure {
+                out.push((at("measure"), measure));
+            }
+        }
         for (i, person) in self.influence_map.iter().enumerate() {
             if let Some(style) = &person.style {
                 out.push((
@@ -442,6 +508,7 @@ pub const FIELDS: &[&str] = &[
     "proposition",
     "scenario",
     "objectives",
+    "partner_objectives",
     "target_market",
     "revenue_goal",
     "commitments",
@@ -449,6 +516,7 @@ pub const FIELDS: &[&str] = &[
     "worksheet",
     "influence_map",
     "review",
+    "plan",
 ];
 /// The fields of `proposition`.
 pub const PROPOSITION_FIELDS: &[&str] = &[
@@ -456,6 +524,7 @@ pub const PROPOSITION_FIELDS: &[&str] = &[
     "they_do",
     "together",
     "partner_benefit",
+    "our_benefit",
     "customer_benefit",
     "pain_point",
 ];
@@ -477,6 +546,8 @@ pub const PERSON_FIELDS: &[&str] = &[
     "style",
     "relationships",
 ];
+/// The fields of one step of `plan`.
+pub const STEP_FIELDS: &[&str] = &["step", "owner", "who", "due", "done", "measure"];
 /// The fields of `review`.
 pub const REVIEW_FIELDS: &[&str] = &["last", "every_days"];
 
@@ -614,6 +685,7 @@ pub fn decode(
         proposition,
         scenario: d.choice(map, &[], "scenario", Scenario::CHOICES),
         objectives: Vec::new(),
+        partner_objectives: Vec::new(),
         target_market: d.text(map, &[], "target_market"),
         revenue_goal: d.text(map, &[], "revenue_goal"),
         commitments: Commitments::default(),
@@ -621,16 +693,10 @@ pub fn decode(
         worksheet: Worksheet::default(),
         influence_map: Vec::new(),
         review: None,
+        plan: Vec::new(),
     };
-    let objectives_path = vec![Seg::Key("objectives".into())];
-    for (i, item) in d.list(map, &[], "objectives").iter().enumerate() {
-        let p = decode::index(&objectives_path, i);
-        if let Some(o) = d.choice_value(item, &p, Objective::CHOICES)
-            && !partner.objectives.contains(&o)
-        {
-            partner.objectives.push(o);
-        }
-    }
+    partner.objectives = decode_objectives(&mut d, map, "objectives");
+    partner.partner_objectives = decode_objectives(&mut d, map, "partner_objectives");
     if let Some(value) = decode::get(map, "commitments") {
         let path = vec![Seg::Key("commitments".into())];
         let help = "list what each side dedicates: `commitments: { ours: [...], theirs: [...] }`";
@@ -669,7 +735,93 @@ pub fn decode(
             });
         }
     }
+    partner.plan = decode_plan(&mut d, map);
     (Some(partner), d.issues)
+}
+
+/// A list of objectives at `map[key]`, each once, in the order written.
+fn decode_objectives(d: &mut Decoder<'_>, map: &Mapping, key: &str) -> Vec<Objective> {
+    let path = vec![Seg::Key(key.into())];
+    let mut out = Vec::new();
+    for (i, item) in d.list(map, &[], key).iter().enumerate() {
+        let p = decode::index(&path, i);
+        if let Some(o) = d.choice_value(item, &p, Objective::CHOICES)
+            && !out.contains(&o)
+        {
+            out.push(o);
+        }
+    }
+    out
+}
+
+/// The joint plan. A step missing its text, owner or due date is reported
+/// and left out; the others keep their position in the list as `entry`.
+fn decode_plan(d: &mut Decoder<'_>, map: &Mapping) -> Vec<Step> {
+    let path = vec![Seg::Key("plan".into())];
+    let items = d.list(map, &[], "plan");
+    let help = "write each step as a mapping: `- step: ...`, `owner: ours | theirs | joint`, `due: 2027-02-15`, and optionally `who`, `done`, `measure`";
+    let mut steps = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let p = decode::index(&path, i);
+        let Some(m) = d.as_mapping(item, &p, "a plan step", help) else {
+            continue;
+        };
+        d.unknown_keys(m, &p, STEP_FIELDS, &[]);
+        let step = d.required_text(
+            m,
+            &p,
+            "step",
+            "say what is to be done: `- step: Certify the connector`",
+        );
+        let owner = if decode::get(m, "owner").is_none_or(Value::is_null) {
+            d.push(Issue::new(
+                Code::MissingField,
+                child(&p, "owner"),
+                if m.contains_key("owner") {
+                    Target::Value
+                } else {
+                    Target::Absent
+                },
+                format!("required field `plan[{i}].owner` is missing"),
+                "add it here: `owner`",
+                "say whose step it is: `owner: ours`, `theirs` or `joint`",
+            ));
+            None
+        } else {
+            d.choice(m, &p, "owner", Side::CHOICES)
+        };
+        let before = d.issues.len();
+        let due = d.date(m, &p, "due");
+        if due.is_none() && d.issues.len() == before {
+            d.push(Issue::new(
+                Code::MissingField,
+                child(&p, "due"),
+                if m.contains_key("due") {
+                    Target::Value
+                } else {
+                    Target::Absent
+                },
+                format!("required field `plan[{i}].due` is missing"),
+                "add it here: `due`",
+                "say when the step is due: `due: 2027-02-15`",
+            ));
+        }
+        let who = d.text(m, &p, "who");
+        let done = d.date(m, &p, "done");
+        let measure = d.text(m, &p, "measure");
+        if let (Some(step), Some(owner), Some(due)) = (step, owner, due) {
+            steps.push(Step {
+                entry: i,
+                step,
+                owner,
+                who,
+                due,
+                done,
+                measure,
+            });
+        }
+    }
+    steps
 }
 
 fn decode_proposition(d: &mut Decoder<'_>, map: &Mapping, name: &str) -> Proposition {
@@ -677,7 +829,7 @@ fn decode_proposition(d: &mut Decoder<'_>, map: &Mapping, name: &str) -> Proposi
     let benefit_help = format!("say how this partnership helps {name} in its own business");
     let benefit_path = child(&path, "partner_benefit");
     let value = decode::get(map, "proposition").filter(|v| !v.is_null());
-    let help = "the proposition is a mapping: `we_do`, `they_do`, `together`, `partner_benefit`, `customer_benefit`, `pain_point`";
+    let help = "the proposition is a mapping: `we_do`, `they_do`, `together`, `partner_benefit`, `our_benefit`, `customer_benefit`, `pain_point`";
     let Some(p) = value.and_then(|v| d.as_mapping(v, &path, "`proposition`", help)) else {
         if value.is_none() {
             d.push(Issue::new(
@@ -746,6 +898,7 @@ fn decode_proposition(d: &mut Decoder<'_>, map: &Mapping, name: &str) -> Proposi
         they_do: they_do.unwrap_or_default(),
         together: together.unwrap_or_default(),
         partner_benefit: benefit.filter(|b| !is_placeholder(b)).unwrap_or_default(),
+        our_benefit: d.text(p, &path, "our_benefit"),
         customer_benefit: d.text(p, &path, "customer_benefit"),
         pain_point: d.text(p, &path, "pain_point"),
     }

@@ -36,7 +36,23 @@ const EXAMPLE_PARTNER: &str = include_str!("scaffold/example-partner.yaml");
 /// The example partner of a new site, reviewed on `today` so that it is not
 /// overdue for months.
 pub fn example_partner(today: jiff::civil::Date) -> String {
-    fill(EXAMPLE_PARTNER, &[("TODAY", &today.to_string())])
+    // the plan's dates follow the day of `init`: one step done last week,
+    // the others due in the weeks ahead, so the example warns about nothing
+    let day = |days: i64| {
+        today
+            .saturating_add(jiff::Span::new().days(days))
+            .to_string()
+    };
+    fill(
+        EXAMPLE_PARTNER,
+        &[
+            ("TODAY", &today.to_string()),
+            ("DONE_1", &day(-7)),
+            ("DUE_1", &day(-3)),
+            ("DUE_2", &day(45)),
+            ("DUE_3", &day(120)),
+        ],
+    )
 }
 
 /// The commented record `new partner` writes for `name` (one line, not

@@ -634,6 +634,15 @@ impl SpanIndex {
         match target {
             Target::Absent => match self.nearest(&path[..path.len().saturating_sub(1)]) {
                 Some((parent, _)) if parent.key.is_some() => key_or_value(parent),
+                // an item of a list has no key: its first line is where a
+                // missing field of it goes (`- step: ...` without `owner`)
+                Some((parent, 0))
+                    if path.len() >= 2 && matches!(path[path.len() - 2], Seg::Index(_)) =>
+                {
+                    let item = &text[parent.value.clone()];
+                    let end = item.find('\n').map_or(item.len(), |n| n);
+                    parent.value.start..parent.value.start + item[..end].trim_end().len()
+                }
                 _ => first_line(text),
             },
             // the node itself is missing: its nearest parent is where it goes

@@ -93,3 +93,8 @@ fn unknown_front_matter_field_names_the_front_matter() {
     let out = s.build(&[]).code(1);
     assert!(crate::support::stderr(&out).contains("unknown field `author` in the front matter"));
 }
+
+#[test]
+fn plan_steps_need_their_text_owner_and_a_real_due_date_and_are_not_done_in_the_future() {
+    check_case("plan-step", 1);
+}

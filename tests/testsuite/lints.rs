@@ -37,7 +37,7 @@ fn no_objective() {
 }
 
 #[test]
-fn review_overdue_with_default_cadence() {
+fn review_overdue_uses_the_record_or_else_the_tier_cadence() {
     check_case("review-overdue", 0);
 }
 

@@ -16,6 +16,7 @@ use crate::site::Site;
 use crate::yaml::{self, Issue};
 
 pub(crate) mod links;
+mod plan_dates;
 
 pub use review_overdue::due as review_due;
 
@@ -100,6 +101,7 @@ lint::for_each_lint!(lint_rules);
 /// Runs every site-wide check and lint on the files of `scope`.
 pub fn run(site: &Site, today: jiff::civil::Date, scope: &Scope) -> Vec<Diagnostic> {
     let mut findings = links::check(site, scope);
+    findings.extend(plan_dates::check(site, today, scope));
     for (lint, rule) in LINTS {
         if site.config.lint_level(lint) != Level::Allow {
             findings.extend(rule(site, today, scope));

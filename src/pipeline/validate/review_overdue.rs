@@ -1,16 +1,19 @@
-//! `review-overdue`: the last review is older than the review cadence.
+//! `review-overdue`: the last review is older than the review cadence (the
+//! record's, or else its tier's).
 
 use super::{Finding, Scope};
+use crate::config::Config;
 use crate::diagnostic::Code;
 use crate::lint::Lint;
-use crate::record::{DEFAULT_REVIEW_DAYS, Status};
+use crate::record::{Partner, Status};
 use crate::site::Site;
 use crate::yaml::{Issue, Seg, Target};
 
-/// The day the next review is due, if the record says when the last one was.
-pub fn due(review: &crate::record::Review) -> Option<jiff::civil::Date> {
-    let last = review.last?;
-    let every = i64::try_from(review.every_days.unwrap_or(DEFAULT_REVIEW_DAYS)).ok()?;
+/// The day the partner's next review is due: its last review plus its
+/// cadence. `None` when it was never reviewed or has no cadence.
+pub fn due(partner: &Partner, config: &Config) -> Option<jiff::civil::Date> {
+    let last = partner.review.as_ref()?.last?;
+    let every = i64::try_from(config.review_cadence(partner)?).ok()?;
     last.checked_add(jiff::Span::new().try_days(every).ok()?)
         .ok()
 }
@@ -19,21 +22,26 @@ pub fn due(review: &crate::record::Review) -> Option<jiff::civil::Date> {
 pub(crate) fn check(site: &Site, today: jiff::civil::Date, scope: &Scope) -> Vec<Finding> {
     let mut out = Vec::new();
     for p in scope.partners(site).filter(|p| p.status != Status::Ended) {
-        let Some(review) = &p.review else { continue };
-        let (Some(last), Some(due)) = (review.last, due(review)) else {
+        let (Some(last), Some(due)) = (p.review.as_ref().and_then(|r| r.last), due(p, &site.config))
+        else {
             continue;
         };
         if due >= today {
             continue;
         }
         let days = (today - last).get_days();
-        let every = review.every_days.unwrap_or(DEFAULT_REVIEW_DAYS);
+        let every = site.config.review_cadence(p).unwrap_or_default();
+        let whose = if p.review.as_ref().and_then(|r| r.every_days).is_some() {
+            String::new()
+        } else {
+            format!(" (the {} tier's)", p.tier)
+        };
         let issue = Issue::new(
             Code::Lint(Lint::ReviewOverdue),
             vec![Seg::Key("review".into()), Seg::Key("last".into())],
             Target::Value,
             format!(
-                "{} was last reviewed {days} days ago, more than its {every}-day cadence",
+                "{} was last reviewed {days} days ago, more than its {every}-day cadence{whose}",
                 p.name
             ),
             format!("review was due on {due}"),

@@ -185,8 +185,9 @@ pub(crate) struct InfluenceView {
 pub(crate) struct ReviewView {
     /// The last review, `YYYY-MM-DD`.
     pub(crate) last: Option<String>,
-    /// The cadence in days.
-    pub(crate) every_days: u64,
+    /// The cadence in days: the record's, or else its tier's; none for a
+    /// casual partner whose record sets none.
+    pub(crate) every_days: Option<u64>,
     /// When the next review is due.
     pub(crate) due: Option<String>,
     /// Whether it is past due.
@@ -309,21 +310,20 @@ impl<'a> Views<'a> {
     /// Whether the partner's review is past due (never for ended partners).
     fn review_overdue(&self, p: &Partner) -> bool {
         p.status != Status::Ended
-            && p.review
-                .as_ref()
-                .and_then(review_due)
-                .is_some_and(|d| d < self.today)
+            && review_due(p, &self.site.config).is_some_and(|d| d < self.today)
     }
 
     fn review(&self, p: &Partner) -> Option<ReviewView> {
         let r = p.review.as_ref()?;
-        let due = review_due(r);
+        let due = review_due(p, &self.site.config);
         let overdue = self.review_overdue(p);
-        let every_days = r.every_days.unwrap_or(crate::record::DEFAULT_REVIEW_DAYS);
-        let label = match (r.last, due) {
-            (Some(_), Some(due)) if overdue => format!("Review overdue since {due}"),
-            (Some(_), Some(due)) => format!("Next review due on {due}"),
-            _ => format!("Not reviewed yet; reviews every {every_days} days"),
+        let every_days = self.site.config.review_cadence(p);
+        let label = match (r.last, due, every_days) {
+            (Some(_), Some(due), _) if overdue => format!("Review overdue since {due}"),
+            (Some(_), Some(due), _) => format!("Next review due on {due}"),
+            (Some(last), None, _) => format!("Last reviewed on {last}; no cadence is set"),
+            (None, _, Some(every)) => format!("Not reviewed yet; reviews every {every} days"),
+            (None, _, None) => "Not reviewed yet; no cadence is set".to_string(),
         };
         Some(ReviewView {
             last: r.last.map(|d| d.to_string()),
