@@ -7,6 +7,7 @@
 //! publishes them into the output folder in place. docs/architecture.md
 //! draws the whole map.
 
+pub mod attention;
 pub(crate) mod cache;
 pub mod cli;
 pub mod cmd;

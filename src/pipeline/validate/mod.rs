@@ -18,8 +18,6 @@ use crate::yaml::{self, Issue};
 pub(crate) mod links;
 mod plan_dates;
 
-pub use review_overdue::due as review_due;
-
 /// A problem found by a rule.
 #[derive(Debug)]
 pub enum Finding {

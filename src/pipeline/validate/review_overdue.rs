@@ -2,21 +2,12 @@
 //! record's, or else its tier's).
 
 use super::{Finding, Scope};
-use crate::config::Config;
 use crate::diagnostic::Code;
 use crate::lint::Lint;
-use crate::record::{Partner, Status};
+use crate::attention::next_review as due;
+use crate::record::Status;
 use crate::site::Site;
 use crate::yaml::{Issue, Seg, Target};
-
-/// The day the partner's next review is due: its last review plus its
-/// cadence. `None` when it was never reviewed or has no cadence.
-pub fn due(partner: &Partner, config: &Config) -> Option<jiff::civil::Date> {
-    let last = partner.review.as_ref()?.last?;
-    let every = i64::try_from(config.review_cadence(partner)?).ok()?;
-    last.checked_add(jiff::Span::new().try_days(every).ok()?)
-        .ok()
-}
 
 /// Fires for partners (not ended ones) whose review is past due on `today`.
 pub(crate) fn check(site: &Site, today: jiff::civil::Date, scope: &Scope) -> Vec<Finding> {

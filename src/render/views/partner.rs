@@ -7,8 +7,8 @@ use super::influence::{self, Diagram};
 use super::tier::{RuleView, topic_title};
 use super::worksheet::WorksheetView;
 use super::{Link, Views, title_text};
+use crate::attention::next_review as review_due;
 use crate::markdown;
-use crate::pipeline::validate::review_due;
 use crate::record::{Attitude, Influence, Partner, Status};
 use crate::site::Site;
 
