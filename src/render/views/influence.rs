@@ -182,16 +182,17 @@ fn char_width(c: char) -> f64 {
 
 /// The estimated width of `text` at `size`, bold or not, with room for the
 /// halo drawn around the letters.
-fn text_width(text: &str, size: f64, bold: bool) -> f64 {
+pub(crate) fn text_width(text: &str, size: f64, bold: bool) -> f64 {
     let em: f64 = text.chars().map(char_width).sum();
     em * size * if bold { 1.12 } else { 1.0 } + 3.0
 }
 
-/// Wraps `text` into at most `max_lines` lines no wider than
-/// [`TEXT_WIDTH`]: at spaces where it can, inside a word too long for a
-/// line, and with `…` ending the last line when the text does not fit.
-fn wrap(text: &str, size: f64, bold: bool, max_lines: usize) -> Vec<String> {
-    let fits = |s: &str| text_width(s.trim_end(), size, bold) <= TEXT_WIDTH;
+/// Wraps `text` into at most `max_lines` lines no wider than `width` (a
+/// card's [`TEXT_WIDTH`] here, a cell's in the grid): at spaces where it
+/// can, inside a word too long for a line, and with `…` ending the last
+/// line when the text does not fit.
+pub(crate) fn wrap(text: &str, size: f64, bold: bool, width: f64, max_lines: usize) -> Vec<String> {
+    let fits = |s: &str| text_width(s.trim_end(), size, bold) <= width;
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
     for word in text.split_whitespace() {
@@ -260,11 +261,10 @@ impl Card {
             Some(Influence::Low) => (14.0, 0.0),
             None => (17.0, 1.0),
         };
-        let name = wrap(&p.name, NAME_SIZE, true, NAME_LINES);
-        let title = p
-            .title
-            .as_deref()
-            .map_or_else(Vec::new, |t| wrap(t, TITLE_SIZE, false, TITLE_LINES));
+        let name = wrap(&p.name, NAME_SIZE, true, TEXT_WIDTH, NAME_LINES);
+        let title = p.title.as_deref().map_or_else(Vec::new, |t| {
+            wrap(t, TITLE_SIZE, false, TEXT_WIDTH, TITLE_LINES)
+        });
         let text = name.len() as f64 * NAME_LEAD + title.len() as f64 * TITLE_LEAD;
         Card {
             r,
@@ -956,10 +956,10 @@ mod tests {
     #[test]
     fn a_word_longer_than_a_line_breaks_and_a_very_long_title_ends_with_an_ellipsis() {
         let long = "Supercalifragilisticexpialidocious";
-        let lines = wrap(long, TITLE_SIZE, false, 3);
+        let lines = wrap(long, TITLE_SIZE, false, TEXT_WIDTH, 3);
         assert_eq!((lines.len(), lines.concat()), (2, long.to_string()));
         let title = "word ".repeat(40);
-        let lines = wrap(&title, TITLE_SIZE, false, 3);
+        let lines = wrap(&title, TITLE_SIZE, false, TEXT_WIDTH, 3);
         assert_eq!(lines.len(), 3);
         assert!(lines[2].ends_with("word…"), "{lines:?}");
         for line in &lines {
