@@ -269,8 +269,10 @@ fn influence_map_diagram_is_drawn_as_inline_svg() {
         assert!(svg.contains(">Head of Partner </tspan><tspan x=\"84.0\" y=\"381.0\">Programmes, EMEA </tspan><tspan x=\"84.0\" y=\"396.0\">and APAC</tspan></text>"), "{svg}");
         assert_eq!(svg.matches("<line ").count(), 12, "{svg}");
         assert_eq!(svg.matches("<g class=\"node\">").count(), 13, "{svg}");
-        // the phones' layout follows, with its own ids
-        let narrow = &html[html.rfind("<svg").expect("a second svg")..];
+        // the phones' layout follows, with its own ids (the grid comes after)
+        let narrow = &html[html
+            .find("<svg class=\"influence-svg is-narrow\"")
+            .expect("a second svg")..];
         assert!(
             narrow.starts_with("<svg class=\"influence-svg is-narrow\" viewBox=\"0 0 334.0 "),
             "{narrow}"

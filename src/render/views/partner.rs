@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::grid::{self, Grid};
 use super::influence::{self, Diagram};
 use super::tier::{RuleView, topic_title};
 use super::worksheet::WorksheetView;
@@ -178,6 +179,8 @@ pub(crate) struct InfluenceView {
     pub(crate) people: Vec<PersonView>,
     /// The diagram; `None` for an empty map.
     pub(crate) diagram: Option<Diagram>,
+    /// The influence × attitude grid; `None` for an empty map.
+    pub(crate) grid: Option<Grid>,
 }
 
 /// When the partnership was and will be reviewed.
@@ -354,6 +357,7 @@ impl<'a> Views<'a> {
                 })
                 .collect(),
             diagram: influence::layout(&p.name, &p.influence_map),
+            grid: grid::grid(&p.name, &p.influence_map),
         }
     }
 

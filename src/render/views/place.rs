@@ -93,7 +93,11 @@ impl PartnerView {
             pain_point,
         } = proposition;
         let CommitmentsView { ours, theirs } = commitments;
-        let InfluenceView { people, diagram } = influence;
+        let InfluenceView {
+            people,
+            diagram,
+            grid,
+        } = influence;
         PartnerView {
             summary: summary.placed(root),
             name_text: name_text.clone(),
@@ -120,6 +124,7 @@ impl PartnerView {
                 people: people.iter().map(|p| p.placed(root)).collect(),
                 // names and shapes, no links
                 diagram: diagram.clone(),
+                grid: grid.clone(),
             },
             playbooks: playbooks.iter().map(|l| l.placed(root)).collect(),
             // dates and words, no links
