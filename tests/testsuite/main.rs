@@ -12,6 +12,7 @@ mod fastyaml;
 mod feeds;
 mod filesystem;
 mod first_run;
+mod grid;
 mod incremental;
 mod injection;
 mod kill;
