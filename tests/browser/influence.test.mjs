@@ -12,6 +12,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 import { chromium } from "playwright-core";
@@ -23,6 +24,8 @@ const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 const ARTIFACTS = path.join(REPO, "target", "browser");
 const TODAY = "1795305600"; // 2026-11-22, as in suite.test.mjs
 const EIGHT_POINTS = 32 / 3; // CSS px
+const AXE = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+const WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 
 // the width of the printed page's content box in CSS px (96 a inch), for
 // the theme's 14 mm margins: Chromium lays a printed page out at this width
@@ -66,6 +69,7 @@ before(async () => {
   for (const [name, root] of [
     ["example", REPO],
     ["long-words", path.join(REPO, "tests", "fixtures", "long-words")],
+    ["grid", path.join(REPO, "tests", "fixtures", "influence-grid")],
   ]) {
     const out = path.join(tmp, name);
     build(root, out);
@@ -229,4 +233,99 @@ describe("the influence map", () => {
       );
     }
   });
+});
+
+// The influence × attitude grid beside the diagram (issue 21): one SVG
+// shown at its own size, so its text keeps its size down to a 360 px phone.
+
+/** The partner pages (not worksheets) of a built site that draw a grid. */
+const gridPages = (site) =>
+  sites[site].pages.filter((rel) => !rel.includes("/worksheet/") && fs.readFileSync(path.join(sites[site].out, rel), "utf8").includes('class="grid-svg"'));
+
+/** Each text of the grid: its box, its cell's box and its drawn size. */
+function measureGrid() {
+  const svg = document.querySelector("svg.grid-svg");
+  if (!svg || svg.getClientRects().length === 0) return { error: "no grid shown" };
+  const box = svg.getBoundingClientRect();
+  const scale = box.width / svg.viewBox.baseVal.width;
+  const rect = (r) => ({ left: r.left, top: r.top, right: r.right, bottom: r.bottom });
+  const texts = [...svg.querySelectorAll("text")].map((t) => {
+    const cell = t.closest("g.grid-cell");
+    return {
+      kind: t.getAttribute("class"),
+      text: t.textContent,
+      box: rect(t.getBoundingClientRect()),
+      cell: cell ? rect(cell.querySelector("rect").getBoundingClientRect()) : null,
+      px: parseFloat(getComputedStyle(t).fontSize) * scale,
+    };
+  });
+  return { svg: rect(box), texts, scrollWidth: document.documentElement.scrollWidth, viewport: window.innerWidth };
+}
+
+describe("the influence × attitude grid", () => {
+  test("the example and the grid fixture have partner pages with a grid, and worksheets none", () => {
+    assert.ok(gridPages("example").length >= 7, gridPages("example").join(", "));
+    assert.deepEqual(gridPages("grid"), ["partners/grid-works/index.html"]);
+    for (const rel of sites.example.pages.filter((p) => p.includes("/worksheet/"))) {
+      assert.ok(!fs.readFileSync(path.join(sites.example.out, rel), "utf8").includes("grid-svg"), rel);
+    }
+  });
+
+  // at 360 px and wider the grid is drawn at its own size: names at 14 px,
+  // labels at 13 and 12; on paper at 8 pt or more
+  for (const [media, width, least] of [["screen", 1280, 12], ["screen", 1024, 12], ["screen", 390, 12], ["screen", 360, 12], ["print", PAPER.A4, EIGHT_POINTS]]) {
+    test(`${media} at ${width} px: every text inside the grid and its cell, apart, ${least.toFixed(1)} px or more, no sideways scrolling`, async () => {
+      const context = await browser.newContext({ viewport: { width, height: 900 }, deviceScaleFactor: 1 });
+      const page = await context.newPage();
+      await page.emulateMedia({ media });
+      const found = [];
+      for (const site of ["example", "grid"]) {
+        for (const rel of gridPages(site)) {
+          await page.goto(pathToFileURL(path.join(sites[site].out, rel)).href);
+          const m = await page.evaluate(measureGrid);
+          const where = `${site} ${rel} (${media}, ${width} px)`;
+          if (m.error) {
+            found.push(`${where}: ${m.error}`);
+            continue;
+          }
+          for (const t of m.texts) {
+            if (!inside(t.box, m.svg)) found.push(`${where}: "${t.text}" reaches outside the grid`);
+            if (t.cell && !inside(t.box, t.cell)) found.push(`${where}: "${t.text}" reaches outside its cell`);
+            if (t.px < least - 0.01) found.push(`${where}: "${t.text}" is ${t.px.toFixed(2)} px`);
+            if (t.kind === "grid-name" && media === "screen" && t.px < 14 - 0.01) found.push(`${where}: the name "${t.text}" is ${t.px.toFixed(2)} px`);
+          }
+          m.texts.forEach((a, i) =>
+            m.texts.slice(i + 1).forEach((b) => {
+              if (overlap(a.box, b.box)) found.push(`${where}: "${a.text}" and "${b.text}" overlap`);
+            }),
+          );
+          if (media === "screen" && m.scrollWidth > m.viewport) found.push(`${where}: the page scrolls sideways (${m.scrollWidth} px)`);
+          if (site === "grid" && media === "screen") {
+            await page.locator("#influence").screenshot({ path: path.join(ARTIFACTS, `grid-${width}.png`) });
+          }
+        }
+      }
+      await context.close();
+      assert.deepEqual(found, []);
+    });
+  }
+
+  for (const width of [1280, 360]) {
+    test(`no axe violation on a page with a grid at ${width} px`, async () => {
+      const context = await browser.newContext({ viewport: { width, height: 900 } });
+      const page = await context.newPage();
+      const found = [];
+      for (const [site, rel] of [["grid", "partners/grid-works/index.html"], ["example", gridPages("example")[0]]]) {
+        await page.goto(pathToFileURL(path.join(sites[site].out, rel)).href);
+        await page.addScriptTag({ content: AXE });
+        const result = await page.evaluate(
+          (tags) => window.axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] }),
+          WCAG,
+        );
+        for (const v of result.violations) found.push(`${rel}: ${v.id}: ${v.help}; ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+      }
+      await context.close();
+      assert.deepEqual(found, []);
+    });
+  }
 });
