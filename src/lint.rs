@@ -41,6 +41,18 @@ macro_rules! for_each_lint {
                 "`objectives` is absent or empty"),
             (ReviewOverdue, "review-overdue", Warn, review_overdue,
                 "`review.last` plus the review cadence is before today"),
+            (MissingPainPoint, "missing-pain-point", Warn, missing_pain_point,
+                "a strategic or tactical partner has no `proposition.pain_point`"),
+            (NoPartnerObjective, "no-partner-objective", Warn, no_partner_objective,
+                "a strategic or tactical partner names no `partner_objectives`"),
+            (OneSidedCommitments, "one-sided-commitments", Warn, one_sided_commitments,
+                "a strategic or tactical partner has commitments on one side only"),
+            (NoPlan, "no-plan", Warn, no_plan,
+                "an active strategic or tactical partner has no `plan` step"),
+            (StepOverdue, "step-overdue", Warn, step_overdue,
+                "a plan step's `due` date is before today and it has no `done`"),
+            (NoChampion, "no-champion", Warn, no_champion,
+                "no person in the influence map is both high-influence and positive"),
         }
     };
 }

@@ -37,7 +37,8 @@ const EXAMPLE_PARTNER: &str = include_str!("scaffold/example-partner.yaml");
 /// overdue for months.
 pub fn example_partner(today: jiff::civil::Date) -> String {
     // the plan's dates follow the day of `init`: one step done last week,
-    // the others due in the weeks ahead, so the example warns about nothing
+    // the others due no sooner than the 90-day review, so the example warns
+    // about nothing (no `step-overdue` either) until its review is due
     let day = |days: i64| {
         today
             .saturating_add(jiff::Span::new().days(days))
@@ -49,8 +50,8 @@ pub fn example_partner(today: jiff::civil::Date) -> String {
             ("TODAY", &today.to_string()),
             ("DONE_1", &day(-7)),
             ("DUE_1", &day(-3)),
-            ("DUE_2", &day(45)),
-            ("DUE_3", &day(120)),
+            ("DUE_2", &day(90)),
+            ("DUE_3", &day(150)),
         ],
     )
 }

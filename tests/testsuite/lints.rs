@@ -4,7 +4,9 @@
 
 use partnerbook::lint::{Level, Lint};
 
-use crate::support::{Scratch, check_case, generated_part, partnerbook, repo, stderr, ui_site};
+use crate::support::{
+    Scratch, build_case, check_case, generated_part, partnerbook, repo, stderr, ui_site,
+};
 
 #[test]
 fn tier_over_capacity_ignores_ended_partners() {
@@ -39,6 +41,41 @@ fn no_objective() {
 #[test]
 fn review_overdue_uses_the_record_or_else_the_tier_cadence() {
     check_case("review-overdue", 0);
+}
+
+#[test]
+fn missing_pain_point_absent_blank_or_placeholder_but_not_casual() {
+    check_case("missing-pain-point", 0);
+}
+
+#[test]
+fn no_partner_objective_points_at_the_list_or_at_ours_but_not_casual() {
+    check_case("no-partner-objective", 0);
+}
+
+#[test]
+fn one_sided_commitments_counts_placeholders_as_nothing_but_not_casual() {
+    check_case("one-sided-commitments", 0);
+}
+
+#[test]
+fn no_plan_only_for_active_strategic_and_tactical_partners() {
+    check_case("no-plan", 0);
+}
+
+#[test]
+fn step_overdue_skips_done_due_today_and_ended_partners() {
+    check_case("step-overdue", 0);
+}
+
+#[test]
+fn no_champion_needs_high_influence_and_a_positive_attitude() {
+    check_case("no-champion", 0);
+}
+
+#[test]
+fn a_version_1_record_still_builds_with_only_the_new_warnings() {
+    build_case("version-1-record", 0);
 }
 
 #[test]

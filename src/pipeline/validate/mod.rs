@@ -46,6 +46,17 @@ impl Finding {
     }
 }
 
+/// Whether `text`, a partner record, writes `key` at its top level in
+/// block style (`key:` at the start of a line). Lints use it to point at an
+/// empty field when it is written, and elsewhere when it is not, without
+/// parsing the record again; a record in flow style gets the elsewhere.
+pub(crate) fn written_at_top(text: &str, key: &str) -> bool {
+    text.lines().any(|line| {
+        line.strip_prefix(key)
+            .is_some_and(|rest| rest.trim_start_matches(' ').starts_with(':'))
+    })
+}
+
 /// Which files a run checks: all of them, or (for `serve`'s incremental
 /// rebuilds) only some. Whole-site rules like `tier-over-capacity` run in
 /// every scope.
