@@ -1,5 +1,6 @@
 //! Rendering: the theme's Tera templates over the views of each page, plus
-//! the machine-readable files (partners.json, search-index.js, sitemap.xml).
+//! the machine-readable files (partners.json, search-index.js, sitemap.xml)
+//! and the files for other tools (calendar.ics, partners.csv, plan.csv).
 //! The result is a list of files in memory, or files handed on one by one;
 //! nothing here touches the disk but reading templates, static files and
 //! the files links publish, so `serve` can reuse it.
@@ -9,9 +10,11 @@
 //!   built for the page it is rendered into.
 //! - `pages`: the pages of a site and rendering them.
 //! - `feeds`: partners.json, the search index and the sitemap.
+//! - `export`: the calendar and the CSV files.
 //! - `plan`: what the output is made from, so a build renders only what
 //!   changed.
 
+mod export;
 mod feeds;
 mod pages;
 mod plan;

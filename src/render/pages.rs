@@ -9,7 +9,7 @@ use serde::Serialize;
 use tera::Context;
 
 use super::views::{self, Benefits, PartnerPrep, PartnerView, Views};
-use super::{FeedCache, OutputFile, Theme, attachments, feeds, theme};
+use super::{FeedCache, OutputFile, Theme, attachments, export, feeds, theme};
 use crate::diagnostic::Diagnostic;
 use crate::record::Tier;
 use crate::site::Site;
@@ -215,6 +215,9 @@ pub fn render_into(
             for file in feeds::files(site, html_pages, feeds, &benefits) {
                 stop(give(file))?;
             }
+            for file in export::files(site, today, &benefits) {
+                stop(give(file))?;
+            }
             Ok(())
         },
     );
@@ -259,6 +262,7 @@ pub(super) fn published_statics<'t>(
         .iter()
         .cloned()
         .chain(feeds::file_names(site).into_iter().map(String::from))
+        .chain(export::FILE_NAMES.map(String::from))
         .collect();
     theme
         .static_files

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 
 use super::pages::{Page, Selection, page_path, pages, published_statics};
-use super::{OutputFile, Theme, feeds};
+use super::{OutputFile, Theme, export, feeds};
 use crate::record::Tier;
 use crate::site::Site;
 use crate::source::SourceFile;
@@ -150,8 +150,8 @@ pub struct Plan {
 /// to it (their titles and paths) and, when the record has a review, the
 /// date; a playbook's page from its file and the names of the partners it
 /// names; the lists (portfolio, tier pages, playbook list, 404 page,
-/// partners.json, search index, sitemap) from every content file and the
-/// date. Every key also holds the version of partnerbook, whether drafts
+/// partners.json, search index, sitemap, calendar, CSV files) from every
+/// content file and the date. Every key also holds the version of partnerbook, whether drafts
 /// are in, the configuration (with any `--base-url`) and the theme's
 /// templates. `previous` gives the key a file of the output was made from;
 /// the plan selects every file whose key differs. A static file's key is
@@ -243,7 +243,12 @@ pub fn plan(
         };
         keyed.push((page_path(&page).0, key.clone(), unit));
     }
-    for name in feeds::file_names(site) {
+    // the calendar and the CSV files read the date (states, overdue
+    // steps) and, through `global`, the base URL (the calendar's URLs)
+    for name in feeds::file_names(site)
+        .into_iter()
+        .chain(export::FILE_NAMES)
+    {
         keyed.push((name.to_string(), lists.clone(), Unit::Lists));
     }
     let pages: Vec<String> = keyed.iter().map(|(path, _, _)| path.clone()).collect();

@@ -8,6 +8,7 @@ mod architecture;
 mod cli;
 mod diagnostics;
 mod escapes;
+mod exports;
 mod fastyaml;
 mod feeds;
 mod filesystem;
