@@ -22,13 +22,15 @@ pub(super) enum Page<'a> {
     Playbooks,
     Playbook(&'a crate::playbook::Playbook),
     Tier(Tier),
+    Attention,
     NotFound,
 }
 
 /// What every page's template sees about the page itself.
 #[derive(Serialize)]
 struct PageInfo {
-    /// portfolio, partner, worksheet, playbooks, playbook, tier, 404.
+    /// portfolio, partner, worksheet, playbooks, playbook, tier,
+    /// attention, 404.
     kind: &'static str,
     /// The `<title>` text.
     title: String,
@@ -46,7 +48,8 @@ pub struct Selection {
     /// Playbooks (by path) whose page to render.
     pub playbooks: BTreeSet<String>,
     /// The pages that list partners or playbooks (the portfolio, the
-    /// playbook list, the tier pages) and the machine-readable files.
+    /// playbook list, the tier pages, the attention page) and the
+    /// machine-readable files.
     pub lists: bool,
     /// The theme's and the site's static files.
     pub statics: bool,
@@ -86,6 +89,7 @@ pub fn render(
 pub(super) fn pages(site: &Site) -> Vec<Page<'_>> {
     let mut pages = vec![Page::Portfolio, Page::Playbooks];
     pages.extend(Tier::ALL.map(Page::Tier));
+    pages.push(Page::Attention);
     for p in &site.partners {
         pages.push(Page::Partner(p));
         pages.push(Page::Worksheet(p));
@@ -164,7 +168,7 @@ pub fn render_into(
         .filter(|page| match page {
             Page::Worksheet(_) => false,
             _ if selection.all => true,
-            Page::Portfolio | Page::Playbooks | Page::Tier(_) => selection.lists,
+            Page::Portfolio | Page::Playbooks | Page::Tier(_) | Page::Attention => selection.lists,
             Page::Partner(p) => selection.partners.contains(&p.slug),
             Page::Playbook(pb) => selection.playbooks.contains(&pb.path),
             // the 404 page shows only the site's name and links
@@ -294,6 +298,11 @@ pub(super) fn page_path(page: &Page) -> (String, &'static str, &'static str) {
         ),
         Page::Playbook(pb) => (playbook_path(&pb.path), "playbook.html", "playbook"),
         Page::Tier(t) => (format!("tiers/{t}/index.html"), "tier.html", "tier"),
+        Page::Attention => (
+            "attention/index.html".to_string(),
+            "attention.html",
+            "attention",
+        ),
         Page::NotFound => ("404.html".to_string(), "404.html", "404"),
     }
 }
@@ -434,6 +443,7 @@ fn render_one(
                 &views.playbook_summaries(site.playbooks.iter()),
             );
             cx.insert("partner_count", &site.partners.len());
+            cx.insert("attention", &views.attention_link());
             "Partner portfolio".to_string()
         }
         Page::Partner(p) | Page::Worksheet(p) => {
@@ -466,6 +476,10 @@ fn render_one(
                 &views.playbook_summaries(site.playbooks_in(*t)),
             );
             format!("{} partners", t.label())
+        }
+        Page::Attention => {
+            cx.insert("attention", &views.attention());
+            "What needs attention".to_string()
         }
         Page::NotFound => "Page not found".to_string(),
     };
