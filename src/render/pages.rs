@@ -85,11 +85,15 @@ pub fn render(
     )
 }
 
-/// Every page of the site.
-pub(super) fn pages(site: &Site) -> Vec<Page<'_>> {
+/// Every page of the site with `theme`.
+pub(super) fn pages<'s>(site: &'s Site, theme: &Theme) -> Vec<Page<'s>> {
     let mut pages = vec![Page::Portfolio, Page::Playbooks];
     pages.extend(Tier::ALL.map(Page::Tier));
-    pages.push(Page::Attention);
+    // a theme written before the attention page (issue 21) has no template
+    // for it and no link to it: its site builds as it did
+    if theme.tera.contains_template("attention.html") {
+        pages.push(Page::Attention);
+    }
     for p in &site.partners {
         pages.push(Page::Partner(p));
         pages.push(Page::Worksheet(p));
@@ -158,7 +162,7 @@ pub fn render_into(
     feeds: &mut FeedCache,
     emit: &(dyn Fn(OutputFile) -> anyhow::Result<()> + Sync),
 ) -> Result<(), Failure> {
-    let all = pages(site);
+    let all = pages(site, theme);
     let paths: Vec<String> = all.iter().map(|page| page_path(page).0).collect();
     let lists = selection.all || selection.lists;
     // a partner's page and worksheet are rendered by one task, which

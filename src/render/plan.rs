@@ -229,7 +229,7 @@ pub fn plan(
         .map(|(i, pb)| (pb.path.as_str(), i))
         .collect();
     let mut keyed: Vec<(String, String, Unit)> = Vec::new();
-    for page in pages(site) {
+    for page in pages(site, theme) {
         let (key, unit) = match &page {
             Page::Partner(p) | Page::Worksheet(p) => {
                 let i = site.by_slug[&p.slug];

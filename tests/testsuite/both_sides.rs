@@ -344,3 +344,28 @@ fn the_checklist_asks_for_the_partners_objectives_and_a_first_plan_step() {
         assert!(quill.iter().any(|i| i == label), "{label}: {quill:#?}");
     }
 }
+
+/// A theme made before the attention page has no template for it: its
+/// site builds as before, without the page (SPEC 8: additive).
+#[test]
+fn a_theme_without_an_attention_template_builds_without_the_page() {
+    let s = Scratch::copy_of(&fixture("both-sides"));
+    s.write("partnerbook.yaml", "title: Both sides\ntheme: plain\n");
+    for name in [
+        "index.html",
+        "partner.html",
+        "worksheet.html",
+        "playbooks.html",
+        "playbook.html",
+        "tier.html",
+        "404.html",
+    ] {
+        s.write(
+            &format!("themes/plain/templates/{name}"),
+            "<title>{{ page.title }}</title>",
+        );
+    }
+    s.build(&[]).code(0);
+    assert!(!s.public().join("attention/index.html").exists());
+    assert!(s.out("index.html").contains("Partner portfolio"));
+}
