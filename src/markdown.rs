@@ -160,15 +160,26 @@ pub fn folder_of(source: &str) -> &str {
 pub const THEME_IDS: &[&str] = &[
     "checklist-heading",
     "commitments",
-    "commitments-heading",
+    "gg-they-get",
+    "gg-they-give",
+    "gg-we-get",
+    "gg-we-give",
+    "give-and-get",
+    "give-get-heading",
     "influence",
     "influence-heading",
+    "joint-plan",
+    "joint-plan-heading",
     "main",
+    "notice-heading",
+    "overdue",
+    "overdue-heading",
     "partners-heading",
     "people-caption",
     "pitch-heading",
     "plan",
     "plan-heading",
+    "plan-progress-label",
     "playbooks",
     "playbooks-heading",
     "print-button",
@@ -186,6 +197,8 @@ pub const THEME_IDS: &[&str] = &[
     "search-input",
     "search-results",
     "search-status",
+    "soon",
+    "soon-heading",
     "steps-heading",
     "strategy-heading",
     "them-heading",
@@ -196,6 +209,14 @@ pub const THEME_IDS: &[&str] = &[
     "ws-benefit",
     "ws-prop-heading",
 ];
+
+/// Whether `id` is one the default theme gives a row of a partner's joint
+/// plan, `step-1`, `step-2`, ... (the attention page links to them), which a
+/// heading must not take either.
+fn is_step_id(id: &str) -> bool {
+    id.strip_prefix("step-")
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
 
 /// Where a link relative to its text's file leads.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -734,7 +755,9 @@ fn name_headings(events: &mut [Event]) -> (Vec<TocEntry>, HashMap<String, String
     let mut used: HashSet<String> = HashSet::new();
     // the theme's ids are taken; most texts have no heading, so they are
     // looked up, not copied into `used` for every text
-    let taken = |id: &str, used: &HashSet<String>| used.contains(id) || THEME_IDS.contains(&id);
+    let taken = |id: &str, used: &HashSet<String>| {
+        used.contains(id) || THEME_IDS.contains(&id) || is_step_id(id)
+    };
     let mut suffixes: HashMap<String, usize> = HashMap::new();
     let mut toc = Vec::new();
     let mut i = 0;
@@ -1265,6 +1288,15 @@ mod tests {
     }
 
     #[test]
+    fn headings_never_take_the_ids_of_plan_rows() {
+        let r = render("## Step 1\n\n## Step one", &at_root());
+        assert_eq!(
+            r.html,
+            "<h2 id=\"step-1-1\">Step 1</h2>\n<h2 id=\"step-one\">Step one</h2>\n"
+        );
+    }
+
+    #[test]
     fn theme_ids_are_those_of_the_default_theme() {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/templates");
         let mut ids = std::collections::BTreeSet::new();
@@ -1276,6 +1308,14 @@ mod tests {
                     for tier in ["strategic", "tactical", "casual"] {
                         ids.insert(format!("tier-{tier}{rest}"));
                     }
+                } else if let Some(rest) = id.strip_prefix("{{ group }}") {
+                    // the attention page's two groups
+                    for group in ["overdue", "soon"] {
+                        ids.insert(format!("{group}{rest}"));
+                    }
+                } else if id == "step-{{ s.number }}" {
+                    assert!(is_step_id("step-1") && is_step_id("step-12"));
+                    assert!(!is_step_id("step-") && !is_step_id("step-one"));
                 } else {
                     ids.insert(id.to_string());
                 }

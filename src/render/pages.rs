@@ -22,13 +22,15 @@ pub(super) enum Page<'a> {
     Playbooks,
     Playbook(&'a crate::playbook::Playbook),
     Tier(Tier),
+    Attention,
     NotFound,
 }
 
 /// What every page's template sees about the page itself.
 #[derive(Serialize)]
 struct PageInfo {
-    /// portfolio, partner, worksheet, playbooks, playbook, tier, 404.
+    /// portfolio, partner, worksheet, playbooks, playbook, tier,
+    /// attention, 404.
     kind: &'static str,
     /// The `<title>` text.
     title: String,
@@ -46,7 +48,8 @@ pub struct Selection {
     /// Playbooks (by path) whose page to render.
     pub playbooks: BTreeSet<String>,
     /// The pages that list partners or playbooks (the portfolio, the
-    /// playbook list, the tier pages) and the machine-readable files.
+    /// playbook list, the tier pages, the attention page) and the
+    /// machine-readable files.
     pub lists: bool,
     /// The theme's and the site's static files.
     pub statics: bool,
@@ -82,10 +85,15 @@ pub fn render(
     )
 }
 
-/// Every page of the site.
-pub(super) fn pages(site: &Site) -> Vec<Page<'_>> {
+/// Every page of the site with `theme`.
+pub(super) fn pages<'s>(site: &'s Site, theme: &Theme) -> Vec<Page<'s>> {
     let mut pages = vec![Page::Portfolio, Page::Playbooks];
     pages.extend(Tier::ALL.map(Page::Tier));
+    // a theme written before the attention page (issue 21) has no template
+    // for it and no link to it: its site builds as it did
+    if theme.tera.contains_template("attention.html") {
+        pages.push(Page::Attention);
+    }
     for p in &site.partners {
         pages.push(Page::Partner(p));
         pages.push(Page::Worksheet(p));
@@ -154,7 +162,7 @@ pub fn render_into(
     feeds: &mut FeedCache,
     emit: &(dyn Fn(OutputFile) -> anyhow::Result<()> + Sync),
 ) -> Result<(), Failure> {
-    let all = pages(site);
+    let all = pages(site, theme);
     let paths: Vec<String> = all.iter().map(|page| page_path(page).0).collect();
     let lists = selection.all || selection.lists;
     // a partner's page and worksheet are rendered by one task, which
@@ -164,7 +172,7 @@ pub fn render_into(
         .filter(|page| match page {
             Page::Worksheet(_) => false,
             _ if selection.all => true,
-            Page::Portfolio | Page::Playbooks | Page::Tier(_) => selection.lists,
+            Page::Portfolio | Page::Playbooks | Page::Tier(_) | Page::Attention => selection.lists,
             Page::Partner(p) => selection.partners.contains(&p.slug),
             Page::Playbook(pb) => selection.playbooks.contains(&pb.path),
             // the 404 page shows only the site's name and links
@@ -298,6 +306,11 @@ pub(super) fn page_path(page: &Page) -> (String, &'static str, &'static str) {
         ),
         Page::Playbook(pb) => (playbook_path(&pb.path), "playbook.html", "playbook"),
         Page::Tier(t) => (format!("tiers/{t}/index.html"), "tier.html", "tier"),
+        Page::Attention => (
+            "attention/index.html".to_string(),
+            "attention.html",
+            "attention",
+        ),
         Page::NotFound => ("404.html".to_string(), "404.html", "404"),
     }
 }
@@ -438,6 +451,7 @@ fn render_one(
                 &views.playbook_summaries(site.playbooks.iter()),
             );
             cx.insert("partner_count", &site.partners.len());
+            cx.insert("attention", &views.attention_link());
             "Partner portfolio".to_string()
         }
         Page::Partner(p) | Page::Worksheet(p) => {
@@ -470,6 +484,10 @@ fn render_one(
                 &views.playbook_summaries(site.playbooks_in(*t)),
             );
             format!("{} partners", t.label())
+        }
+        Page::Attention => {
+            cx.insert("attention", &views.attention());
+            "What needs attention".to_string()
         }
         Page::NotFound => "Page not found".to_string(),
     };

@@ -147,11 +147,12 @@ pub struct Plan {
 /// Works out which files of the output each input affects, as a key per
 /// file: a digest of everything the file is made from. A partner's page and
 /// worksheet are made from the partner's record, the playbooks that apply
-/// to it (their titles and paths) and, when the record has a review, the
-/// date; a playbook's page from its file and the names of the partners it
-/// names; the lists (portfolio, tier pages, playbook list, 404 page,
-/// partners.json, search index, sitemap, calendar, CSV files) from every
-/// content file and the date. Every key also holds the version of partnerbook, whether drafts
+/// to it (their titles and paths) and, when the record has a review or a
+/// plan (overdue marks), the date; a playbook's page from its file and the
+/// names of the partners it names; the lists (portfolio, tier pages,
+/// playbook list, attention page, 404 page, partners.json, search index,
+/// sitemap, calendar, CSV files) from every content file and the date.
+/// Every key also holds the version of partnerbook, whether drafts
 /// are in, the configuration (with any `--base-url`) and the theme's
 /// templates. `previous` gives the key a file of the output was made from;
 /// the plan selects every file whose key differs. A static file's key is
@@ -192,7 +193,7 @@ pub fn plan(
         .map(|p| {
             let mut h = global.clone();
             ("partner", &p.slug, sources[p.source]).hash(&mut h);
-            if p.review.is_some() {
+            if p.review.is_some() || !p.plan.is_empty() {
                 today.hash(&mut h);
             }
             for pb in site.playbooks_for(p) {
@@ -229,7 +230,7 @@ pub fn plan(
         .map(|(i, pb)| (pb.path.as_str(), i))
         .collect();
     let mut keyed: Vec<(String, String, Unit)> = Vec::new();
-    for page in pages(site) {
+    for page in pages(site, theme) {
         let (key, unit) = match &page {
             Page::Partner(p) | Page::Worksheet(p) => {
                 let i = site.by_slug[&p.slug];

@@ -33,6 +33,10 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/worksheet.html"),
     ),
     (
+        "attention.html",
+        include_str!("../../themes/default/templates/attention.html"),
+    ),
+    (
         "influence_map.html",
         include_str!("../../themes/default/templates/influence_map.html"),
     ),

@@ -80,10 +80,13 @@ let origin; // http://127.0.0.1:PORT
 let nginx;
 let browser;
 
-/** The two sites, each served under its own sub-path. */
+/** The sites, each served under its own sub-path: the example, a
+ * generated one, and the fixture of both sides' pages (give and get, the
+ * joint plan, the notice, the attention page; issue 21). */
 const sites = {
   example: { mount: "/intranet/partners/", root: REPO },
   generated: { mount: "/intranet/generated/", root: path.join(tmp, "generated-src") },
+  both: { mount: "/intranet/both-sides/", root: path.join(REPO, "tests", "fixtures", "both-sides") },
 };
 
 before(async () => {
@@ -276,7 +279,13 @@ describe("served under a sub-path by nginx", () => {
     const m = url.match(/\/partners\/[a-z]+-[a-z]+-(\d+)\//);
     return process.env.BROWSER_AXE !== "sample" || !m || Number(m[1]) % 3 === 0;
   };
-  for (const [name, width, axe] of [["example", 1280, () => true], ["example", 390, () => true], ["generated", 390, generatedAxe]]) {
+  for (const [name, width, axe] of [
+    ["example", 1280, () => true],
+    ["example", 390, () => true],
+    ["generated", 390, generatedAxe],
+    ["both", 1280, () => true],
+    ["both", 360, () => true],
+  ]) {
     test(`${name} site at ${width}px: every page loads, with no console error, no outside request, no axe violation`, async () => {
       const site = sites[name];
       const { pages, problems, checked } = await crawl(site.base, { width, axe, ...served(site) });
@@ -299,7 +308,7 @@ describe("served under a sub-path by nginx", () => {
         sameSite: (u) => u.startsWith(prefix),
       });
       assert.deepEqual(problems, []);
-      assert.equal(pages.length, 12, "every page of the fixture");
+      assert.equal(pages.length, 13, "every page of the fixture, the attention page included");
     }
   });
 
@@ -496,6 +505,61 @@ describe("layout and print", () => {
       }
       await context.close();
     }
+  });
+
+  test("give and get sits side by side at 1280 px and stacks at 360 px; the plan table fits", async () => {
+    const site = sites.both;
+    for (const width of [1280, 360]) {
+      const context = await browser.newContext({ viewport: { width, height: 900 }, deviceScaleFactor: 1 });
+      const page = await context.newPage();
+      for (const rel of ["partners/harbor-analytics/index.html", "partners/quill-books/index.html", "attention/index.html", ""]) {
+        await page.goto(`${site.base}${rel}`);
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(overflow <= 0, `${rel} scrolls sideways at ${width}px`);
+      }
+      await page.goto(`${site.base}partners/harbor-analytics/index.html`);
+      const boxes = await page.evaluate(() =>
+        [...document.querySelectorAll("#give-and-get .gg")].map((e) => e.getBoundingClientRect().toJSON()),
+      );
+      assert.equal(boxes.length, 4);
+      if (width === 1280) {
+        assert.equal(boxes[0].top, boxes[1].top, "we give and they give side by side");
+        assert.ok(boxes[1].left > boxes[0].right, "they give to the right of we give");
+      } else {
+        for (let i = 1; i < 4; i++) assert.ok(boxes[i].top >= boxes[i - 1].bottom, "stacked on a phone");
+      }
+      // the plan table is not wider than its box
+      const table = await page.evaluate(() => {
+        const t = document.querySelector(".plan-table");
+        return { table: t.scrollWidth, box: t.parentElement.clientWidth };
+      });
+      assert.ok(table.table <= table.box, `the plan table is ${table.table}px in a ${table.box}px box at ${width}px`);
+      await page.screenshot({ path: path.join(ARTIFACTS, `both-sides-partner-${width}.png`), fullPage: true });
+      await context.close();
+    }
+  });
+
+  test("a partner page prints the notice, give and get and the joint plan with its marks, without navigation", async () => {
+    const site = sites.both;
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${site.base}partners/harbor-analytics/index.html`);
+    await page.emulateMedia({ media: "print" });
+    const pdf = path.join(ARTIFACTS, "both-sides-partner.A4.pdf");
+    await page.pdf({ path: pdf, format: "A4" });
+    const text = execFileSync("pdftotext", ["-layout", pdf, "-"], { encoding: "utf8" }).replace(/\s+/g, " ");
+    for (const words of ["Needs attention", "Give and get", "What we give", "What they get", "Joint plan", "2 of 4 steps done, 1 overdue", "Overdue", "Due soon", "Done on 2026-09-10"]) {
+      assert.ok(text.includes(words), `"${words}" is not printed`);
+    }
+    assert.ok(!/Skip to|Playbooks\s+Strategic/.test(text), "navigation printed");
+    await page.goto(`${site.base}attention/index.html`);
+    const attention = path.join(ARTIFACTS, "both-sides-attention.A4.pdf");
+    await page.pdf({ path: attention, format: "A4" });
+    const listed = execFileSync("pdftotext", ["-layout", attention, "-"], { encoding: "utf8" }).replace(/\s+/g, " ");
+    for (const words of ["What needs attention", "Review the partnership", "Publish the joint case study", "Train the dispatch team"]) {
+      assert.ok(listed.includes(words), `"${words}" is not printed on the attention page`);
+    }
+    await context.close();
   });
 
   test("every worksheet prints the proposition and the readiness checklist on page 1 of A4 and Letter, without navigation", async () => {

@@ -105,6 +105,19 @@ const INFLUENCE: [&str; 3] = [
     "  - name: Marta Jensen\n    relationships: [Nobody Known]\n",
 ];
 
+/// `plan:` bodies: none, a step due soon on the test date, a step done and
+/// one overdue, a step that falls overdue by [`LATER_EPOCH`].
+const PLANS: [Option<&str>; 4] = [
+    None,
+    Some("  - step: Send the *pilot* offer\n    owner: ours\n    due: 2026-12-01\n"),
+    Some(
+        "  - step: Sign the agreement\n    owner: joint\n    who: Marta Jensen\n    \
+         due: 2026-11-01\n    done: 2026-10-30\n  - step: Train the sales team\n    \
+         owner: theirs\n    due: 2026-11-10\n    measure: Twenty people certified\n",
+    ),
+    Some("  - step: First joint customer\n    owner: joint\n    due: 2027-02-01\n"),
+];
+
 /// A partner's own rule: one replaces the tier's `lead_sharing`, one adds a topic.
 const RULES: [(&str, &str); 3] = [
     ("lead_sharing", "Leads go to the partner within a day."),
@@ -217,6 +230,7 @@ struct Partner {
     benefit: usize,
     tags: usize,
     review: usize,
+    plan: usize,
     rule: Option<usize>,
     /// A partner named with an `@/partners/` link in `together`.
     link: Option<String>,
@@ -302,6 +316,7 @@ fn partner(slug: &str, tier: usize) -> Partner {
         benefit: name % BENEFITS.len(),
         tags: 0,
         review: 0,
+        plan: 0,
         rule: None,
         link: None,
         playbook_link: None,
@@ -624,6 +639,7 @@ impl Model {
                     Field::Benefit(b) => p.benefit = b,
                     Field::Tags(t) => p.tags = t,
                     Field::Review(r) => p.review = r,
+                    Field::Plan(i) => p.plan = i,
                     Field::Rule(r) => p.rule = r,
                     Field::Link(other) => {
                         p.link = other
@@ -889,6 +905,10 @@ impl Partner {
             y.push_str("review:\n");
             y.push_str(review);
         }
+        if let Some(plan) = PLANS[self.plan] {
+            y.push_str("plan:\n");
+            y.push_str(plan);
+        }
         if let Some(path) = &self.playbook_link {
             y.push_str(&format!(
                 "worksheet:\n  product_strategy: Follow [the playbook](@/playbooks/{path}).\n"
@@ -1024,6 +1044,7 @@ enum Field {
     Benefit(usize),
     Tags(usize),
     Review(usize),
+    Plan(usize),
     Rule(Option<usize>),
     Link(Option<Index>),
     PlaybookLink(Option<Index>),
@@ -1123,6 +1144,7 @@ fn field() -> impl Strategy<Value = Field> {
         2 => (0..BENEFITS.len()).prop_map(Field::Benefit),
         1 => (0..TAGS.len()).prop_map(Field::Tags),
         2 => (0..REVIEWS.len()).prop_map(Field::Review),
+        2 => (0..PLANS.len()).prop_map(Field::Plan),
         1 => proptest::option::of(0..RULES.len()).prop_map(Field::Rule),
         2 => proptest::option::of(any::<Index>()).prop_map(Field::Link),
         1 => proptest::option::of(any::<Index>()).prop_map(Field::PlaybookLink),
@@ -2078,6 +2100,64 @@ fn the_date_moves_on_and_a_review_falls_due() {
                 find(m, "contoso").review = 3;
             }),
             step("back on the suite's date", PLAIN, |_| {}),
+        ],
+    ));
+}
+
+/// A plan step edited, done, and falling due: the partner page, its
+/// worksheet, the lists and the attention page follow (issue 21).
+#[test]
+fn a_plan_step_edited_changes_the_partner_and_attention_pages() {
+    let mut model = Model::start(4, 3);
+    let later = Flags {
+        later: true,
+        ..PLAIN
+    };
+    passes(run_steps(
+        &mut model,
+        PLAIN,
+        [
+            // no review: the date reaches the page through the plan alone
+            step("contoso gets a plan", PLAIN, |m| {
+                find(m, "contoso").review = 0;
+                find(m, "contoso").plan = 1;
+            })
+            .then(|public| {
+                assert!(page(public, "partners/contoso/index.html").contains("0 of 1 step done"));
+                assert!(
+                    page(public, "attention/index.html").contains("Send the <em>pilot</em> offer")
+                );
+            }),
+            step("a step done and one overdue", PLAIN, |m| {
+                find(m, "contoso").plan = 2;
+            })
+            .then(|public| {
+                let partner = page(public, "partners/contoso/index.html");
+                assert!(
+                    partner.contains("1 of 2 steps done, 1 overdue"),
+                    "{partner}"
+                );
+                assert!(partner.contains("class=\"notice\""));
+                let attention = page(public, "attention/index.html");
+                assert!(attention.contains("Train the sales team"));
+                assert!(!attention.contains("pilot"));
+            }),
+            step("a step far ahead", PLAIN, |m| {
+                find(m, "contoso").plan = 3;
+            })
+            .then(|public| {
+                assert!(!page(public, "attention/index.html").contains("First joint customer"));
+            }),
+            step("built later: the step falls overdue", later, |_| {}).then(|public| {
+                assert!(page(public, "attention/index.html").contains("First joint customer"));
+                assert!(
+                    page(public, "partners/contoso/index.html")
+                        .contains("Step 1 of the joint plan")
+                );
+            }),
+            step("the plan dropped", later, |m| {
+                find(m, "contoso").plan = 0;
+            }),
         ],
     ));
 }

@@ -197,7 +197,11 @@ fn theme(clean: &Scratch) -> Theme {
         guarded: BTreeSet::new(),
         meta_names: BTreeSet::new(),
     };
-    for (_, doc) in pages(clean) {
+    // the example and, for the joint plan's and the attention page's
+    // elements (`time`, `progress`), the fixture of both sides
+    let both = Scratch::copy_of(&crate::support::fixture("both-sides"));
+    both.build(&[]).code(0);
+    for (_, doc) in pages(clean).into_iter().chain(pages(&both)) {
         for e in doc.root_element().descendent_elements() {
             let name = e.value().name();
             theme.names.insert(name.to_string());
@@ -299,7 +303,7 @@ fn no_page_holds_live_markup_or_a_live_url_from_content() {
     let theme = theme(&clean);
     let s = injected();
     let pages = pages(&s);
-    assert_eq!(pages.len(), 12, "every page, the 404 page included");
+    assert_eq!(pages.len(), 13, "every page, the 404 page included");
     for (path, doc) in &pages {
         let problems = live_markup(doc, &theme);
         assert!(problems.is_empty(), "{path}:\n{}", problems.join("\n"));
@@ -580,6 +584,31 @@ const SHOWN: &[(&str, &str, &[&str])] = &[
             "ours-link <a href=\"javascript:alert('ours')\">raw-ours</a>",
             "<svg><a xlink:href=\"javascript:alert('theirs')\">x</a></svg>",
             "<math><mi xlink:href=\"javascript:alert('theirs')\">y</mi></math> <style>*{background:url(javascript:alert('theirs'))}</style>",
+        ],
+    ),
+    (
+        "partners/payloads/index.html",
+        ".gg-get.gg-ours",
+        &[
+            "Ours <script>alert('our-benefit')</script> our-js <img src=x onerror=alert('our-benefit')>",
+        ],
+    ),
+    (
+        "partners/payloads/index.html",
+        "#joint-plan",
+        &[
+            "Step <script>alert('step')</script> step-js <img src=x onerror=alert('step')>",
+            "<svg onload=alert('who')>",
+            // an HTML block (escaped) to the end of the line: no link in it
+            "<iframe src=javascript:alert('measure')></iframe> [measure-js](javascript:alert('measure'))",
+        ],
+    ),
+    (
+        "attention/index.html",
+        ".attention-list",
+        &[
+            "Step <script>alert('step')</script> step-js <img src=x onerror=alert('step')>",
+            "<svg onload=alert('who')>",
         ],
     ),
     (
@@ -982,7 +1011,7 @@ fn the_sitemap_is_well_formed_xml_with_escaped_urls() {
         .map(|n| n.text().unwrap())
         .collect();
     let base = "https://intranet.example/partners&co/o'brien/";
-    assert_eq!(locs.len(), 11, "every page but the 404 page");
+    assert_eq!(locs.len(), 12, "every page but the 404 page");
     for loc in &locs {
         assert!(loc.starts_with(base), "{loc}");
     }

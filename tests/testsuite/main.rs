@@ -5,6 +5,7 @@
 mod support;
 
 mod architecture;
+mod both_sides;
 mod cli;
 mod diagnostics;
 mod escapes;

@@ -149,9 +149,10 @@ fn the_summary_line_counts_pages_partners_playbooks_and_warnings() {
         .assert()
         .code(0);
     let line = crate::support::stdout(&out);
-    // 6 fixed pages (portfolio, playbook list, 404, 3 tiers) + 2 per partner + 1 per playbook
+    // 7 fixed pages (portfolio, playbook list, attention, 404, 3 tiers)
+    // + 2 per partner + 1 per playbook
     assert!(
-        line.starts_with("built 11 pages (2 partners, 1 playbook) with 0 warnings in "),
+        line.starts_with("built 12 pages (2 partners, 1 playbook) with 0 warnings in "),
         "{line}"
     );
 }

@@ -20,6 +20,7 @@ use crate::markdown::{self, Context as MdContext};
 use crate::playbook::Playbook;
 use crate::site::Site;
 
+mod attention;
 mod grid;
 mod influence;
 mod partner;

@@ -8,9 +8,9 @@ use super::influence::{self, Diagram};
 use super::tier::{RuleView, topic_title};
 use super::worksheet::WorksheetView;
 use super::{Link, Views, title_text};
-use crate::attention::next_review as review_due;
+use crate::attention::{self, StepState, next_review as review_due};
 use crate::markdown;
-use crate::record::{Attitude, Influence, Partner, Status};
+use crate::record::{Attitude, Influence, Objective, Partner, Status};
 use crate::site::Site;
 
 /// Every partner's benefit as plain text (for one-line excerpts and
@@ -56,6 +56,7 @@ pub(crate) struct PartnerPrep<'p> {
     pub(super) they_do: markdown::Parsed<'p>,
     pub(super) together: markdown::Parsed<'p>,
     pub(super) partner_benefit: markdown::Parsed<'p>,
+    our_benefit: Option<markdown::Parsed<'p>>,
     pub(super) customer_benefit: Option<markdown::Parsed<'p>>,
     pain_point: Option<markdown::Parsed<'p>>,
 }
@@ -70,6 +71,7 @@ impl<'p> PartnerPrep<'p> {
             they_do: parse(&prop.they_do),
             together: parse(&prop.together),
             partner_benefit: parse(&prop.partner_benefit),
+            our_benefit: prop.our_benefit.as_deref().map(parse),
             customer_benefit: prop.customer_benefit.as_deref().map(parse),
             pain_point: prop.pain_point.as_deref().map(parse),
         }
@@ -106,6 +108,19 @@ pub(crate) struct PartnerSummary {
     pub(crate) benefit_line: String,
     /// Whether the last review is older than the review cadence.
     pub(crate) review_overdue: bool,
+    /// How far the joint plan has come; `None` without a plan.
+    pub(crate) progress: Option<ProgressView>,
+}
+
+/// How many steps of a joint plan are done.
+#[derive(Serialize, Clone)]
+pub(crate) struct ProgressView {
+    /// Steps with a `done` date.
+    pub(crate) done: usize,
+    /// All steps.
+    pub(crate) total: usize,
+    /// "2 of 4 steps done".
+    pub(crate) label: String,
 }
 
 /// The proposition, every part as HTML.
@@ -119,6 +134,8 @@ pub(crate) struct PropositionView {
     pub(crate) together: String,
     /// What is in it for the partner.
     pub(crate) partner_benefit: String,
+    /// What is in it for us.
+    pub(crate) our_benefit: Option<String>,
     /// What is in it for our mutual customers.
     pub(crate) customer_benefit: Option<String>,
     /// The business problem it solves.
@@ -199,6 +216,41 @@ pub(crate) struct ReviewView {
     pub(crate) label: String,
 }
 
+/// A step of the joint plan.
+#[derive(Serialize, Clone)]
+pub(crate) struct StepView {
+    /// Its place in the plan, from 1: its table row's id is `step-N`.
+    pub(crate) number: usize,
+    /// What is to be done, inline HTML.
+    pub(crate) step_html: String,
+    /// `ours`, `theirs` or `joint`.
+    pub(crate) owner: &'static str,
+    /// "Us", "Partner" or "Joint".
+    pub(crate) owner_label: &'static str,
+    /// The person doing it.
+    pub(crate) who: Option<String>,
+    /// When it is due, `YYYY-MM-DD`.
+    pub(crate) due: String,
+    /// When it was done, `YYYY-MM-DD`.
+    pub(crate) done: Option<String>,
+    /// `done`, `overdue`, `due-soon` or `open` on the build date (an
+    /// ended partnership's steps are never overdue nor due soon).
+    pub(crate) state: StepState,
+    /// "Done", "Overdue", "Due soon" or "Open".
+    pub(crate) state_label: &'static str,
+    /// How both sides will know it is done, inline HTML.
+    pub(crate) measure_html: Option<String>,
+}
+
+/// The joint plan.
+#[derive(Serialize, Clone)]
+pub(crate) struct PlanView {
+    /// Every step, in the order written.
+    pub(crate) steps: Vec<StepView>,
+    /// The overdue steps.
+    pub(crate) overdue: Vec<StepView>,
+}
+
 /// A partner, whole.
 #[derive(Serialize)]
 pub(crate) struct PartnerView {
@@ -216,14 +268,18 @@ pub(crate) struct PartnerView {
     pub(crate) proposition: PropositionView,
     /// The scenario.
     pub(crate) scenario: Option<Named>,
-    /// The objectives.
+    /// The objectives: ours.
     pub(crate) objectives: Vec<Named>,
+    /// The partner's own objectives.
+    pub(crate) partner_objectives: Vec<Named>,
     /// Target market, HTML.
     pub(crate) target_market: Option<String>,
     /// Revenue goal, HTML.
     pub(crate) revenue_goal: Option<String>,
     /// Commitments.
     pub(crate) commitments: CommitmentsView,
+    /// The joint plan.
+    pub(crate) plan: PlanView,
     /// Tier defaults merged with the partner's own rules.
     pub(crate) rules: Vec<RuleView>,
     /// The influence map.
@@ -255,6 +311,7 @@ impl<'a> Views<'a> {
                 .as_deref()
                 .map(|s| markdown::render_line(s, &self.md())),
             review_overdue: self.review_overdue(p),
+            progress: progress(p),
             benefit_line: self.benefits.of(self.site, p).to_string(),
         }
     }
@@ -314,6 +371,42 @@ impl<'a> Views<'a> {
     fn review_overdue(&self, p: &Partner) -> bool {
         p.status != Status::Ended
             && review_due(p, &self.site.config).is_some_and(|d| d < self.today)
+    }
+
+    /// The joint plan, each step's state on the build date.
+    fn plan(&self, p: &Partner) -> PlanView {
+        let live = attention::is_live(p);
+        let steps: Vec<StepView> = p
+            .plan
+            .iter()
+            .map(|s| {
+                let state = match attention::step_state(s, self.today) {
+                    StepState::Overdue | StepState::DueSoon if !live => StepState::Open,
+                    state => state,
+                };
+                StepView {
+                    // the attention page links the row by its place in the YAML list
+                    number: s.entry + 1,
+                    step_html: self.inline(&s.step),
+                    owner: s.owner.as_str(),
+                    owner_label: s.owner.label(),
+                    who: s.who.clone(),
+                    due: s.due.to_string(),
+                    done: s.done.map(|d| d.to_string()),
+                    state,
+                    state_label: state.label(),
+                    measure_html: s.measure.as_deref().map(|m| self.inline(m)),
+                }
+            })
+            .collect();
+        PlanView {
+            overdue: steps
+                .iter()
+                .filter(|s| s.state == StepState::Overdue)
+                .cloned()
+                .collect(),
+            steps,
+        }
     }
 
     fn review(&self, p: &Partner) -> Option<ReviewView> {
@@ -376,6 +469,7 @@ impl<'a> Views<'a> {
                 they_do: html(&prep.they_do),
                 together: html(&prep.together),
                 partner_benefit: html(&prep.partner_benefit),
+                our_benefit: prep.our_benefit.as_ref().map(html),
                 customer_benefit: prep.customer_benefit.as_ref().map(html),
                 pain_point: prep.pain_point.as_ref().map(html),
             },
@@ -384,15 +478,8 @@ impl<'a> Views<'a> {
                 label: s.label(),
                 description: s.description(),
             }),
-            objectives: p
-                .objectives
-                .iter()
-                .map(|o| Named {
-                    name: o.as_str(),
-                    label: o.label(),
-                    description: "",
-                })
-                .collect(),
+            objectives: named(&p.objectives),
+            partner_objectives: named(&p.partner_objectives),
             target_market: p.target_market.as_deref().map(|s| self.inline(s)),
             revenue_goal: p.revenue_goal.as_deref().map(|s| self.inline(s)),
             commitments: CommitmentsView {
@@ -404,6 +491,7 @@ impl<'a> Views<'a> {
                     .map(|s| self.inline(s))
                     .collect(),
             },
+            plan: self.plan(p),
             rules: self.merged_rules(p),
             influence: self.influence(p),
             playbooks: self.playbooks_for(p),
@@ -411,4 +499,29 @@ impl<'a> Views<'a> {
             worksheet,
         }
     }
+}
+
+/// Objectives with their labels.
+fn named(objectives: &[Objective]) -> Vec<Named> {
+    objectives
+        .iter()
+        .map(|o| Named {
+            name: o.as_str(),
+            label: o.label(),
+            description: "",
+        })
+        .collect()
+}
+
+/// How far `p`'s joint plan has come; `None` without a plan.
+pub(super) fn progress(p: &Partner) -> Option<ProgressView> {
+    let (done, total) = attention::progress(p);
+    (total > 0).then(|| ProgressView {
+        done,
+        total,
+        label: format!(
+            "{done} of {total} step{} done",
+            if total == 1 { "" } else { "s" }
+        ),
+    })
 }

@@ -8,7 +8,8 @@
 
 use super::Link;
 use super::partner::{
-    CommitmentsView, InfluenceView, PartnerSummary, PartnerView, PersonView, PropositionView,
+    CommitmentsView, InfluenceView, PartnerSummary, PartnerView, PersonView, PlanView,
+    PropositionView, StepView,
 };
 use super::tier::RuleView;
 use super::worksheet::WorksheetView;
@@ -75,9 +76,11 @@ impl PartnerView {
             proposition,
             scenario,
             objectives,
+            partner_objectives,
             target_market,
             revenue_goal,
             commitments,
+            plan,
             rules,
             influence,
             playbooks,
@@ -89,6 +92,7 @@ impl PartnerView {
             they_do,
             together,
             partner_benefit,
+            our_benefit,
             customer_benefit,
             pain_point,
         } = proposition;
@@ -108,17 +112,20 @@ impl PartnerView {
                 they_do: html(they_do, root),
                 together: html(together, root),
                 partner_benefit: html(partner_benefit, root),
+                our_benefit: html_opt(our_benefit, root),
                 customer_benefit: html_opt(customer_benefit, root),
                 pain_point: html_opt(pain_point, root),
             },
             scenario: scenario.clone(),
             objectives: objectives.clone(),
+            partner_objectives: partner_objectives.clone(),
             target_market: html_opt(target_market, root),
             revenue_goal: html_opt(revenue_goal, root),
             commitments: CommitmentsView {
                 ours: htmls(ours, root),
                 theirs: htmls(theirs, root),
             },
+            plan: plan.placed(root),
             rules: rules.iter().map(|r| r.placed(root)).collect(),
             influence: InfluenceView {
                 people: people.iter().map(|p| p.placed(root)).collect(),
@@ -150,6 +157,7 @@ impl PartnerSummary {
             summary_html,
             benefit_line,
             review_overdue,
+            progress,
         } = self;
         PartnerSummary {
             slug: slug.clone(),
@@ -165,6 +173,47 @@ impl PartnerSummary {
             summary_html: html_opt(summary_html, root),
             benefit_line: benefit_line.clone(),
             review_overdue: *review_overdue,
+            // numbers and words, no links
+            progress: progress.clone(),
+        }
+    }
+}
+
+impl PlanView {
+    fn placed(&self, root: &str) -> PlanView {
+        let PlanView { steps, overdue } = self;
+        PlanView {
+            steps: steps.iter().map(|s| s.placed(root)).collect(),
+            overdue: overdue.iter().map(|s| s.placed(root)).collect(),
+        }
+    }
+}
+
+impl StepView {
+    fn placed(&self, root: &str) -> StepView {
+        let StepView {
+            number,
+            step_html,
+            owner,
+            owner_label,
+            who,
+            due,
+            done,
+            state,
+            state_label,
+            measure_html,
+        } = self;
+        StepView {
+            number: *number,
+            step_html: html(step_html, root),
+            owner,
+            owner_label,
+            who: who.clone(),
+            due: due.clone(),
+            done: done.clone(),
+            state: *state,
+            state_label,
+            measure_html: html_opt(measure_html, root),
         }
     }
 }

@@ -28,6 +28,8 @@ pub(crate) struct Nav {
     pub(crate) home: String,
     /// The playbook list.
     pub(crate) playbooks: String,
+    /// What needs attention.
+    pub(crate) attention: String,
     /// The search box, on the portfolio.
     pub(crate) search: String,
     /// The three tier pages.
@@ -60,6 +62,7 @@ impl<'a> Views<'a> {
         Nav {
             home: self.url(""),
             playbooks: self.url("playbooks"),
+            attention: self.url("attention"),
             search: format!("{}#search", self.url("")),
             tiers: Tier::ALL.map(|t| self.tier_link(t)).to_vec(),
             stylesheet: self.file("style.css"),

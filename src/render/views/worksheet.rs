@@ -57,6 +57,9 @@ impl<'a> Views<'a> {
         // and one-sided-commitments skip it): its partners are not marked
         // down for committing none (issue 20)
         let asks_commitments = p.tier != Tier::Casual;
+        // the same holds for the partner's objectives and the joint plan
+        // (no-partner-objective and no-plan skip the casual tier too)
+        let asks_plan = asks_commitments;
         let checklist: Vec<CheckItem> = [
             Some(CheckItem::new(
                 "We know what is in it for them",
@@ -93,6 +96,13 @@ impl<'a> Views<'a> {
                 !p.objectives.is_empty(),
                 "name `objectives`",
             )),
+            asks_plan.then(|| {
+                CheckItem::new(
+                    "We know what they want from it",
+                    !p.partner_objectives.is_empty(),
+                    "name `partner_objectives`",
+                )
+            }),
             Some(CheckItem::new(
                 "It targets a specific market",
                 p.target_market.is_some(),
@@ -122,6 +132,13 @@ impl<'a> Views<'a> {
                 !w.next_steps.is_empty(),
                 "list `worksheet.next_steps`",
             )),
+            asks_plan.then(|| {
+                CheckItem::new(
+                    "The joint plan has a first step",
+                    !p.plan.is_empty(),
+                    "add a first step to `plan`, with its `owner` and `due` date",
+                )
+            }),
             Some(CheckItem::new(
                 "The last review is current",
                 review.is_some_and(|r| r.last.is_some() && !r.overdue),
