@@ -275,7 +275,7 @@ error[broken-link]: the link `../../notes.txt` leads out of content/playbooks/ a
   |
   = help: only files in content/playbooks/ and content/partners/ are published: move the file there and link it relative to this file
 
-checked 9 partners and 7 playbooks: 4 errors, 0 warnings in "
+checked 9 partners and 8 playbooks: 4 errors, 0 warnings in "
     );
 }
 
