@@ -78,10 +78,14 @@ proposition:
     See how [${nameOf((i * 7 + 3) % n)}](@/partners/${other}) works the same way.
   customer_benefit: >-
     Customers can answer a vendor auditor with a current position on request.
+  our_benefit: >-
+    Every review ${name} sells puts our inventory in front of a customer
+    who already trusts the reviewer.
   pain_point: >-
     Audits arrive with a month's notice and nobody owns the answer.
 scenario: ${pick(SCENARIOS, i)}
 objectives: [${pick(OBJECTIVES, i)}, ${pick(OBJECTIVES, i + 1)}]
+partner_objectives: [${pick(OBJECTIVES, i + 2)}]
 target_market: ${quote(`${pick(TAGS, i)} firms in ${pick(REGIONS, i)} with 500 to 5,000 employees`)}
 revenue_goal: ${quote(`EUR ${(i % 9) + 1}00k ARR by the end of 2027`)}
 commitments:
@@ -116,6 +120,20 @@ influence_map:
 review:
   last: 2026-11-01
   every_days: 365
+plan:
+  - step: Agree the review price and the first three customers
+    owner: joint
+    who: ${people[0]}
+    due: 2026-10-01
+    done: 2026-09-24
+  - step: Run the first **compliance review** for a joint customer
+    owner: theirs
+    who: ${people[1]}
+    due: 2027-09-30
+    measure: One signed review report
+  - step: Train ${quote(name).slice(1, -1)}'s reviewers on the finding report
+    owner: ours
+    due: 2028-03-31
 `;
 }
 
