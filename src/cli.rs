@@ -374,6 +374,12 @@ pub struct BuildArgs {
     /// touched).
     #[arg(short = 'f', long)]
     pub force: bool,
+    /// Build the edition of one partner, meant to be sent to it: its
+    /// proposition, give and get, rules of engagement, joint plan and
+    /// shared playbooks, nothing internal and nothing of other partners
+    /// [default output: public-SLUG/ in the site root].
+    #[arg(long, value_name = "SLUG")]
+    pub partner: Option<String>,
 }
 
 /// How `check` prints diagnostics.

@@ -34,6 +34,9 @@ pub struct Config {
     pub title: String,
     /// A one-line description, for the portfolio and `<meta>`.
     pub description: Option<String>,
+    /// Our organisation's name, as partners know it: a partner's edition
+    /// is titled "Us and Them".
+    pub our_name: Option<String>,
     /// The absolute URL the site is published at, ending in `/`; only the
     /// sitemap needs it.
     pub base_url: Option<String>,
@@ -56,6 +59,7 @@ impl Default for Config {
         Config {
             title: "Partner playbook".to_string(),
             description: None,
+            our_name: None,
             base_url: None,
             theme: "default".to_string(),
             tiers: Tier::ALL.map(default_tier),
@@ -82,6 +86,15 @@ impl Config {
     pub fn base_path(&self) -> Option<&str> {
         let rest = self.base_url.as_deref()?.split_once("://")?.1;
         rest.find('/').map(|i| &rest[i..])
+    }
+
+    /// The title of a partner's edition: "Tallyward and Meridian", or
+    /// the partner's name alone when `our_name` is not set.
+    pub fn edition_title(&self, partner: &str) -> String {
+        match &self.our_name {
+            Some(ours) => format!("{ours} and {partner}"),
+            None => partner.to_string(),
+        }
     }
 
     /// The settings of `tier`.
@@ -192,6 +205,7 @@ pub fn decode(file: &SourceFile, root: &Path) -> (Config, Vec<Diagnostic>) {
 const FIELDS: &[&str] = &[
     "title",
     "description",
+    "our_name",
     "base_url",
     "theme",
     "tiers",
@@ -219,6 +233,7 @@ fn decode_config(
         config.title = title;
     }
     config.description = d.text(map, &[], "description");
+    config.our_name = d.text(map, &[], "our_name").map(|n| n.trim().to_string());
     if let Some(url) = d.text(map, &[], "base_url") {
         let path = vec![Seg::Key("base_url".into())];
         match normalize_base_url(&url) {

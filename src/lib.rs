@@ -13,6 +13,7 @@ pub mod cli;
 pub mod cmd;
 pub mod config;
 pub mod diagnostic;
+pub mod edition;
 pub mod frontmatter;
 pub(crate) mod hidden;
 pub mod lint;

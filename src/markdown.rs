@@ -27,6 +27,10 @@ pub struct Targets {
     pub playbooks: HashSet<String>,
     /// Whether links end in `/` rather than `/index.html`.
     pub pretty_links: bool,
+    /// Whether this is a partner's edition: it has one partner page, at
+    /// the root, and its playbooks; the portfolio, the lists, the tier
+    /// pages and the worksheet do not exist, so links to them are text.
+    pub edition: bool,
 }
 
 impl Targets {
@@ -41,6 +45,7 @@ impl Targets {
     pub fn resolve(&self, dest: &str) -> Option<String> {
         let (page, fragment) = self.target(dest)?;
         let page = match page {
+            Page::Partner(_) if self.edition => String::new(),
             Page::Partner(slug) => format!("partners/{slug}"),
             Page::Worksheet(slug) => format!("partners/{slug}/worksheet"),
             Page::Playbook(p) => format!("playbooks/{p}"),
@@ -101,6 +106,9 @@ impl Targets {
         } else {
             return None;
         };
+        if self.edition && !matches!(page, Page::Partner(_) | Page::Playbook(_)) {
+            return None;
+        }
         Some((page, fragment))
     }
 }
@@ -1063,6 +1071,7 @@ mod tests {
             partners: ["northwind".to_string()].into(),
             playbooks: ["engagement/quarterly-review".to_string()].into(),
             pretty_links: false,
+            edition: false,
         }
     }
 

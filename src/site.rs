@@ -34,6 +34,10 @@ pub struct Site {
     /// order) that name it or its tier: computed once, so a partner page
     /// does not scan every playbook.
     pub playbooks_by_partner: HashMap<String, Vec<usize>>,
+    /// For a partner's own edition (`build --partner`), the partner's
+    /// slug: the site then holds that partner alone, without what is
+    /// internal, and only the playbooks it may see (see [`crate::edition`]).
+    pub edition: Option<String>,
 }
 
 impl Site {

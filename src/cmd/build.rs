@@ -14,11 +14,15 @@ use crate::write;
 pub(crate) fn run(args: &BuildArgs) -> anyhow::Result<u8> {
     let started = std::time::Instant::now();
     let opts = options(&args.site, args.base_url.as_deref())?;
+    let default_dir = match &args.partner {
+        Some(slug) => format!("public-{slug}"),
+        None => "public".to_string(),
+    };
     let output = write::resolve(
         &args
             .output_dir
             .clone()
-            .unwrap_or_else(|| opts.root.join("public")),
+            .unwrap_or_else(|| opts.root.join(default_dir)),
     );
     write::check_output(&opts.root, &output, args.force)?;
 
@@ -37,6 +41,10 @@ pub(crate) fn run(args: &BuildArgs) -> anyhow::Result<u8> {
         ));
         return Ok(exit_code(&loaded.diagnostics, loaded.config_failed));
     }
+    let loaded = match &args.partner {
+        Some(slug) => edition(loaded, slug)?,
+        None => loaded,
+    };
     let site = &loaded.site;
     let timings = std::env::var_os("PARTNERBOOK_TIMINGS").is_some();
     let lap = |what: &str| {
@@ -135,6 +143,41 @@ pub(crate) fn run(args: &BuildArgs) -> anyhow::Result<u8> {
     std::mem::forget(theme);
     std::mem::forget(loaded);
     Ok(exit::OK)
+}
+
+/// The loaded site cut down to the edition of the partner `slug`; an
+/// unknown slug is an error (exit 2) with the nearest one.
+fn edition(loaded: pipeline::Loaded, slug: &str) -> anyhow::Result<pipeline::Loaded> {
+    let pipeline::Loaded {
+        site,
+        diagnostics,
+        config_failed,
+    } = loaded;
+    match crate::edition::narrow(site, slug) {
+        Ok(site) => Ok(pipeline::Loaded {
+            site,
+            diagnostics,
+            config_failed,
+        }),
+        Err(site) => {
+            let slugs: Vec<&str> = site.partners.iter().map(|p| p.slug.as_str()).collect();
+            let help = match crate::yaml::decode::did_you_mean(slug, &slugs) {
+                Some(s) => format!("did you mean `--partner {s}`?"),
+                None if slugs.is_empty() => "the site has no published partner yet".to_string(),
+                None => format!(
+                    "a partner's slug is its record's file name without `.yaml`: {}",
+                    slugs
+                        .iter()
+                        .take(10)
+                        .copied()
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                        + if slugs.len() > 10 { ", ..." } else { "" }
+                ),
+            };
+            anyhow::bail!("no published partner has the slug `{slug}`\n  help: {help}")
+        }
+    }
 }
 
 /// Reports template errors; the output is left as it was.

@@ -102,6 +102,7 @@ pub(crate) fn put_together(opts: &BuildOptions, reads: Reads) -> Assembled {
         partners: partners.iter().map(|p| p.slug.clone()).collect(),
         playbooks: playbooks.iter().map(|p| p.path.clone()).collect(),
         pretty_links: config.pretty_links,
+        edition: false,
     };
     // the configuration is a source too: its tier rules may hold links
     let config_source = config_file.map(|file| {
@@ -118,6 +119,7 @@ pub(crate) fn put_together(opts: &BuildOptions, reads: Reads) -> Assembled {
         partners,
         playbooks,
         targets,
+        edition: None,
     };
     site.reindex();
     let checks = validate::run(&site, opts.today, &Scope::All);

@@ -451,6 +451,9 @@ const SITEMAP: &str = "sitemap.xml";
 
 /// The names of the files [`files`] makes for `site`.
 pub(crate) fn file_names(site: &Site) -> Vec<&'static str> {
+    if site.edition.is_some() {
+        return Vec::new();
+    }
     let mut names = vec![PARTNERS_JSON, SEARCH_INDEX];
     if site.config.base_url.is_some() {
         names.push(SITEMAP);

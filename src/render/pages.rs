@@ -24,6 +24,8 @@ pub(super) enum Page<'a> {
     Tier(Tier),
     Attention,
     NotFound,
+    /// A partner's own edition: its one page, at the root.
+    Edition(&'a crate::record::Partner),
 }
 
 /// What every page's template sees about the page itself.
@@ -87,6 +89,13 @@ pub fn render(
 
 /// Every page of the site with `theme`.
 pub(super) fn pages<'s>(site: &'s Site, theme: &Theme) -> Vec<Page<'s>> {
+    if site.edition.is_some() {
+        // the partner's page and the playbooks it may see: no lists, no
+        // 404 page (the edition is sent as files, not served by us)
+        let mut pages: Vec<Page> = site.partners.iter().map(Page::Edition).collect();
+        pages.extend(site.playbooks.iter().map(Page::Playbook));
+        return pages;
+    }
     let mut pages = vec![Page::Portfolio, Page::Playbooks];
     pages.extend(Tier::ALL.map(Page::Tier));
     // a theme written before the attention page (issue 21) has no template
@@ -173,7 +182,7 @@ pub fn render_into(
             Page::Worksheet(_) => false,
             _ if selection.all => true,
             Page::Portfolio | Page::Playbooks | Page::Tier(_) | Page::Attention => selection.lists,
-            Page::Partner(p) => selection.partners.contains(&p.slug),
+            Page::Partner(p) | Page::Edition(p) => selection.partners.contains(&p.slug),
             Page::Playbook(pb) => selection.playbooks.contains(&pb.path),
             // the 404 page shows only the site's name and links
             Page::NotFound => selection.lists,
@@ -215,7 +224,7 @@ pub fn render_into(
                 .collect::<Vec<Failure>>()
         },
         || -> Result<(), Failure> {
-            if !lists {
+            if !lists || site.edition.is_some() {
                 return Ok(());
             }
             // every page but the 404 page, which `pages` puts last
@@ -312,6 +321,7 @@ pub(super) fn page_path(page: &Page) -> (String, &'static str, &'static str) {
             "attention",
         ),
         Page::NotFound => ("404.html".to_string(), "404.html", "404"),
+        Page::Edition(_) => ("index.html".to_string(), "edition.html", "edition"),
     }
 }
 
@@ -366,6 +376,17 @@ fn render_page(
     common: &Common,
     emit: &(dyn Fn(OutputFile) -> Result<(), Failure> + Sync),
 ) -> Result<(), Failure> {
+    if let Page::Edition(p) = page {
+        let prep = PartnerPrep::new(p, site.config.allow_html);
+        let partner = PartnerInput {
+            prep: &prep,
+            shared: None,
+        };
+        return match render_one(site, theme, page, common, Some(&partner)) {
+            Ok(file) => emit(file),
+            Err(ds) => Err(Failure::Templates(ds)),
+        };
+    }
     if let Page::Partner(p) = page {
         // the page and its worksheet from one parse of the Markdown and,
         // without raw HTML, one view placed for each (see views::place)
@@ -490,6 +511,11 @@ fn render_one(
             "What needs attention".to_string()
         }
         Page::NotFound => "Page not found".to_string(),
+        Page::Edition(p) => {
+            let input = partner.expect("render_page renders an edition with its input");
+            cx.insert("partner", &views.partner(p, input.prep));
+            site.config.edition_title(&p.name)
+        }
     };
     cx.insert(
         "page",

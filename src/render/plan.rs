@@ -232,7 +232,7 @@ pub fn plan(
     let mut keyed: Vec<(String, String, Unit)> = Vec::new();
     for page in pages(site, theme) {
         let (key, unit) = match &page {
-            Page::Partner(p) | Page::Worksheet(p) => {
+            Page::Partner(p) | Page::Worksheet(p) | Page::Edition(p) => {
                 let i = site.by_slug[&p.slug];
                 (&partner_keys[i], Unit::Partner(i))
             }

@@ -19,6 +19,9 @@ pub(crate) struct SiteView<'a> {
     pub(crate) base_url: Option<&'a str>,
     /// "partnerbook 0.1.0".
     pub(crate) generator: String,
+    /// Whether this is a partner's edition: no site navigation, no links
+    /// to the lists and files an edition does not have.
+    pub(crate) edition: bool,
 }
 
 /// Links every page's header and footer need.
@@ -54,6 +57,7 @@ impl<'a> Views<'a> {
             description: c.description.as_deref(),
             base_url: c.base_url.as_deref(),
             generator: format!("partnerbook {}", env!("CARGO_PKG_VERSION")),
+            edition: self.site.edition.is_some(),
         }
     }
 
