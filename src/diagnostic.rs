@@ -57,6 +57,8 @@ pub enum Code {
     Template,
     /// A file or folder of the site could not be read.
     UnreadableFile,
+    /// A text a partner's edition would show names another partner.
+    NamesAnotherPartner,
     /// A lint; the table in [`lint`](crate::lint) lists them.
     Lint(Lint),
 }
@@ -75,6 +77,7 @@ impl Code {
             Code::UnknownPerson => "unknown-person",
             Code::Template => "template",
             Code::UnreadableFile => "unreadable-file",
+            Code::NamesAnotherPartner => "names-another-partner",
             Code::Lint(lint) => lint.name(),
         }
     }

@@ -42,7 +42,13 @@ pub(crate) fn run(args: &BuildArgs) -> anyhow::Result<u8> {
         return Ok(exit_code(&loaded.diagnostics, loaded.config_failed));
     }
     let loaded = match &args.partner {
-        Some(slug) => edition(loaded, slug)?,
+        Some(slug) => {
+            let leaks = crate::edition::names_of_others(&loaded.site, slug);
+            if !leaks.is_empty() {
+                return Ok(failed(&leaks, &output, &base));
+            }
+            edition(loaded, slug)?
+        }
         None => loaded,
     };
     let site = &loaded.site;

@@ -120,7 +120,7 @@ pub fn run(site: &Site, today: jiff::civil::Date, scope: &Scope) -> Vec<Diagnost
 }
 
 /// Turns findings into diagnostics, building each file's span index once.
-fn place(site: &Site, findings: Vec<Finding>) -> Vec<Diagnostic> {
+pub(crate) fn place(site: &Site, findings: Vec<Finding>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut by_file: BTreeMap<(usize, usize, usize), Vec<Issue>> = BTreeMap::new();
     for finding in findings {
