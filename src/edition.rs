@@ -126,7 +126,9 @@ pub fn names_of_others(site: &Site, slug: &str) -> Vec<Diagnostic> {
                 Target::Needle(text[start..end].to_string()),
                 message(other),
                 label,
-                format!("an edition says nothing of other partners: reword this without naming {other}"),
+                format!(
+                    "an edition says nothing of other partners: reword this without naming {other}"
+                ),
             );
             findings.push(Finding::record(site, partner.source, issue));
         }
@@ -156,7 +158,9 @@ pub fn names_of_others(site: &Site, slug: &str) -> Vec<Diagnostic> {
                     Target::Needle(rule[start..end].to_string()),
                     message(other),
                     label,
-                    format!("every {tier} partner's edition shows this rule: reword it without naming {other}"),
+                    format!(
+                        "every {tier} partner's edition shows this rule: reword it without naming {other}"
+                    ),
                 );
                 findings.push(Finding::Yaml {
                     source,
@@ -216,7 +220,10 @@ const SHARED_FIELDS: &[&str] = &[
 
 /// The playbooks the edition of `partner` holds: marked `share: true`, and
 /// naming the partner or its tier.
-fn shared_playbooks<'s>(site: &'s Site, partner: &'s Partner) -> impl Iterator<Item = &'s Playbook> {
+fn shared_playbooks<'s>(
+    site: &'s Site,
+    partner: &'s Partner,
+) -> impl Iterator<Item = &'s Playbook> {
     site.playbooks_for(partner).filter(|pb| pb.share)
 }
 

@@ -514,6 +514,10 @@ fn render_one(
         Page::Edition(p) => {
             let input = partner.expect("render_page renders an edition with its input");
             cx.insert("partner", &views.partner(p, input.prep));
+            cx.insert(
+                "edition",
+                &serde_json::json!({ "today": common.today.to_string() }),
+            );
             site.config.edition_title(&p.name)
         }
     };

@@ -246,10 +246,11 @@ pub fn plan(
     }
     // the calendar and the CSV files read the date (states, overdue
     // steps) and, through `global`, the base URL (the calendar's URLs)
-    for name in feeds::file_names(site)
-        .into_iter()
-        .chain(export::FILE_NAMES)
-    {
+    for name in feeds::file_names(site).into_iter().chain(
+        export::FILE_NAMES
+            .into_iter()
+            .filter(|_| site.edition.is_none()),
+    ) {
         keyed.push((name.to_string(), lists.clone(), Unit::Lists));
     }
     let pages: Vec<String> = keyed.iter().map(|(path, _, _)| path.clone()).collect();

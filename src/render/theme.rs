@@ -33,6 +33,10 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/worksheet.html"),
     ),
     (
+        "edition.html",
+        include_str!("../../themes/default/templates/edition.html"),
+    ),
+    (
         "attention.html",
         include_str!("../../themes/default/templates/attention.html"),
     ),

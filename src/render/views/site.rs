@@ -22,6 +22,8 @@ pub(crate) struct SiteView<'a> {
     /// Whether this is a partner's edition: no site navigation, no links
     /// to the lists and files an edition does not have.
     pub(crate) edition: bool,
+    /// `our_name` from the configuration.
+    pub(crate) our_name: Option<&'a str>,
 }
 
 /// Links every page's header and footer need.
@@ -58,6 +60,7 @@ impl<'a> Views<'a> {
             base_url: c.base_url.as_deref(),
             generator: format!("partnerbook {}", env!("CARGO_PKG_VERSION")),
             edition: self.site.edition.is_some(),
+            our_name: c.our_name.as_deref(),
         }
     }
 
