@@ -206,7 +206,9 @@ pub fn names_of_others(site: &Site, slug: &str) -> Vec<Diagnostic> {
             )));
         }
     }
-    validate::place(site, findings)
+    let mut out = validate::place(site, findings);
+    crate::diagnostic::sort(&mut out);
+    out
 }
 
 /// The fields of a record that its edition shows, by their first key.

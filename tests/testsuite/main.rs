@@ -8,6 +8,7 @@ mod architecture;
 mod both_sides;
 mod cli;
 mod diagnostics;
+mod edition;
 mod escapes;
 mod exports;
 mod fastyaml;
