@@ -442,17 +442,21 @@ fn the_example_site_editions_leak_nothing_and_show_the_proposition() {
                 }
             }
         }
-        // never: the internal fields, except a person the joint plan names
-        let plan_people: Vec<String> = p["plan"]
+        // never: the internal fields, except a person the joint plan
+        // names (as `who`, or in a step or its measure): the plan is shared
+        let plan_text: String = p["plan"]
             .as_array()
             .into_iter()
             .flatten()
-            .filter_map(|s| s["who"].as_str().map(String::from))
-            .collect();
+            .flat_map(|s| {
+                ["step", "who", "measure"].map(|k| s[k].as_str().unwrap_or("").to_string())
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
         let mut internal: Vec<String> = Vec::new();
         for person in p["influence_map"].as_array().into_iter().flatten() {
             let name = person["name"].as_str().unwrap().to_string();
-            if !plan_people.contains(&name) {
+            if !plan_text.contains(&name) {
                 internal.push(name);
             }
             internal.extend(text(&person["title"]));
