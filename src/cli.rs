@@ -164,6 +164,10 @@ const SERVE_EXAMPLES: &str = "  # Preview the site; open pages reload whenever a
 
   # In Docker, WSL or on a network share, where change events do not arrive
   partnerbook serve --poll
+
+  # Preview the edition `build --partner` writes for one partner, the
+  # brief that is sent to it
+  partnerbook serve --partner northwind
 ";
 
 /// `partnerbook init --help`'s examples.
@@ -279,6 +283,10 @@ pub struct ServeArgs {
     /// where change events do not arrive.
     #[arg(long)]
     pub poll: bool,
+    /// Preview the edition of one partner (as `build --partner` writes
+    /// it) instead of the site, at /.
+    #[arg(long, value_name = "SLUG")]
+    pub partner: Option<String>,
 }
 
 /// `partnerbook init`.

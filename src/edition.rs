@@ -18,9 +18,9 @@ use crate::yaml::{Issue, Seg, Target};
 /// revenue goal and review; the playbooks marked `share: true` that apply
 /// to it; its own tier's default rules. `Err` holds the site back when no
 /// published partner has that slug.
-pub fn narrow(mut site: Site, slug: &str) -> Result<Site, Site> {
+pub fn narrow(mut site: Site, slug: &str) -> Result<Site, Box<Site>> {
     let Some(&index) = site.by_slug.get(slug) else {
-        return Err(site);
+        return Err(Box::new(site));
     };
     let shared: std::collections::HashSet<String> = shared_playbooks(&site, &site.partners[index])
         .map(|pb| pb.path.clone())
@@ -47,6 +47,28 @@ pub fn narrow(mut site: Site, slug: &str) -> Result<Site, Site> {
     site.edition = Some(slug.to_string());
     site.reindex();
     Ok(site)
+}
+
+/// Why there is no edition of `slug` in `site`, with the nearest slug:
+/// `build --partner` stops with it (exit 2), and `serve --partner` shows
+/// it when the partner's record goes away while it runs.
+pub fn unknown_slug(site: &Site, slug: &str) -> String {
+    let slugs: Vec<&str> = site.partners.iter().map(|p| p.slug.as_str()).collect();
+    let help = match crate::yaml::decode::did_you_mean(slug, &slugs) {
+        Some(s) => format!("did you mean `--partner {s}`?"),
+        None if slugs.is_empty() => "the site has no published partner yet".to_string(),
+        None => format!(
+            "a partner's slug is its record's file name without `.yaml`: {}",
+            slugs
+                .iter()
+                .take(10)
+                .copied()
+                .collect::<Vec<_>>()
+                .join(", ")
+                + if slugs.len() > 10 { ", ..." } else { "" }
+        ),
+    };
+    format!("no published partner has the slug `{slug}`\n  help: {help}")
 }
 
 /// `partner` without what is only for us: the influence map (names,

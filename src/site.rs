@@ -12,7 +12,7 @@ use crate::record::{Partner, Tier};
 use crate::source::SourceFile;
 
 /// A loaded site: everything the renderer needs, nothing it must compute again.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Site {
     /// The site root.
     pub root: PathBuf,

@@ -165,24 +165,7 @@ fn edition(loaded: pipeline::Loaded, slug: &str) -> anyhow::Result<pipeline::Loa
             diagnostics,
             config_failed,
         }),
-        Err(site) => {
-            let slugs: Vec<&str> = site.partners.iter().map(|p| p.slug.as_str()).collect();
-            let help = match crate::yaml::decode::did_you_mean(slug, &slugs) {
-                Some(s) => format!("did you mean `--partner {s}`?"),
-                None if slugs.is_empty() => "the site has no published partner yet".to_string(),
-                None => format!(
-                    "a partner's slug is its record's file name without `.yaml`: {}",
-                    slugs
-                        .iter()
-                        .take(10)
-                        .copied()
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                        + if slugs.len() > 10 { ", ..." } else { "" }
-                ),
-            };
-            anyhow::bail!("no published partner has the slug `{slug}`\n  help: {help}")
-        }
+        Err(site) => anyhow::bail!("{}", crate::edition::unknown_slug(&site, slug)),
     }
 }
 

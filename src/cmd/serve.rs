@@ -12,6 +12,7 @@ pub(crate) fn run(args: &ServeArgs) -> anyhow::Result<u8> {
         port: args.port,
         open: args.open,
         poll: args.poll,
+        partner: args.partner.clone(),
     })?;
     Ok(exit::OK)
 }

@@ -43,6 +43,8 @@ pub(crate) struct ServeOptions {
     pub open: bool,
     /// Whether to poll for changes instead of asking the system.
     pub poll: bool,
+    /// The slug of the partner whose edition to serve instead of the site.
+    pub partner: Option<String>,
 }
 
 /// Binds the listener: exactly `port` when given, else the first free port
@@ -107,7 +109,16 @@ pub(crate) fn run(opts: ServeOptions) -> anyhow::Result<()> {
     let mut watcher = Watch::new(&root, tx, opts.poll)?;
 
     let started = Instant::now();
-    let (mut session, update) = Session::open(opts.build.clone());
+    let (mut session, update) = match &opts.partner {
+        Some(slug) => Session::open_edition(opts.build.clone(), slug),
+        None => Session::open(opts.build.clone()),
+    };
+    // a slug that is wrong from the start is a typo on the command line,
+    // as for `build --partner`; one that goes away later is shown on the
+    // pages, like any error
+    if let Some(message) = &update.no_edition {
+        anyhow::bail!("{message}");
+    }
     watcher.watch_theme(&session.site().config.theme);
     let shared = Arc::new(Shared::default());
     let mut rebuilds = Rebuilds {
@@ -173,7 +184,12 @@ impl Rebuilds {
         shared.set_mount(mount_of(session));
         term::diagnostics(&update.diagnostics, crate::cli::Format::Human);
         if update.failed() {
-            fail(shared, &update.diagnostics, was_failed);
+            fail(
+                shared,
+                &update.diagnostics,
+                update.no_edition.as_deref(),
+                was_failed,
+            );
             return;
         }
         let mut pages = 0;
@@ -190,7 +206,7 @@ impl Rebuilds {
         );
         if let Err(errors) = result {
             term::diagnostics(&errors, crate::cli::Format::Human);
-            fail(shared, session.diagnostics(), was_failed);
+            fail(shared, session.diagnostics(), None, was_failed);
             return;
         }
         shared.recover();
@@ -202,7 +218,7 @@ impl Rebuilds {
             .iter()
             .filter(|d| d.severity == Severity::Warning)
             .count();
-        let site = session.site();
+        let (partners, playbooks) = session.counts();
         term::status(&format!(
             "{}{} ({}, {}) with {} in {} ms",
             if what.is_empty() {
@@ -215,8 +231,8 @@ impl Rebuilds {
             } else {
                 format!("rendered {}", diagnostic::plural(pages, "page"))
             },
-            diagnostic::plural(site.partners.len(), "partner"),
-            diagnostic::plural(site.playbooks.len(), "playbook"),
+            diagnostic::plural(partners, "partner"),
+            diagnostic::plural(playbooks, "playbook"),
             diagnostic::plural(warnings, "warning"),
             started.elapsed().as_millis()
         ));
@@ -224,13 +240,35 @@ impl Rebuilds {
 }
 
 /// Shows `diagnostics` on every page, over the last good build if there
-/// is one.
-fn fail(shared: &Shared, diagnostics: &[Diagnostic], was_failed: &mut bool) {
-    let text: String = diagnostics
+/// is one, and `no_edition`, the error of an edition whose partner is
+/// gone, after them.
+fn fail(
+    shared: &Shared,
+    diagnostics: &[Diagnostic],
+    no_edition: Option<&str>,
+    was_failed: &mut bool,
+) {
+    let mut text: String = diagnostics
         .iter()
         .map(|d| format!("{}\n\n", d.to_human(false)))
         .collect();
-    let summary = diagnostic::count_summary(diagnostics);
+    let mut summary = diagnostic::count_summary(diagnostics);
+    let mut count = diagnostics.len();
+    if let Some(message) = no_edition {
+        let error = anyhow::anyhow!("{message}");
+        term::error(&error);
+        text.push_str(&format!("error: {message}\n\n"));
+        let errors = diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        summary = format!(
+            "{}, {}",
+            diagnostic::plural(errors + 1, "error"),
+            diagnostic::plural(diagnostics.len() - errors, "warning")
+        );
+        count += 1;
+    }
     if shared.has_good_build() {
         term::status(&format!(
             "build failed: {summary}; still serving the last good build"
@@ -243,7 +281,7 @@ fn fail(shared: &Shared, diagnostics: &[Diagnostic], was_failed: &mut bool) {
     shared.fail(&http::Report {
         text,
         summary,
-        count: diagnostics.len(),
+        count,
     });
     *was_failed = true;
     shared.reload(&[], true);
@@ -258,8 +296,12 @@ fn publish(shared: &Shared, files: Vec<crate::render::OutputFile>, gone: &[Strin
     }
 }
 
-/// base_url's path, where the site is mounted.
+/// base_url's path, where the site is mounted; a partner's edition, which
+/// has no base_url (it is sent away, and links relatively), at `/`.
 fn mount_of(session: &Session) -> String {
+    if session.is_edition() {
+        return "/".to_string();
+    }
     session.site().config.base_path().unwrap_or("/").to_string()
 }
 

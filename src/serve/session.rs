@@ -115,14 +115,20 @@ pub struct Update {
     /// [`render::plan`]) and rendered: the lists and every other page whose
     /// key changed.
     pub rest: bool,
+    /// For a partner's edition, why there is none although the site has
+    /// no error: no published partner has its slug (any more). The
+    /// message of `build --partner` (see [`crate::edition::unknown_slug`]).
+    pub no_edition: Option<String>,
 }
 
 impl Update {
     /// Whether the site has errors.
     pub fn failed(&self) -> bool {
-        self.diagnostics
-            .iter()
-            .any(|d| d.severity == Severity::Error)
+        self.no_edition.is_some()
+            || self
+                .diagnostics
+                .iter()
+                .any(|d| d.severity == Severity::Error)
     }
 }
 
@@ -153,11 +159,37 @@ pub struct Session {
     stale: bool,
     /// Each partner's part of partners.json and the search index.
     feeds: FeedCache,
+    /// For `serve --partner`, what of that partner's edition is served.
+    edition: Option<Edition>,
+}
+
+/// The edition of one partner, served instead of the site (`serve
+/// --partner`). The site is still kept, checked and patched whole, as for
+/// the site; the edition, a page and a few playbooks, is cut from it and
+/// rendered whole after every change, the way `build --partner` does.
+struct Edition {
+    /// The partner's slug.
+    slug: String,
+    /// The paths served now.
+    served: HashSet<String>,
+    /// The partners and playbooks of the edition served now.
+    counts: (usize, usize),
 }
 
 impl Session {
     /// Reads, checks and plans the rendering of the whole site.
     pub fn open(opts: BuildOptions) -> (Session, Update) {
+        Session::start(opts, None)
+    }
+
+    /// Reads and checks the whole site, and plans the rendering of the
+    /// edition of the partner `slug` (`serve --partner`) instead of the
+    /// site.
+    pub fn open_edition(opts: BuildOptions, slug: &str) -> (Session, Update) {
+        Session::start(opts, Some(slug))
+    }
+
+    fn start(opts: BuildOptions, edition: Option<&str>) -> (Session, Update) {
         let reads = pipeline::read(&opts, None, &|_| true);
         let assembled = pipeline::put_together(&opts, reads.clone());
         let theme = render::load_theme(&assembled.site);
@@ -174,6 +206,11 @@ impl Session {
             gone: Vec::new(),
             stale: true,
             feeds: FeedCache::default(),
+            edition: edition.map(|slug| Edition {
+                slug: slug.to_string(),
+                served: HashSet::new(),
+                counts: (0, 0),
+            }),
             real_root: opts
                 .root
                 .canonicalize()
@@ -187,6 +224,19 @@ impl Session {
     /// The site as it is now.
     pub(crate) fn site(&self) -> &Site {
         &self.site
+    }
+
+    /// The partners and playbooks served now: the site's, or its edition's.
+    pub(crate) fn counts(&self) -> (usize, usize) {
+        match &self.edition {
+            Some(edition) => edition.counts,
+            None => (self.site.partners.len(), self.site.playbooks.len()),
+        }
+    }
+
+    /// Whether a partner's edition is served instead of the site.
+    pub(crate) fn is_edition(&self) -> bool {
+        self.edition.is_some()
     }
 
     /// Whether rendering was put off (see [`Session::render`]): some file
@@ -402,10 +452,25 @@ impl Session {
             diagnostics: self.diagnostics.clone(),
             phases: Vec::new(),
             rest: false,
+            no_edition: None,
         };
         self.stale = true;
         if update.failed() || self.theme.is_err() {
             return update; // the files served keep their old keys
+        }
+        if let Some(edition) = &self.edition {
+            // as `build --partner`: the edition is cut from a site without
+            // errors, and not while its text names another partner
+            if self.site.by_slug.contains_key(&edition.slug) {
+                let leaks = crate::edition::names_of_others(&self.site, &edition.slug);
+                self.diagnostics.extend(leaks);
+                crate::diagnostic::sort(&mut self.diagnostics);
+                update.diagnostics.clone_from(&self.diagnostics);
+            } else {
+                update.no_edition = Some(crate::edition::unknown_slug(&self.site, &edition.slug));
+            }
+            update.rest = !update.failed();
+            return update;
         }
         // the changed pages themselves first, before the plan of the rest
         // (working out every page's key takes longer than rendering them)
@@ -476,6 +541,9 @@ impl Session {
         mut publish: impl FnMut(Vec<OutputFile>, &[String]),
         mut interrupted: impl FnMut() -> bool,
     ) -> Result<(), Vec<Diagnostic>> {
+        if self.edition.is_some() {
+            return self.render_edition(update, publish);
+        }
         let mut fresh = Vec::new();
         for phase in &update.phases {
             let files = self.render_phase(phase)?;
@@ -509,6 +577,51 @@ impl Session {
         for path in &gone {
             self.rendered.remove(path);
         }
+        publish(files, &gone);
+        Ok(())
+    }
+
+    /// Renders the whole edition, if `update` says to, publishes it, and
+    /// takes down the files it no longer has. On a template error the
+    /// errors join the site's diagnostics, and nothing is published.
+    fn render_edition(
+        &mut self,
+        update: Update,
+        mut publish: impl FnMut(Vec<OutputFile>, &[String]),
+    ) -> Result<(), Vec<Diagnostic>> {
+        let Some(edition) = &self.edition else {
+            return Ok(());
+        };
+        if !update.rest {
+            return Ok(());
+        }
+        // `plan` saw the partner; the cut is made on a copy, since the
+        // site stays whole for the next patch
+        let Ok(site) = crate::edition::narrow(self.site.clone(), &edition.slug) else {
+            return Ok(());
+        };
+        let rendered = match &self.theme {
+            Ok(theme) => render::render_selected(
+                &site,
+                theme,
+                self.opts.today,
+                &Selection::everything(),
+                &mut FeedCache::default(),
+            ),
+            Err(errors) => Err(errors.clone()),
+        };
+        let files = rendered.inspect_err(|errors| {
+            self.diagnostics.extend(errors.iter().cloned());
+        })?;
+        let Some(edition) = &mut self.edition else {
+            return Ok(());
+        };
+        let now: HashSet<String> = files.iter().map(|f| f.path.clone()).collect();
+        let mut gone: Vec<String> = edition.served.difference(&now).cloned().collect();
+        gone.sort();
+        edition.served = now;
+        edition.counts = (site.partners.len(), site.playbooks.len());
+        self.stale = false;
         publish(files, &gone);
         Ok(())
     }

@@ -124,19 +124,7 @@ fn every_incremental_rebuild_matches_a_fresh_build() {
         ("an editor's swap file", vec![("content/partners/.fathom-security.yaml.swp", Some("junk".to_string()))]),
     ];
     for (what, writes) in steps {
-        let mut paths = Vec::new();
-        for (rel, text) in &writes {
-            let path = root.join(rel);
-            match text {
-                Some(text) => {
-                    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-                    std::fs::write(&path, text).unwrap();
-                }
-                None => std::fs::remove_file(&path).unwrap(),
-            }
-            paths.push(path);
-        }
-        let update = session.update(&paths);
+        let update = session.update(&save(root, &writes));
         let diagnostics: Vec<String> = update
             .diagnostics
             .iter()
@@ -178,6 +166,23 @@ fn every_incremental_rebuild_matches_a_fresh_build() {
     let (_, expected_files) = fresh(&opts);
     check_served(&served, expected_files.as_ref(), false, "a put-off render");
     assert!(String::from_utf8_lossy(&served["index.html"]).contains("Fathom Security Worldwide"));
+}
+
+/// Writes `writes` below `root`; returns the paths written.
+fn save(root: &Path, writes: &Writes) -> Vec<PathBuf> {
+    let mut paths = Vec::new();
+    for (rel, text) in writes {
+        let path = root.join(rel);
+        match text {
+            Some(text) => {
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                std::fs::write(&path, text).unwrap();
+            }
+            None => std::fs::remove_file(&path).unwrap(),
+        }
+        paths.push(path);
+    }
+    paths
 }
 
 /// Renders every phase of `update` into `served`.
@@ -683,20 +688,7 @@ fn errors_show_on_every_page_over_the_last_good_build_until_fixed() {
     assert!(messages.last().unwrap().all, "{messages:?}");
     assert_eq!(messages.len(), 1, "{messages:?}");
     let page = server.get("/partners/contoso/");
-    assert!(
-        page.body.contains("error[missing-partner-benefit]"),
-        "{}",
-        page.body
-    );
-    assert!(page.body.contains("--&gt; content/partners/contoso.yaml:"));
-    assert!(page.body.contains("= help:"));
-    assert!(
-        page.body.contains(
-            "partnerbook: 1 error, 0 warnings; this page is from the last good build</summary>"
-        ),
-        "{}",
-        page.body
-    );
+    shows_one_error_in_contoso(&page, "error[missing-partner-benefit]");
     // the old content is still served under the diagnostics
     assert!(page.body.contains(&name));
     assert_eq!(page.status, 200);
@@ -727,6 +719,19 @@ fn errors_show_on_every_page_over_the_last_good_build_until_fixed() {
     assert!(fixed.body.contains("Contoso Fixed"));
     assert!(!fixed.body.contains("partnerbook-diagnostics"));
     assert!(!server.get("/").body.contains("partnerbook-diagnostics"));
+}
+
+/// Asserts that `page` shows one error, `error`, in contoso.yaml, with
+/// its help, over the last good build.
+fn shows_one_error_in_contoso(page: &Response, error: &str) {
+    for text in [
+        error,
+        "--&gt; content/partners/contoso.yaml:",
+        "= help:",
+        "partnerbook: 1 error, 0 warnings; this page is from the last good build</summary>",
+    ] {
+        assert!(page.body.contains(text), "no {text:?} in:\n{}", page.body);
+    }
 }
 
 #[test]
@@ -1101,19 +1106,24 @@ fn running_out_of_file_descriptors_slows_serve_down_but_never_stops_it() {
     });
 }
 
+/// Runs `partnerbook serve --root <root> <args>`, which must stop at once
+/// with exit code 2 and serve nothing; returns what it printed on stderr.
+fn refused(root: &Path, args: &[&str]) -> String {
+    let out = serve_command(root, args)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty(), "it served: {:?}", out.stdout);
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
 #[test]
 fn a_busy_port_given_with_p_is_an_error() {
     let s = minimal_site();
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port().to_string();
-    let out = Command::new(env!("CARGO_BIN_EXE_partnerbook"))
-        .args(["serve", "-p", &port, "--root"])
-        .arg(s.site())
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = refused(&s.site(), &["-p", &port]);
     assert!(
         stderr.contains(&format!(
             "error: port {port} on 127.0.0.1 is already in use"
@@ -1148,4 +1158,215 @@ fn ctrl_c_stops_cleanly_and_writes_nothing() {
     assert_eq!(code.code(), Some(0));
     assert!(server.stderr().contains("stopped"));
     assert_eq!(crate::support::tree(&s.site()), before);
+}
+
+// ---------------------------------------------------------------------------
+// a partner's edition (`serve --partner`)
+
+/// What `build --partner slug` renders: the loaded site cut down by the
+/// same function, or `None` when the site or the edition has errors.
+fn fresh_edition(opts: &BuildOptions, slug: &str) -> Option<BTreeMap<String, Vec<u8>>> {
+    let loaded = pipeline::load(opts);
+    if loaded.has_errors() || !partnerbook::edition::names_of_others(&loaded.site, slug).is_empty()
+    {
+        return None;
+    }
+    let site = partnerbook::edition::narrow(loaded.site, slug).ok()?;
+    let theme = render::load_theme(&site).expect("the theme loads");
+    let files = render::render(&site, &theme, opts.today).expect("the edition renders");
+    Some(files.into_iter().map(|f| (f.path, f.bytes)).collect())
+}
+
+#[test]
+fn the_served_edition_is_what_build_partner_makes_after_every_edit() {
+    let s = minimal_site();
+    let opts = options(&s.site());
+    let root = opts.root.clone();
+    let (mut session, update) = Session::open_edition(opts.clone(), "contoso");
+    let mut served = BTreeMap::new();
+    render_all(&mut session, update, &mut served);
+    check_served(
+        &served,
+        fresh_edition(&opts, "contoso").as_ref(),
+        false,
+        "start",
+    );
+    assert!(served.contains_key("index.html"));
+    assert!(
+        !served.keys().any(|p| p.contains("partners")),
+        "{:?}",
+        served.keys()
+    );
+    let (_, record, benefit) = contoso(&s);
+    let playbook = "---\ntitle: Renewal calls\nshare: true\npartners: [contoso]\n---\n\nCall a month before.\n";
+    let northwind = std::fs::read_to_string(root.join("content/partners/northwind.yaml")).unwrap();
+    let contoso_as = |text: String| vec![("content/partners/contoso.yaml", Some(text))];
+    let playbook_as = |text: String| vec![("content/playbooks/renewals.md", Some(text))];
+    let steps: Vec<(&str, Writes)> = vec![
+        (
+            "the record edited",
+            contoso_as(record.replace(&benefit, "Every renewal is a reason to call.")),
+        ),
+        ("a shared playbook added", playbook_as(playbook.to_string())),
+        (
+            "the playbook no longer shared",
+            playbook_as(playbook.replace("share: true", "share: false")),
+        ),
+        (
+            "another partner edited",
+            vec![(
+                "content/partners/northwind.yaml",
+                Some(northwind.replace("name: Northwind", "name: Northwind Traders")),
+            )],
+        ),
+        (
+            "shared text names another partner",
+            contoso_as(record.replace(&benefit, "More than Northwind Traders offers.")),
+        ),
+        ("fixed", contoso_as(record.clone())),
+    ];
+    for (what, writes) in steps {
+        let update = session.update(&save(&root, &writes));
+        let failed = update.failed();
+        if what == "shared text names another partner" {
+            let codes: Vec<&str> = update.diagnostics.iter().map(|d| d.code.as_str()).collect();
+            assert_eq!(codes, ["names-another-partner"], "after: {what}");
+        }
+        render_all(&mut session, update, &mut served);
+        check_served(
+            &served,
+            fresh_edition(&opts, "contoso").as_ref(),
+            failed,
+            what,
+        );
+        if what == "a shared playbook added" {
+            assert!(served.contains_key("playbooks/renewals/index.html"));
+        }
+        if what == "the playbook no longer shared" {
+            assert!(!served.contains_key("playbooks/renewals/index.html"));
+        }
+        assert!(
+            !served.keys().any(|p| p.contains("northwind")),
+            "another partner's page is served after: {what}"
+        );
+    }
+    assert!(!session.has_pending());
+}
+
+#[test]
+fn serve_partner_shows_the_partners_brief_at_the_root_and_nothing_else() {
+    let s = minimal_site();
+    let server = Server::start(&s.site(), &["-p", "0", "--partner", "contoso"]);
+    assert_eq!(server.url, "/");
+    let (_, _, benefit) = contoso(&s);
+    let page = server.get("/");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("page-edition"), "{}", page.body);
+    assert!(page.body.contains(&benefit), "{}", page.body);
+    // not the portfolio, and nothing of Northwind
+    assert!(!page.body.contains("Northwind"), "{}", page.body);
+    for path in [
+        "/partners/northwind/",
+        "/partners/contoso/",
+        "/partners/contoso/worksheet/",
+        "/playbooks/",
+        "/playbooks/first-call/",
+        "/partners.json",
+        "/search.json",
+        "/404.html",
+    ] {
+        assert_eq!(server.get(path).status, 404, "{path} is served");
+    }
+    let terminal = server.await_stderr("built 1 page (1 partner, 0 playbooks)");
+    assert!(!terminal.contains("error"), "{terminal}");
+}
+
+#[test]
+fn an_edit_to_the_partners_record_reloads_its_edition() {
+    let s = minimal_site();
+    let server = Server::start(&s.site(), &["-p", "0", "--partner", "contoso"]);
+    let (path, record, benefit) = contoso(&s);
+    assert!(server.get("/").body.contains(&benefit));
+    let mut live = server.live();
+    atomic_save(
+        &path,
+        &record.replace(&benefit, "Renewals become our best call."),
+    );
+    await_reload(&mut live, "/index.html");
+    let page = server.get("/");
+    assert!(page.body.contains("Renewals become our best call."));
+    assert!(!page.body.contains(&benefit));
+}
+
+#[test]
+fn shared_text_naming_another_partner_is_an_error_over_the_last_good_edition() {
+    let s = minimal_site();
+    let server = Server::start(&s.site(), &["-p", "0", "--partner", "contoso"]);
+    let (path, record, benefit) = contoso(&s);
+    let mut live = server.live();
+    atomic_save(
+        &path,
+        &record.replace(&benefit, "More than Northwind gives them."),
+    );
+    let (_, messages) = await_reload(&mut live, "/index.html");
+    assert!(messages.last().unwrap().all, "{messages:?}");
+    shows_one_error_in_contoso(
+        &server.get("/"),
+        "error[names-another-partner]: the edition of Contoso would name another partner, Northwind",
+    );
+    let page = server.get("/");
+    // the last good edition stays under the panel
+    assert!(page.body.contains(&benefit), "{}", page.body);
+    let terminal = server.await_stderr("still serving the last good build");
+    assert!(
+        terminal.contains("error[names-another-partner]"),
+        "{terminal}"
+    );
+
+    atomic_save(&path, &record);
+    server.wait_for("/", "the panel gone", |r| {
+        !r.body.contains("partnerbook-diagnostics") && r.body.contains(&benefit)
+    });
+}
+
+#[test]
+fn a_partner_whose_record_goes_away_is_an_error_on_the_page_until_it_is_back() {
+    let s = minimal_site();
+    let server = Server::start(&s.site(), &["-p", "0", "--partner", "contoso"]);
+    let (path, _, benefit) = contoso(&s);
+    let renamed = path.with_file_name("contosso.yaml");
+    std::fs::rename(&path, &renamed).unwrap();
+    let page = server.wait_for("/", "the error", |r| {
+        r.body.contains("partnerbook-diagnostics")
+    });
+    assert!(
+        page.body
+            .contains("error: no published partner has the slug `contoso`"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("did you mean `--partner contosso`?"));
+    assert!(page.body.contains("partnerbook: 1 error, 0 warnings;"));
+    assert!(page.body.contains(&benefit), "the last good edition went");
+    let terminal = server.await_stderr("still serving the last good build");
+    assert!(
+        terminal.contains("error: no published partner has the slug `contoso`"),
+        "{terminal}"
+    );
+    std::fs::rename(&renamed, &path).unwrap();
+    server.wait_for("/", "the panel gone", |r| {
+        !r.body.contains("partnerbook-diagnostics")
+    });
+}
+
+#[test]
+fn serve_partner_with_an_unknown_slug_is_exit_2_with_the_nearest_one() {
+    let s = minimal_site();
+    let stderr = refused(&s.site(), &["-p", "0", "--partner", "contso"]);
+    assert!(
+        stderr.contains(
+            "error: no published partner has the slug `contso`\n  help: did you mean `--partner contoso`?"
+        ),
+        "{stderr}"
+    );
 }
