@@ -179,6 +179,8 @@ pub const THEME_IDS: &[&str] = &[
     "joint-plan",
     "joint-plan-heading",
     "main",
+    "market",
+    "market-heading",
     "notice-heading",
     "overdue",
     "overdue-heading",
@@ -214,6 +216,8 @@ pub const THEME_IDS: &[&str] = &[
     "tier-playbooks-heading",
     "tier-strategic-heading",
     "tier-tactical-heading",
+    "together",
+    "together-heading",
     "ws-benefit",
     "ws-prop-heading",
 ];
