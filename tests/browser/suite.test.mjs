@@ -9,66 +9,27 @@
 
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { createRequire } from "node:module";
 
 import { chromium } from "playwright-core";
 import { writeCorpus, nameOf, slugOf } from "./corpus.mjs";
+import { crawl as crawlWith, freePort, htmlFiles, launch, need, needServers, onDisk, startNginx, styled, vnuErrors } from "./crawl.mjs";
 
-const require = createRequire(import.meta.url);
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, "..", "..");
 const BIN = process.env.PARTNERBOOK_BIN || path.join(REPO, "target", "release", "partnerbook");
-const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 const ARTIFACTS = path.join(REPO, "target", "browser");
-const AXE = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-const VNU = require.resolve("vnu-jar/build/dist/vnu.jar");
-const WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 const TODAY = "1795305600"; // 2026-11-22, so review dates do not age
 const GENERATED = Number(process.env.BROWSER_PARTNERS || 200);
-
-function need(file, install) {
-  if (!fs.existsSync(file)) {
-    throw new Error(`${file} is missing: ${install}`);
-  }
-}
-
-function which(program, install) {
-  try {
-    return execFileSync("sh", ["-c", `command -v ${program}`], { encoding: "utf8" }).trim();
-  } catch {
-    throw new Error(`\`${program}\` is not installed: ${install}`);
-  }
-}
 
 function build(root, out, baseUrl) {
   const args = ["build", "--root", root, "--output-dir", out, "--force"];
   if (baseUrl) args.push("--base-url", baseUrl);
   execFileSync(BIN, args, { env: { ...process.env, SOURCE_DATE_EPOCH: TODAY, NO_COLOR: "1" }, stdio: "pipe" });
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-    s.on("error", reject);
-  });
-}
-
-function htmlFiles(dir) {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) return htmlFiles(p);
-    return e.name.endsWith(".html") ? [p] : [];
-  });
 }
 
 // ---------------------------------------------------------------------------
@@ -91,10 +52,7 @@ const sites = {
 
 before(async () => {
   need(BIN, "run `cargo build --release` first");
-  need(CHROMIUM, "install Debian's chromium (`apt-get install chromium`)");
-  which("nginx", "install nginx (`apt-get install nginx`)");
-  which("java", "install a Java runtime (`apt-get install default-jre-headless`)");
-  which("pdftotext", "install poppler-utils (`apt-get install poppler-utils`)");
+  needServers();
   fs.mkdirSync(ARTIFACTS, { recursive: true });
 
   const port = await freePort();
@@ -106,49 +64,8 @@ before(async () => {
     build(site.root, site.out, site.base);
   }
 
-  const conf = path.join(tmp, "nginx.conf");
-  const locations = Object.values(sites)
-    .map((s) => `    location ${s.mount} { error_page 404 ${s.mount}404.html; }`)
-    .join("\n");
-  fs.writeFileSync(
-    conf,
-    `${process.getuid?.() === 0 ? "user root;" : ""}
-worker_processes 1;
-daemon off;
-pid ${tmp}/nginx.pid;
-error_log ${tmp}/nginx-error.log;
-events { worker_connections 128; }
-http {
-  include /etc/nginx/mime.types;
-  default_type application/octet-stream;
-  access_log off;
-  client_body_temp_path ${tmp}/body;
-  proxy_temp_path ${tmp}/proxy;
-  fastcgi_temp_path ${tmp}/fastcgi;
-  uwsgi_temp_path ${tmp}/uwsgi;
-  scgi_temp_path ${tmp}/scgi;
-  server {
-    listen 127.0.0.1:${port};
-    root ${www};
-${locations}
-  }
-}
-`,
-  );
-  nginx = spawn("nginx", ["-c", conf, "-p", tmp, "-e", `${tmp}/nginx-error.log`], { stdio: "inherit" });
-  for (let i = 0; ; i++) {
-    try {
-      await fetch(`${origin}/`);
-      break;
-    } catch (e) {
-      if (i > 100) throw new Error(`nginx did not start: ${e}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-  });
+  nginx = await startNginx({ tmp, www, port, mounts: Object.values(sites).map((s) => s.mount) });
+  browser = await launch(chromium);
 });
 
 after(async () => {
@@ -160,105 +77,8 @@ after(async () => {
 // ---------------------------------------------------------------------------
 // crawling
 
-/**
- * Opens every page reachable from `start` and returns what went wrong.
- * `sameSite(url)` says which links are followed; any request anywhere
- * else is a problem (and is never made).
- */
-async function crawl(start, { width = 1280, javaScript = true, axe = () => true, allowed, sameSite, workers = 2 }) {
-  const context = await browser.newContext({ viewport: { width, height: 900 }, javaScriptEnabled: javaScript });
-  if (javaScript) await context.addInitScript({ content: AXE });
-  const problems = [];
-  await context.route("**/*", (route) => {
-    const url = route.request().url();
-    if (!allowed(url)) {
-      problems.push(`${route.request().frame()?.url() ?? "?"}: asked for ${url}, outside the site`);
-      return route.abort();
-    }
-    return route.continue();
-  });
-  // `dir/` and `dir/index.html` are one page
-  const canonical = (u) => (u.endsWith("/") ? `${u}index.html` : u);
-  const queue = [canonical(start)];
-  const seen = new Set(queue);
-  const ids = new Map(); // page -> ids on it
-  const fragments = []; // [from, page, id]
-  const pages = [];
-  let checked = 0; // pages axe ran on
-
-  async function visit(page, url) {
-    const response = await page.goto(url, { waitUntil: "load" });
-    if (response && response.status() !== 200) return; // reported by the listener
-    const type = response ? response.headers()["content-type"] || "" : "text/html";
-    if (!type.includes("text/html") && !url.endsWith(".html")) return; // partners.json
-    pages.push(url);
-    const info = await page.evaluate(() => ({
-      links: [...document.querySelectorAll("a[href]")].map((a) => a.href),
-      ids: [...document.querySelectorAll("[id]")].map((e) => e.id),
-      overflow: document.documentElement.scrollWidth - window.innerWidth,
-      h1: (document.querySelector("main h1")?.textContent || "").trim(),
-    }));
-    ids.set(url, new Set(info.ids));
-    if (info.overflow > 0) problems.push(`${url}: scrolls sideways by ${info.overflow}px at ${width}px`);
-    if (!info.h1) problems.push(`${url}: no <h1> in <main>`);
-    for (const href of info.links) {
-      const link = new URL(href);
-      if (!sameSite(link.href)) {
-        problems.push(`${url}: links outside the site: ${href}`);
-        continue;
-      }
-      const hash = link.hash;
-      link.hash = "";
-      const target = canonical(link.href);
-      if (hash.length > 1) fragments.push([url, target, decodeURIComponent(hash.slice(1))]);
-      if (!seen.has(target)) {
-        seen.add(target);
-        queue.push(target);
-      }
-    }
-    if (javaScript && axe(url)) {
-      checked++;
-      const result = await page.evaluate(
-        (tags) => window.axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] }),
-        WCAG,
-      );
-      for (const v of result.violations) {
-        problems.push(`${url} at ${width}px: axe ${v.id} (${v.impact}): ${v.help}; ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
-      }
-    }
-  }
-
-  let busy = 0;
-  async function worker() {
-    const page = await context.newPage();
-    let current = start;
-    page.on("console", (m) => m.type() === "error" && problems.push(`${current}: console error: ${m.text()}`));
-    page.on("pageerror", (e) => problems.push(`${current}: script error: ${e.message}`));
-    page.on("requestfailed", (r) => problems.push(`${current}: ${r.url()} did not load: ${r.failure()?.errorText}`));
-    page.on("response", (r) => r.status() >= 400 && problems.push(`${current}: ${r.url()} answered ${r.status()}`));
-    for (;;) {
-      const url = queue.shift();
-      if (url === undefined) {
-        if (busy === 0) break;
-        await new Promise((r) => setTimeout(r, 10));
-        continue;
-      }
-      busy++;
-      current = url;
-      try {
-        await visit(page, url);
-      } finally {
-        busy--;
-      }
-    }
-  }
-  await Promise.all(Array.from({ length: workers }, worker));
-  for (const [from, target, id] of fragments) {
-    if (ids.has(target) && !ids.get(target).has(id)) problems.push(`${from}: links to #${id}, which ${target} does not have`);
-  }
-  await context.close();
-  return { pages, problems, checked };
-}
+/** Crawls with the suite's browser (see crawl.mjs). */
+const crawl = (start, options) => crawlWith(browser, start, options);
 
 function served(site) {
   const prefix = `${origin}${site.mount}`;
@@ -327,16 +147,7 @@ describe("served under a sub-path by nginx", () => {
   });
 
   test("the W3C Nu HTML checker finds no error in any page", () => {
-    const dirs = Object.values(sites).map((s) => s.out);
-    let report;
-    try {
-      execFileSync("java", ["-jar", VNU, "--errors-only", "--skip-non-html", "--format", "json", ...dirs], { stdio: "pipe" });
-      return;
-    } catch (e) {
-      report = JSON.parse(e.stderr.toString() || '{"messages":[]}');
-    }
-    const errors = report.messages.map((m) => `${m.url?.replace(`file:${www}`, "")}:${m.lastLine}: ${m.message}`);
-    assert.deepEqual(errors, []);
+    assert.deepEqual(vnuErrors(Object.values(sites).map((s) => s.out), www), []);
   });
 
   test("404.html answers for a missing page at any depth of the sub-path", async () => {
@@ -394,26 +205,13 @@ describe("opened from disk", () => {
 
   test("the stylesheet loads and every link leads to an existing page file", async () => {
     const start = pathToFileURL(path.join(disk, "index.html")).href;
-    const prefix = pathToFileURL(disk).href + "/";
-    const { pages, problems } = await crawl(start, {
-      axe: () => false,
-      allowed: (u) => u.startsWith(prefix),
-      sameSite: (u) => {
-        if (!u.startsWith(prefix)) return false;
-        const file = fileURLToPath(u.split("#")[0]);
-        return fs.existsSync(file) && fs.statSync(file).isFile();
-      },
-    });
+    const { pages, problems } = await crawl(start, { axe: () => false, ...onDisk(disk) });
     assert.deepEqual(problems, []);
     assert.equal(pages.length, htmlFiles(disk).length - 1); // all but 404.html
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(start);
-    const styled = await page.evaluate(() => {
-      const link = document.querySelector('link[rel="stylesheet"]');
-      return Boolean(link && link.sheet) && getComputedStyle(document.body).fontFamily !== "Times New Roman";
-    });
-    assert.ok(styled, "style.css is applied from disk");
+    assert.ok(await styled(page), "style.css is applied from disk");
     await context.close();
   });
 
