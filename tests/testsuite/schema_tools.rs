@@ -377,11 +377,11 @@ fn schemas_agree_with_partnerbook_in_python_ajv_and_check_jsonschema() {
         ),
         (
             "unknown key `notes`",
-            "/ not a key of a partner record: write name, tier, type, status, owner, region, tags, summary, draft, proposition, scenario, objectives, target_market, revenue_goal, commitments, rules_of_engagement, worksheet, influence_map or review",
+            "/ not a key of a partner record: write name, tier, type, status, owner, region, tags, summary, draft, proposition, scenario, objectives, partner_objectives, target_market, revenue_goal, commitments, rules_of_engagement, worksheet, influence_map, review or plan",
         ),
         (
             "unknown key `proposition.benefit`",
-            "/proposition not a key of proposition: write we_do, they_do, together, partner_benefit, customer_benefit or pain_point",
+            "/proposition not a key of proposition: write we_do, they_do, together, partner_benefit, our_benefit, customer_benefit or pain_point",
         ),
     ] {
         let case = corpus.case(label);
