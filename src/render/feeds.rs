@@ -449,7 +449,8 @@ const PARTNERS_JSON: &str = "partners.json";
 const SEARCH_INDEX: &str = "search-index.js";
 const SITEMAP: &str = "sitemap.xml";
 
-/// The names of the files [`files`] makes for `site`.
+/// The names of the files made from every partner for `site`: those of
+/// [`files`] and of [`super::export::files`]. A partner's edition has none.
 pub(crate) fn file_names(site: &Site) -> Vec<&'static str> {
     if site.edition.is_some() {
         return Vec::new();
@@ -458,6 +459,7 @@ pub(crate) fn file_names(site: &Site) -> Vec<&'static str> {
     if site.config.base_url.is_some() {
         names.push(SITEMAP);
     }
+    names.extend(super::export::FILE_NAMES);
     names
 }
 

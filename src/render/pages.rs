@@ -224,7 +224,8 @@ pub fn render_into(
                 .collect::<Vec<Failure>>()
         },
         || -> Result<(), Failure> {
-            if !lists || site.edition.is_some() {
+            // an edition has no file made from every partner
+            if !lists || feeds::file_names(site).is_empty() {
                 return Ok(());
             }
             // every page but the 404 page, which `pages` puts last
@@ -279,7 +280,6 @@ pub(super) fn published_statics<'t>(
         .iter()
         .cloned()
         .chain(feeds::file_names(site).into_iter().map(String::from))
-        .chain(export::FILE_NAMES.map(String::from))
         .collect();
     theme
         .static_files

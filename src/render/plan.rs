@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 
 use super::pages::{Page, Selection, page_path, pages, published_statics};
-use super::{OutputFile, Theme, export, feeds};
+use super::{OutputFile, Theme, feeds};
 use crate::record::Tier;
 use crate::site::Site;
 use crate::source::SourceFile;
@@ -246,11 +246,7 @@ pub fn plan(
     }
     // the calendar and the CSV files read the date (states, overdue
     // steps) and, through `global`, the base URL (the calendar's URLs)
-    for name in feeds::file_names(site).into_iter().chain(
-        export::FILE_NAMES
-            .into_iter()
-            .filter(|_| site.edition.is_none()),
-    ) {
+    for name in feeds::file_names(site) {
         keyed.push((name.to_string(), lists.clone(), Unit::Lists));
     }
     let pages: Vec<String> = keyed.iter().map(|(path, _, _)| path.clone()).collect();
