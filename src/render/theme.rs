@@ -33,6 +33,14 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/worksheet.html"),
     ),
     (
+        "plan_table.html",
+        include_str!("../../themes/default/templates/plan_table.html"),
+    ),
+    (
+        "rules_table.html",
+        include_str!("../../themes/default/templates/rules_table.html"),
+    ),
+    (
         "edition.html",
         include_str!("../../themes/default/templates/edition.html"),
     ),
