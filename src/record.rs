@@ -337,13 +337,6 @@ pub struct Step {
     pub measure: Option<String>,
 }
 
-impl Step {
-    /// Whether the step is past due on `today` and not done.
-    pub fn overdue(&self, today: jiff::civil::Date) -> bool {
-        self.done.is_none() && self.due < today
-    }
-}
-
 /// One partner, as read from its record.
 #[derive(Debug, Clone, Serialize)]
 pub struct Partner {

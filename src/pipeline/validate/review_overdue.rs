@@ -5,14 +5,13 @@ use super::{Finding, Scope};
 use crate::diagnostic::Code;
 use crate::lint::Lint;
 use crate::attention::next_review as due;
-use crate::record::Status;
 use crate::site::Site;
 use crate::yaml::{Issue, Seg, Target};
 
 /// Fires for partners (not ended ones) whose review is past due on `today`.
 pub(crate) fn check(site: &Site, today: jiff::civil::Date, scope: &Scope) -> Vec<Finding> {
     let mut out = Vec::new();
-    for p in scope.partners(site).filter(|p| p.status != Status::Ended) {
+    for p in scope.partners(site).filter(|p| crate::attention::is_live(p)) {
         let (Some(last), Some(due)) = (p.review.as_ref().and_then(|r| r.last), due(p, &site.config))
         else {
             continue;

@@ -10,7 +10,7 @@ use super::worksheet::WorksheetView;
 use super::{Link, Views, title_text};
 use crate::attention::{self, StepState, next_review as review_due};
 use crate::markdown;
-use crate::record::{Attitude, Influence, Objective, Partner, Status};
+use crate::record::{Attitude, Influence, Objective, Partner};
 use crate::site::Site;
 
 /// Every partner's benefit as plain text (for one-line excerpts and
@@ -369,7 +369,7 @@ impl<'a> Views<'a> {
 
     /// Whether the partner's review is past due (never for ended partners).
     fn review_overdue(&self, p: &Partner) -> bool {
-        p.status != Status::Ended
+        crate::attention::is_live(p)
             && review_due(p, &self.site.config).is_some_and(|d| d < self.today)
     }
 
