@@ -77,15 +77,33 @@ pub(crate) fn files(site: &Site, today: jiff::civil::Date, benefits: &Benefits) 
     let parts: Vec<Parts> = site
         .partners
         .par_iter()
-        .map(|p| Parts {
-            partners: csv_rows(std::iter::once(partner_row(site, p, benefits.of(site, p)))),
-            plan: csv_rows(p.plan.iter().map(|s| step_row(site, p, s, today))),
-            calendar: events(site, p, today),
+        .map(|p| {
+            // each step's words as plain text, once for the CSV and the
+            // calendar
+            let texts: Vec<StepText> = p.plan.iter().map(|s| StepText::of(site, s)).collect();
+            Parts {
+                partners: csv_rows(std::iter::once(partner_row(site, p, benefits.of(site, p)))),
+                plan: csv_rows(
+                    p.plan
+                        .iter()
+                        .zip(&texts)
+                        .map(|(s, text)| step_row(p, s, text, today)),
+                ),
+                calendar: events(site, p, &texts, today),
+            }
         })
         .collect();
-    let mut partners = csv_rows(std::iter::once(PARTNERS_HEADER.map(String::from).to_vec()));
-    let mut plan = csv_rows(std::iter::once(PLAN_HEADER.map(String::from).to_vec()));
-    let mut calendar = String::new();
+    let mut partners =
+        Vec::with_capacity(parts.iter().map(|p| p.partners.len()).sum::<usize>() + 512);
+    let mut plan = Vec::with_capacity(parts.iter().map(|p| p.plan.len()).sum::<usize>() + 512);
+    let mut calendar =
+        String::with_capacity(parts.iter().map(|p| p.calendar.len()).sum::<usize>() + 512);
+    partners.extend(csv_rows(std::iter::once(
+        PARTNERS_HEADER.map(String::from).to_vec(),
+    )));
+    plan.extend(csv_rows(std::iter::once(
+        PLAN_HEADER.map(String::from).to_vec(),
+    )));
     for line in [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -198,16 +216,34 @@ fn partner_row(site: &Site, p: &Partner, benefit: &str) -> Vec<String> {
     ]
 }
 
-fn step_row(site: &Site, p: &Partner, s: &Step, today: jiff::civil::Date) -> Vec<String> {
+/// A plan step's words as plain text.
+struct StepText {
+    step: String,
+    measure: Option<String>,
+}
+
+impl StepText {
+    fn of(site: &Site, s: &Step) -> StepText {
+        StepText {
+            step: plain_text(&s.step, site.config.allow_html),
+            measure: s
+                .measure
+                .as_ref()
+                .map(|m| plain_text(m, site.config.allow_html)),
+        }
+    }
+}
+
+fn step_row(p: &Partner, s: &Step, text: &StepText, today: jiff::civil::Date) -> Vec<String> {
     vec![
         p.slug.clone(),
         p.name.clone(),
-        plain_text(&s.step, site.config.allow_html),
+        text.step.clone(),
         s.owner.as_str().into(),
         s.who.clone().unwrap_or_default(),
         s.due.to_string(),
         date(s.done),
-        plain(site, s.measure.as_ref()),
+        text.measure.clone().unwrap_or_default(),
         step_state(s, today).as_str().into(),
     ]
 }
@@ -217,7 +253,7 @@ fn step_row(site: &Site, p: &Partner, s: &Step, today: jiff::civil::Date) -> Vec
 
 /// The partner's events: its next review, then each open step of its plan,
 /// in the plan's order; none once the partnership has ended.
-fn events(site: &Site, p: &Partner, today: jiff::civil::Date) -> String {
+fn events(site: &Site, p: &Partner, texts: &[StepText], today: jiff::civil::Date) -> String {
     let mut out = String::new();
     if !is_live(p) {
         return out;
@@ -265,17 +301,16 @@ fn events(site: &Site, p: &Partner, today: jiff::civil::Date) -> String {
             description,
         );
     }
-    for (i, step) in p.plan.iter().enumerate() {
+    for (i, (step, text)) in p.plan.iter().zip(texts).enumerate() {
         if step.done.is_some() {
             continue;
         }
-        let what = plain_text(&step.step, site.config.allow_html);
+        let what = &text.step;
         let mut description = format!("{what}\nOwner: {}", step.owner.label());
         if let Some(who) = &step.who {
             description.push_str(&format!("\nWho: {who}"));
         }
-        if let Some(measure) = &step.measure {
-            let measure = plain_text(measure, site.config.allow_html);
+        if let Some(measure) = &text.measure {
             description.push_str(&format!("\nMeasure: {measure}"));
         }
         description.push_str(&format!("\nPartner: {}", p.name));

@@ -20,7 +20,7 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
-use super::influence::wrap;
+use super::influence::{Num, wrap};
 use super::title_text;
 use crate::markdown::escape_into;
 use crate::record::{Attitude, Influence, Person};
@@ -271,9 +271,9 @@ fn svg(partner: &str, cells: &[Cell], summary: &str) -> String {
     for (c, att) in COLUMNS.iter().enumerate() {
         let _ = write!(
             body,
-            "\n        <text class=\"grid-heading\" x=\"{:?}\" y=\"{:?}\" text-anchor=\"middle\">{} {}</text>",
-            round(column_x(c) + CELL / 2.0),
-            MARGIN + 14.0,
+            "\n        <text class=\"grid-heading\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{} {}</text>",
+            Num(round(column_x(c) + CELL / 2.0)),
+            Num(MARGIN + 14.0),
             super::influence::symbol(Some(*att)),
             att.label()
         );
@@ -282,9 +282,9 @@ fn svg(partner: &str, cells: &[Cell], summary: &str) -> String {
     for (r, inf) in ROWS.iter().enumerate() {
         let _ = write!(
             body,
-            "\n        <text class=\"grid-row\" x=\"{:?}\" y=\"{:?}\">{} influence</text>",
-            MARGIN,
-            round(y + 15.0),
+            "\n        <text class=\"grid-row\" x=\"{}\" y=\"{}\">{} influence</text>",
+            Num(MARGIN),
+            Num(round(y + 15.0)),
             inf.label()
         );
         y += BAND;
@@ -297,21 +297,21 @@ fn svg(partner: &str, cells: &[Cell], summary: &str) -> String {
             let _ = write!(
                 body,
                 "\n        <g class=\"grid-cell inf-{} att-{}{class}\">\n          \
-                 <rect x=\"{:?}\" y=\"{:?}\" width=\"{:?}\" height=\"{:?}\" rx=\"4.0\"/>",
+                 <rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"4.0\"/>",
                 cell.influence,
                 cell.attitude,
-                round(x),
-                round(y),
-                round(CELL),
-                round(height),
+                Num(round(x)),
+                Num(round(y)),
+                Num(round(CELL)),
+                Num(round(height)),
             );
             for line in lines {
                 let _ = write!(
                     body,
-                    "\n          <text class=\"{}\" x=\"{:?}\" y=\"{:?}\">",
+                    "\n          <text class=\"{}\" x=\"{}\" y=\"{}\">",
                     line.class,
-                    round(x + PAD),
-                    round(y + line.y)
+                    Num(round(x + PAD)),
+                    Num(round(y + line.y))
                 );
                 escape_into(&mut body, &line.text);
                 body.push_str("</text>");
@@ -323,9 +323,11 @@ fn svg(partner: &str, cells: &[Cell], summary: &str) -> String {
     let height = round(y - GAP + MARGIN);
     let _ = write!(
         svg,
-        "<svg class=\"grid-svg\" viewBox=\"0 0 {WIDTH:?} {height:?}\" width=\"{WIDTH:?}\" \
-         height=\"{height:?}\" role=\"img\" aria-labelledby=\"grid-title grid-desc\" \
-         focusable=\"false\">\n        <title id=\"grid-title\">Influence and attitude of the people at "
+        "<svg class=\"grid-svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" \
+         height=\"{h}\" role=\"img\" aria-labelledby=\"grid-title grid-desc\" \
+         focusable=\"false\">\n        <title id=\"grid-title\">Influence and attitude of the people at ",
+        w = Num(WIDTH),
+        h = Num(height),
     );
     escape_into(&mut svg, &title_text(partner));
     svg.push_str("</title>\n        <desc id=\"grid-desc\">");

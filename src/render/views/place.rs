@@ -6,6 +6,10 @@
 //! instructions for a cold build of 1,000 partners than this, measured
 //! with callgrind for issue 19.)
 
+use std::sync::LazyLock;
+
+use memchr::memmem::Finder;
+
 use super::Link;
 use super::partner::{
     CommitmentsView, InfluenceView, PartnerSummary, PartnerView, PersonView, PlanView,
@@ -33,8 +37,8 @@ fn url(value: &str, root: &str) -> String {
 /// HTML with every `href="@/` and `src="@/` (an image beside the records)
 /// made `href="<root>`.
 fn html(value: &str, root: &str) -> String {
-    let links = rooted_at(value, "href=\"", root);
-    let images = rooted_at(links.as_deref().unwrap_or(value), "src=\"", root);
+    let links = rooted_at(value, &HREF, "href=\"", root);
+    let images = rooted_at(links.as_deref().unwrap_or(value), &SRC, "src=\"", root);
     images.or(links).unwrap_or_else(|| value.to_string())
 }
 
@@ -46,11 +50,15 @@ fn html_opt(value: &Option<String>, root: &str) -> Option<String> {
     value.as_deref().map(|v| html(v, root))
 }
 
-/// `html` with every `<attr>@/` made `<attr><root>`, or `None` when it has
-/// none.
-fn rooted_at(html: &str, attr: &str, root: &str) -> Option<String> {
-    let marked = format!("{attr}{ROOT_MARK}");
-    let mut found = memchr::memmem::find_iter(html.as_bytes(), marked.as_bytes()).peekable();
+/// The searchers for `href="@/` and `src="@/`, built once: building one
+/// for each piece of HTML was 2% of a build's instructions.
+static HREF: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"href=\"@/"));
+static SRC: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"src=\"@/"));
+
+/// `html` with every `<attr>@/`, as `marked` finds it, made
+/// `<attr><root>`, or `None` when it has none.
+fn rooted_at(html: &str, marked: &Finder, attr: &str, root: &str) -> Option<String> {
+    let mut found = marked.find_iter(html.as_bytes()).peekable();
     found.peek()?;
     let mut out = String::with_capacity(html.len() + 64);
     let mut start = 0;
@@ -58,7 +66,7 @@ fn rooted_at(html: &str, attr: &str, root: &str) -> Option<String> {
         out.push_str(&html[start..i]);
         out.push_str(attr);
         out.push_str(root);
-        start = i + marked.len();
+        start = i + marked.needle().len();
     }
     out.push_str(&html[start..]);
     Some(out)
@@ -66,7 +74,9 @@ fn rooted_at(html: &str, attr: &str, root: &str) -> Option<String> {
 
 impl PartnerView {
     /// This view, built with [`ROOT_MARK`], for a page whose way back to
-    /// the root is `root`.
+    /// the root is `root`, without the influence diagram and grid: they
+    /// hold no links, so a partner's two pages take them from one
+    /// serialization.
     pub(crate) fn placed(&self, root: &str) -> PartnerView {
         let PartnerView {
             summary,
@@ -97,10 +107,12 @@ impl PartnerView {
             pain_point,
         } = proposition;
         let CommitmentsView { ours, theirs } = commitments;
+        // the diagram and the grid: names and shapes, no links; the pages
+        // share them as values made once (see `render::pages::Figures`)
         let InfluenceView {
             people,
-            diagram,
-            grid,
+            diagram: _,
+            grid: _,
         } = influence;
         PartnerView {
             summary: summary.placed(root),
@@ -129,9 +141,8 @@ impl PartnerView {
             rules: rules.iter().map(|r| r.placed(root)).collect(),
             influence: InfluenceView {
                 people: people.iter().map(|p| p.placed(root)).collect(),
-                // names and shapes, no links
-                diagram: diagram.clone(),
-                grid: grid.clone(),
+                diagram: None,
+                grid: None,
             },
             playbooks: playbooks.iter().map(|l| l.placed(root)).collect(),
             // dates and words, no links
@@ -304,5 +315,23 @@ impl WorksheetView {
             checklist: checklist.clone(),
             ready: *ready,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marked_links_and_images_take_the_root() {
+        assert_eq!(HREF.needle(), format!("href=\"{ROOT_MARK}").as_bytes());
+        assert_eq!(SRC.needle(), format!("src=\"{ROOT_MARK}").as_bytes());
+        let marked =
+            r#"<a href="@/a/">a</a> <img src="@/b.png" alt=""> <a href="https://x/@/">x</a> @/c"#;
+        assert_eq!(
+            html(marked, "../../"),
+            r#"<a href="../../a/">a</a> <img src="../../b.png" alt=""> <a href="https://x/@/">x</a> @/c"#
+        );
+        assert_eq!(html("no links", "../"), "no links");
     }
 }
