@@ -241,6 +241,31 @@ pub(crate) struct Publisher {
     _lock: Lock,
 }
 
+/// How many threads rename and remove files when many are to be: more than
+/// the cores, because these calls mostly wait. Replacing or removing a file
+/// frees the old one's blocks, and where the file system is mounted with
+/// `discard` each free waits for the device: with one thread per core the
+/// cores sat idle through those waits (a title change at 10,000 partners
+/// published in 2.8 s on two threads, 1.7 s on eight).
+const IO_THREADS: usize = 8;
+
+/// Runs `work`, which renames or removes `count` files in parallel, on
+/// [`IO_THREADS`] threads when there are enough files to pay for starting
+/// them, else on the build's own.
+fn on_io_threads<R: Send>(count: usize, work: impl FnOnce() -> R + Send) -> R {
+    if count < 256 {
+        return work();
+    }
+    match rayon::ThreadPoolBuilder::new()
+        .num_threads(IO_THREADS)
+        .thread_name(|i| format!("partnerbook-io-{i}"))
+        .build()
+    {
+        Ok(pool) => pool.install(work),
+        Err(_) => work(),
+    }
+}
+
 /// The temporary file beside `path` that a build stages its new bytes in.
 fn temporary(path: &Path) -> PathBuf {
     let name = path
@@ -572,10 +597,12 @@ impl Publisher {
         }
         // each staged file over its old one
         let placed: Vec<anyhow::Result<()>> = if failure.is_none() {
-            staged
-                .par_iter()
-                .map(|(entry, from)| self.place(entry, from))
-                .collect()
+            on_io_threads(staged.len(), || {
+                staged
+                    .par_iter()
+                    .map(|(entry, from)| self.place(entry, from))
+                    .collect()
+            })
         } else {
             Vec::new()
         };
@@ -602,10 +629,11 @@ impl Publisher {
                 .values()
                 .filter(|f| !now.contains_key(f.path.as_str()) && !cleared.contains(&f.path))
                 .collect();
-            let removed: Vec<(&Written, std::io::Result<()>)> = gone
-                .par_iter()
-                .map(|f| (*f, remove_file(&self.output.join(&f.path))))
-                .collect();
+            let removed: Vec<(&Written, std::io::Result<()>)> = on_io_threads(gone.len(), || {
+                gone.par_iter()
+                    .map(|f| (*f, remove_file(&self.output.join(&f.path))))
+                    .collect()
+            });
             for (f, result) in removed {
                 if let Err(e) = result {
                     failure.get_or_insert_with(|| {
