@@ -1524,9 +1524,7 @@ mod tests {
             proptest::prop_assert_eq!(plain_text(&md, allow_html), expected.clone());
             proptest::prop_assert_eq!(parsed.plain_text(), expected);
         }
-    }
 
-    proptest::proptest! {
         /// One plain line is taken as it is, and it reads as the parser
         /// reads it: lines that start with a number, a dash or a quote
         /// mark, hyphens and stops inside, other scripts, odd spaces.
