@@ -58,10 +58,14 @@ fn horizon(today: jiff::civil::Date) -> jiff::civil::Date {
     today.saturating_add(jiff::Span::new().days(SOON_DAYS))
 }
 
-/// Where `step` stands on `today`.
-pub fn step_state(step: &Step, today: jiff::civil::Date) -> StepState {
+/// Where `step` of `partner`'s plan stands on `today`. An ended
+/// partnership's open steps are history, not work: never overdue nor due
+/// soon.
+pub fn step_state(partner: &Partner, step: &Step, today: jiff::civil::Date) -> StepState {
     if step.done.is_some() {
         StepState::Done
+    } else if !is_live(partner) {
+        StepState::Open
     } else if step.due < today {
         StepState::Overdue
     } else if step.due <= horizon(today) {
@@ -134,13 +138,14 @@ pub fn items(site: &Site, today: jiff::civil::Date) -> Vec<Item<'_>> {
             });
         }
         for step in &partner.plan {
-            if step.done.is_none() && step.due <= last {
+            let state = step_state(partner, step, today);
+            if matches!(state, StepState::Overdue | StepState::DueSoon) {
                 out.push(Item {
                     partner,
                     what: What::Step(step),
                     due: step.due,
                     owner: step.owner,
-                    overdue: step.due < today,
+                    overdue: state == StepState::Overdue,
                 });
             }
         }
@@ -167,10 +172,26 @@ mod tests {
         }
     }
 
+    /// A partner read from a record with `status`.
+    fn partner(status: &str) -> Partner {
+        let text = format!(
+            "name: Acme\ntier: tactical\nstatus: {status}\nproposition:\n  we_do: a\n  they_do: b\n  together: c\n  partner_benefit: d\n"
+        );
+        let file = crate::source::SourceFile {
+            path: "content/partners/acme.yaml".into(),
+            text: text.clone(),
+        };
+        let value = crate::yaml::parse(&file, &text, 0).expect("the record is YAML");
+        let (partner, issues) = crate::record::decode(&value, &text, "acme", 0, false);
+        assert!(issues.is_empty(), "{issues:?}");
+        partner.expect("the record is a partner")
+    }
+
     #[test]
     fn a_step_is_done_overdue_due_soon_or_open() {
         let today = date(2026, 11, 22);
-        let state = |due, done| step_state(&step(due, done), today);
+        let active = partner("active");
+        let state = |due, done| step_state(&active, &step(due, done), today);
         assert_eq!(
             state(date(2026, 1, 1), Some(date(2026, 1, 2))),
             StepState::Done
@@ -179,5 +200,18 @@ mod tests {
         assert_eq!(state(today, None), StepState::DueSoon);
         assert_eq!(state(date(2026, 12, 22), None), StepState::DueSoon);
         assert_eq!(state(date(2026, 12, 23), None), StepState::Open);
+    }
+
+    #[test]
+    fn an_ended_partnerships_open_steps_are_neither_overdue_nor_due_soon() {
+        let today = date(2026, 11, 22);
+        let ended = partner("ended");
+        let state = |due, done| step_state(&ended, &step(due, done), today);
+        assert_eq!(state(date(2026, 11, 21), None), StepState::Open);
+        assert_eq!(state(today, None), StepState::Open);
+        assert_eq!(
+            state(date(2026, 1, 1), Some(date(2026, 1, 2))),
+            StepState::Done
+        );
     }
 }

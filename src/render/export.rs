@@ -244,7 +244,7 @@ fn step_row(p: &Partner, s: &Step, text: &StepText, today: jiff::civil::Date) ->
         s.due.to_string(),
         date(s.done),
         text.measure.clone().unwrap_or_default(),
-        step_state(s, today).as_str().into(),
+        step_state(p, s, today).as_str().into(),
     ]
 }
 

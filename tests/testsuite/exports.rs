@@ -448,10 +448,12 @@ fn plan_csv_has_a_row_per_step_with_its_state_on_the_build_date() {
                 "",
                 "due-soon"
             ],
+            // overdue by date, but the partnership has ended: history, not
+            // work, as on its page
             [
                 "finished",
                 "Wind down the shared accounts",
-                "2027-03-01",
+                "2026-09-01",
                 "",
                 "open"
             ],

@@ -19,9 +19,9 @@ const QUOTED_CHARS: usize = 60;
 /// open steps are history, not work (as for `review-overdue`).
 pub(crate) fn check(site: &Site, today: jiff::civil::Date, scope: &Scope) -> Vec<Finding> {
     let mut out = Vec::new();
-    for p in scope.partners(site).filter(|p| attention::is_live(p)) {
+    for p in scope.partners(site) {
         for step in &p.plan {
-            if attention::step_state(step, today) != StepState::Overdue {
+            if attention::step_state(p, step, today) != StepState::Overdue {
                 continue;
             }
             let ago = match (today - step.due).get_days() {

@@ -375,15 +375,11 @@ impl<'a> Views<'a> {
 
     /// The joint plan, each step's state on the build date.
     fn plan(&self, p: &Partner) -> PlanView {
-        let live = attention::is_live(p);
         let steps: Vec<StepView> = p
             .plan
             .iter()
             .map(|s| {
-                let state = match attention::step_state(s, self.today) {
-                    StepState::Overdue | StepState::DueSoon if !live => StepState::Open,
-                    state => state,
-                };
+                let state = attention::step_state(p, s, self.today);
                 StepView {
                     // the attention page links the row by its place in the YAML list
                     number: s.entry + 1,
